@@ -1,0 +1,28 @@
+import { execFileSync } from 'node:child_process';
+import { resolveTemporalCli } from './tools/ensure-temporal-cli';
+import { resolveVersitygw } from './tools/ensure-versitygw';
+import { toolSpec } from './tools/tool-versions';
+
+/** `npm run setup:tools`: builds or locates the pinned external tools so the first `npm test` doesn't have to. */
+async function main(): Promise<void> {
+  const temporal = await resolveTemporalCli();
+  const versitygw = await resolveVersitygw();
+  console.log(`temporal   ${temporal.path} (${temporal.source})`);
+  console.log(`           pinned ${toolSpec('temporal').version}; reports: ${versionOutput(temporal.path)}`);
+  console.log(`versitygw  ${versitygw.path} (${versitygw.source})`);
+  // `go install` builds carry no version stamp (versitygw reports "git"), so the pin is the source of truth.
+  console.log(`           pinned ${toolSpec('versitygw').version}; reports: ${versionOutput(versitygw.path)}`);
+}
+
+function versionOutput(binary: string): string {
+  try {
+    return execFileSync(binary, ['--version'], { encoding: 'utf8', timeout: 10_000 }).trim().replace(/\s+/g, ' ');
+  } catch (error) {
+    return `(--version failed: ${(error as Error).message})`;
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

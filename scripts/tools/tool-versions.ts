@@ -1,0 +1,23 @@
+import toolVersions from '../tool-versions.json';
+
+export type ToolName = keyof typeof toolVersions;
+
+export interface ToolSpec {
+  name: ToolName;
+  version: string;
+  goModule: string;
+  /** Already expanded: `{version}` in tool-versions.json is replaced so a bump is a one-line edit. */
+  ldflags?: string;
+  binary: string;
+}
+
+export function toolSpec(name: ToolName): ToolSpec {
+  const raw: { version: string; goModule: string; binary: string; ldflags?: string } = toolVersions[name];
+  return {
+    name,
+    version: raw.version,
+    goModule: raw.goModule,
+    binary: raw.binary,
+    ...(raw.ldflags === undefined ? {} : { ldflags: raw.ldflags.replaceAll('{version}', raw.version) }),
+  };
+}
