@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { DEFAULT_CREDENTIALS } from './auth/credentials';
+
+/**
+ * Service quotas, as the IVS Real-Time service-quotas page documents them. All adjustable here so tests can
+ * reach a limit without creating a thousand stages.
+ */
+export const quotasSchema = z.object({
+  stagesPerRegion: z.number().int().positive().default(1000),
+  compositionsPerAccount: z.number().int().positive().default(20),
+  compositionsPerStage: z.number().int().positive().default(5),
+  publishersPerStage: z.number().int().positive().default(12),
+  concurrentPublishersPerRegion: z.number().int().positive().default(1000),
+  ingestConfigurationsPerRegion: z.number().int().positive().default(100),
+  encoderConfigurationsPerRegion: z.number().int().positive().default(20),
+  storageConfigurationsPerRegion: z.number().int().positive().default(5),
+  publicKeysPerRegion: z.number().int().positive().default(100),
+});
+
+/** Durations of the service's state machines, in emulated milliseconds. */
+export const timingsSchema = z.object({
+  compositionStartMs: z.number().nonnegative().default(3_000),
+  compositionStopMs: z.number().nonnegative().default(2_000),
+  /** Composition stops this long after the last participant left. */
+  idleStopAfterLastLeftMs: z.number().nonnegative().default(60_000),
+  /** Composition stops this long after start when nobody is in the stage. */
+  idleStopWithoutParticipantsMs: z.number().nonnegative().default(60_000),
+  /** STOPPED and FAILED compositions disappear (404) after this long. */
+  compositionPurgeMs: z
+    .number()
+    .nonnegative()
+    .default(5 * 60_000),
+  /** How long a destination stays RECONNECTING before it is FAILED, unless it recovers. */
+  destinationReconnectWindowMs: z.number().nonnegative().default(60_000),
+  compositionMaxDurationMs: z
+    .number()
+    .positive()
+    .default(24 * 60 * 60_000),
+  /** Publishers connected for less than this are not recorded, as with the real service. */
+  minimumRecordedPublishMs: z.number().nonnegative().default(0),
+  /** Idempotency tokens of StartComposition are remembered this long. */
+  idempotencyWindowMs: z
+    .number()
+    .positive()
+    .default(60 * 60_000),
+});
+
+export const s3ConfigSchema = z.object({
+  endpoint: z.url(),
+  region: z.string().min(1).default('us-east-1'),
+  accessKeyId: z.string().min(1),
+  secretAccessKey: z.string().min(1),
+  forcePathStyle: z.boolean().default(true),
+});
+
+export const emulatorConfigSchema = z.object({
+  host: z.string().default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(0),
+  s3: s3ConfigSchema.optional(),
+  credentials: z
+    .array(
+      z.object({
+        accessKeyId: z.string().min(1),
+        secretAccessKey: z.string().min(1),
+        accountId: z.string().regex(/^[0-9]{12}$/),
+      }),
+    )
+    .min(1)
+    .default(DEFAULT_CREDENTIALS),
+  verifySignatures: z.boolean().default(true),
+  rateLimits: z.boolean().default(true),
+  clockScale: z.number().positive().max(1_000_000).default(1),
+  maxBodyBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
+  quotas: quotasSchema.prefault({}),
+  timings: timingsSchema.prefault({}),
+  logRequests: z.boolean().default(false),
+});
+
+export type EmulatorConfigInput = z.input<typeof emulatorConfigSchema>;
+export type EmulatorConfig = z.output<typeof emulatorConfigSchema>;
+export type Quotas = z.output<typeof quotasSchema>;
+export type Timings = z.output<typeof timingsSchema>;
+
+export function parseEmulatorConfig(input: EmulatorConfigInput = {}): EmulatorConfig {
+  const result = emulatorConfigSchema.safeParse(input);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`).join('; ');
+    throw new Error(`Invalid emulator configuration: ${issues}`);
+  }
+  return result.data;
+}

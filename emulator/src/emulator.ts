@@ -1,0 +1,124 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SigV4Verifier } from './auth/sigv4-verifier';
+import { ScaledClock } from './clock';
+import { parseEmulatorConfig, type EmulatorConfig, type EmulatorConfigInput } from './config';
+import { domainEventPublisher } from './domain/domain-event-publisher';
+import { IvsDomain } from './domain/ivs-domain';
+import { ParticipantTokenService } from './domain/participant-tokens';
+import { EventBus } from './events/event-bus';
+import { serviceMetadata } from './model/constraints';
+import { handleApiRequest } from './protocol/api-request-handler';
+import { ApiMetrics } from './protocol/api-metrics';
+import { RateLimiter } from './protocol/rate-limiter';
+import { createS3RecordingWriterFactory } from './recording/s3-recording-writer';
+import { CONTROL_PREFIX, createControlApi } from './simulation/control-api';
+import { FaultInjector } from './simulation/fault-injector';
+import { StateStore } from './state/region-state';
+
+export interface RunningEmulator {
+  /** Base URL for the SDK's `endpoint` option, e.g. http://127.0.0.1:4566. */
+  readonly endpoint: string;
+  readonly port: number;
+  readonly config: EmulatorConfig;
+  readonly domain: IvsDomain;
+  readonly events: EventBus;
+  readonly faults: FaultInjector;
+  readonly metrics: ApiMetrics;
+  /** Forgets every resource, fault and subscription; waits for recordings in flight. */
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts the emulator in this process. Used by `npm run emulator` and by tests. */
+export async function startEmulator(
+  input: EmulatorConfigInput = {},
+  log: (message: string) => void = (m) => console.error(`[ivs-emulator] ${m}`),
+): Promise<RunningEmulator> {
+  const config = parseEmulatorConfig(input);
+  const clock = new ScaledClock(config.clockScale);
+  const s3 = config.s3
+    ? new S3Client({
+        endpoint: config.s3.endpoint,
+        region: config.s3.region,
+        forcePathStyle: config.s3.forcePathStyle,
+        credentials: { accessKeyId: config.s3.accessKeyId, secretAccessKey: config.s3.secretAccessKey },
+      })
+    : undefined;
+  const recordings = s3 ? createS3RecordingWriterFactory({ s3, clock, log }) : undefined;
+  if (!recordings) log('no S3 server configured: participant and composite recordings will not be written');
+  const events = new EventBus({ clock, log });
+  const domain = new IvsDomain({
+    config,
+    clock,
+    store: new StateStore(),
+    tokens: await ParticipantTokenService.create(clock),
+    recordings,
+    events: domainEventPublisher(events, clock),
+    log,
+  });
+  const faults = new FaultInjector();
+  const metrics = new ApiMetrics();
+  const rateLimiter = new RateLimiter(config.rateLimits);
+  const verifier = new SigV4Verifier(config.credentials, config.verifySignatures, serviceMetadata.signingName);
+
+  const reset = async () => {
+    domain.reset();
+    faults.clear();
+    metrics.reset();
+    rateLimiter.reset();
+    for (const s of events.listSubscriptions()) events.unsubscribe(s.id);
+    await recordings?.drain();
+  };
+  const control = createControlApi({ domain, events, faults, metrics, rateLimiter, reset, hasS3: !!recordings });
+  const api = {
+    domain,
+    verifier,
+    rateLimiter,
+    faults,
+    metrics,
+    maxBodyBytes: config.maxBodyBytes,
+    log,
+    logRequests: config.logRequests,
+  };
+
+  const server: Server = createServer((req, res) => {
+    const handler = req.url?.startsWith(CONTROL_PREFIX) ? control(req, res) : handleApiRequest(req, res, api);
+    handler.catch((e: unknown) => {
+      log(`unhandled error: ${(e as Error).stack ?? String(e)}`);
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  // Slow or stuck clients must not tie the server up.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+
+  return {
+    endpoint: `http://${host}:${port}`,
+    port,
+    config,
+    domain,
+    events,
+    faults,
+    metrics,
+    reset,
+    async stop() {
+      events.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      domain.reset();
+      await recordings?.drain();
+      s3?.destroy();
+    },
+  };
+}

@@ -1,0 +1,16 @@
+import type { CallerIdentity } from '../auth/sigv4-verifier';
+import type { IvsDomain } from '../domain/ivs-domain';
+import type { RegionState } from '../state/region-state';
+
+export interface OperationCall {
+  caller: CallerIdentity;
+  region: RegionState;
+  domain: IvsDomain;
+}
+
+/**
+ * Handlers receive input that already passed model validation, so its shape is the SDK's request type. They
+ * return the response body (dates as Date, serialized to ISO 8601).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type OperationHandler<I = any> = (call: OperationCall, input: I) => unknown;

@@ -1,0 +1,38 @@
+import { notFound, validationError } from '../protocol/api-error';
+import type { RegionState } from '../state/region-state';
+
+/** Resources are keyed by ARN within the caller's account and region; another account's ARN is simply not found. */
+export function requireResource<T>(map: Map<string, T>, arn: string, kind: string): T {
+  const found = map.get(arn);
+  if (!found) throw notFound(`${kind} not found: ${arn}`);
+  return found;
+}
+
+export const requireStage = (region: RegionState, arn: string) => requireResource(region.stages, arn, 'Stage');
+
+/** Participant attributes are limited to 1 KB in total (keys and values, UTF-8). */
+export function checkAttributesSize(attributes: Record<string, string> | undefined, field: string): void {
+  if (!attributes) return;
+  let bytes = 0;
+  for (const [k, v] of Object.entries(attributes)) bytes += Buffer.byteLength(k) + Buffer.byteLength(v);
+  if (bytes > 1024) {
+    throw validationError(
+      `Value at '${field}' failed to satisfy constraint: Attributes must total at most 1 KB (got ${bytes} bytes)`,
+    );
+  }
+}
+
+export function checkTags(tags: Record<string, string> | undefined, field = 'tags'): void {
+  if (!tags) return;
+  for (const key of Object.keys(tags)) {
+    if (key.toLowerCase().startsWith('aws:')) {
+      throw validationError(
+        `Value '${key}' at '${field}' failed to satisfy constraint: Tag keys starting with 'aws:' are reserved for AWS use`,
+      );
+    }
+  }
+  if (Object.keys(tags).length > 50)
+    throw validationError(`Value at '${field}' failed to satisfy constraint: A resource can have at most 50 tags`);
+}
+
+export const toDate = (epochMs: number | undefined) => (epochMs === undefined ? undefined : new Date(epochMs));

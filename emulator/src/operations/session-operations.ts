@@ -1,0 +1,188 @@
+import type {
+  DisconnectParticipantRequest,
+  Event,
+  GetParticipantRequest,
+  GetStageSessionRequest,
+  ListParticipantEventsRequest,
+  ListParticipantsRequest,
+  ListStageSessionsRequest,
+  Participant,
+} from '@aws-sdk/client-ivs-realtime';
+import { notFound, validationError } from '../protocol/api-error';
+import { paginate } from '../state/pagination';
+import type { ParticipantRecord, SessionRecord, StageRecord } from '../state/records';
+import type { OperationHandler } from './operation-types';
+import { requireStage, toDate } from './resource-lookup';
+
+function requireSession(stage: StageRecord, sessionId: string): SessionRecord {
+  const session = stage.sessions.get(sessionId);
+  if (!session) throw notFound(`Stage session not found: ${sessionId}`);
+  return session;
+}
+
+function presentParticipant(p: ParticipantRecord): Participant {
+  return {
+    participantId: p.participantId,
+    userId: p.userId,
+    state: p.state,
+    firstJoinTime: toDate(p.firstJoinTime),
+    attributes: p.attributes,
+    published: p.published,
+    ...p.client,
+    recordingS3BucketName: p.recordingS3BucketName,
+    recordingS3Prefix: p.recordingS3Prefix,
+    recordingState: p.recordingState,
+    protocol: p.protocol,
+    replicationType: p.replicationType,
+    replicationState: p.replicationState,
+    sourceStageArn: p.sourceStageArn,
+    sourceSessionId: p.sourceSessionId,
+    redundantIngest: p.redundantIngest,
+    ingestConfigurationArn: p.ingestConfigurationArn,
+  };
+}
+
+const getStageSession: OperationHandler<GetStageSessionRequest> = (call, input) => {
+  const session = requireSession(requireStage(call.region, input.stageArn!), input.sessionId!);
+  return {
+    stageSession: {
+      sessionId: session.sessionId,
+      startTime: toDate(session.startTime),
+      endTime: toDate(session.endTime),
+    },
+  };
+};
+
+const listStageSessions: OperationHandler<ListStageSessionsRequest> = (call, input) => {
+  const stage = requireStage(call.region, input.stageArn!);
+  // Newest first, as the service lists them.
+  const page = paginate(stage.sessions.values(), {
+    scope: `ListStageSessions|${stage.arn}`,
+    nextToken: input.nextToken,
+    maxResults: input.maxResults,
+    defaultMaxResults: 50,
+    descending: true,
+  });
+  return {
+    stageSessions: page.items.map((s) => ({
+      sessionId: s.sessionId,
+      startTime: toDate(s.startTime),
+      endTime: toDate(s.endTime),
+    })),
+    nextToken: page.nextToken,
+  };
+};
+
+const getParticipant: OperationHandler<GetParticipantRequest> = (call, input) => {
+  const session = requireSession(requireStage(call.region, input.stageArn!), input.sessionId!);
+  const participant = session.participants.get(input.participantId!);
+  if (!participant) throw notFound(`Participant not found: ${input.participantId}`);
+  return { participant: presentParticipant(participant) };
+};
+
+const listParticipants: OperationHandler<ListParticipantsRequest> = (call, input) => {
+  const filters = (['filterByUserId', 'filterByPublished', 'filterByState', 'filterByRecordingState'] as const).filter(
+    (f) => input[f] !== undefined,
+  );
+  if (filters.length > 1) {
+    throw validationError(
+      `Only one of filterByUserId, filterByPublished, filterByState and filterByRecordingState may be given (got ${filters.join(', ')})`,
+    );
+  }
+  const stage = requireStage(call.region, input.stageArn!);
+  const session = requireSession(stage, input.sessionId!);
+  const matching = [...session.participants.values()].filter(
+    (p) =>
+      (input.filterByUserId === undefined || p.userId === input.filterByUserId) &&
+      (input.filterByPublished === undefined || p.published === input.filterByPublished) &&
+      (input.filterByState === undefined || p.state === input.filterByState) &&
+      (input.filterByRecordingState === undefined || p.recordingState === input.filterByRecordingState),
+  );
+  const scope = `ListParticipants|${stage.arn}|${session.sessionId}|${filters.map((f) => `${f}=${String(input[f])}`).join('|')}`;
+  const page = paginate(matching, {
+    scope,
+    nextToken: input.nextToken,
+    maxResults: input.maxResults,
+    defaultMaxResults: 50,
+  });
+  return {
+    participants: page.items.map((p) => {
+      const full = presentParticipant(p);
+      return {
+        participantId: full.participantId,
+        userId: full.userId,
+        state: full.state,
+        firstJoinTime: full.firstJoinTime,
+        published: full.published,
+        recordingState: full.recordingState,
+        replicationType: full.replicationType,
+        replicationState: full.replicationState,
+        sourceStageArn: full.sourceStageArn,
+        sourceSessionId: full.sourceSessionId,
+        redundantIngest: full.redundantIngest,
+        ingestConfigurationArn: full.ingestConfigurationArn,
+      };
+    }),
+    nextToken: page.nextToken,
+  };
+};
+
+const listParticipantEvents: OperationHandler<ListParticipantEventsRequest> = (call, input) => {
+  const stage = requireStage(call.region, input.stageArn!);
+  const session = requireSession(stage, input.sessionId!);
+  const participant = session.participants.get(input.participantId!);
+  const events = (participant?.events ?? []).map((e, i) => ({ ...e, seq: i + 1 }));
+  const scope = `ListParticipantEvents|${stage.arn}|${session.sessionId}|${input.participantId}`;
+  const page = paginate(events, {
+    scope,
+    nextToken: input.nextToken,
+    maxResults: input.maxResults,
+    defaultMaxResults: 50,
+  });
+  return {
+    events: page.items.map((e): Event => ({
+      name: e.name,
+      participantId: e.participantId,
+      eventTime: toDate(e.eventTime),
+      remoteParticipantId: e.remoteParticipantId,
+      errorCode: e.errorCode,
+      destinationStageArn: e.destinationStageArn,
+      destinationSessionId: e.destinationSessionId,
+      replica: e.replica,
+    })),
+    nextToken: page.nextToken,
+  };
+};
+
+/**
+ * Disconnects a participant and revokes its token. For an ingest configuration's participant it also pushes
+ * the publisher out and removes the configuration's stageArn, as the service does.
+ */
+const disconnectParticipant: OperationHandler<DisconnectParticipantRequest> = (call, input) => {
+  const { region, domain } = call;
+  const stage = requireStage(region, input.stageArn!);
+  const ingest = [...region.ingestConfigurations.values()].find(
+    (c) => c.stageArn === stage.arn && c.participantId === input.participantId,
+  );
+  if (ingest) {
+    domain.ingest.disconnect(region, ingest, true);
+    ingest.stageArn = '';
+    return {};
+  }
+  const member = domain.participation.findConnected(stage, input.participantId!);
+  stage.revokedParticipantIds.add(input.participantId!);
+  if (member) {
+    domain.replication.endInvolving(region, stage.arn, member.participant.participantId);
+    domain.participation.leave(region, member, true);
+  }
+  return {};
+};
+
+export const sessionOperations = {
+  GetStageSession: getStageSession,
+  ListStageSessions: listStageSessions,
+  GetParticipant: getParticipant,
+  ListParticipants: listParticipants,
+  ListParticipantEvents: listParticipantEvents,
+  DisconnectParticipant: disconnectParticipant,
+};

@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SigV4Verifier } from '../auth/sigv4-verifier';
+import type { IvsDomain } from '../domain/ivs-domain';
+import { operationModels } from '../model/constraints';
+import { formatViolations, validateShape } from '../model/validate-input';
+import { operationHandlers } from '../operations';
+import type { FaultInjector } from '../simulation/fault-injector';
+import { ApiError, internalError, throttled, validationError } from './api-error';
+import type { ApiMetrics } from './api-metrics';
+import { routeOperation } from './operation-router';
+import type { RateLimiter } from './rate-limiter';
+import { parseJsonObject, readBody } from './read-body';
+import { sendError, sendJson } from './responses';
+
+export interface ApiDependencies {
+  domain: IvsDomain;
+  verifier: SigV4Verifier;
+  rateLimiter: RateLimiter;
+  faults: FaultInjector;
+  metrics: ApiMetrics;
+  maxBodyBytes: number;
+  log: (message: string) => void;
+  logRequests: boolean;
+}
+
+/**
+ * The service front door, in the order the service applies its checks: operation routing, body limits,
+ * authentication, request parsing, throttling, then model validation; injected faults act between throttling
+ * and the operation. Every response carries `x-amzn-RequestId`; every failure is an AWS-shaped error.
+ */
+export async function handleApiRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: ApiDependencies,
+): Promise<void> {
+  const requestId = randomUUID();
+  const started = Date.now();
+  let operation = 'Unknown';
+  let scope = { accountId: '-', region: '-' };
+  let errorType: string | undefined;
+  try {
+    const route = routeOperation(req.method ?? 'GET', req.url ?? '/');
+    operation = route.operation;
+    const body = await readBody(req, deps.maxBodyBytes);
+    const caller = await deps.verifier.identify(req, body);
+    scope = caller;
+    const input = { ...parseJsonObject(body, req.headers['content-type']), ...route.bound };
+    if (!deps.rateLimiter.tryAcquire(caller.accountId, caller.region, operation)) throw throttled();
+    const fault = deps.faults.decide(operation, caller.accountId, caller.region);
+    if (fault.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
+    if (fault.error) throw fault.error;
+    const model = operationModels[operation]!;
+    const violations = validateShape(model.input, input);
+    if (violations.length > 0) throw validationError(formatViolations(violations));
+    const region = deps.domain.ctx.store.region(caller.accountId, caller.region);
+    const output = await operationHandlers[operation]!({ caller, region, domain: deps.domain }, input);
+    if (fault.loseResponse) {
+      // The change is applied; the caller never hears about it.
+      errorType = 'LostResponse';
+      res.socket?.destroy();
+      return;
+    }
+    sendJson(res, model.status, output, requestId);
+  } catch (e) {
+    const error = e instanceof ApiError ? e : internalError();
+    if (!(e instanceof ApiError)) deps.log(`internal error in ${operation}: ${(e as Error).stack ?? String(e)}`);
+    errorType = error.type;
+    if (!res.headersSent && !res.destroyed) sendError(res, error, requestId);
+  } finally {
+    deps.metrics.record(scope.accountId, scope.region, operation, errorType);
+    if (deps.logRequests) {
+      deps.log(
+        `${req.method} ${operation} ${scope.accountId}/${scope.region} ${errorType ?? 'OK'} ${Date.now() - started}ms ${requestId}`,
+      );
+    }
+  }
+}

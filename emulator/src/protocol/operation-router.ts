@@ -1,0 +1,44 @@
+import { operationModels } from '../model/constraints';
+import { ApiError } from './api-error';
+
+export interface RoutedOperation {
+  operation: string;
+  /** Members bound from the URI and query string (tags operations). */
+  bound: Record<string, unknown>;
+}
+
+const byPath = new Map<string, string>();
+for (const [name, op] of Object.entries(operationModels)) {
+  if (!op.uri.includes('{')) byPath.set(`${op.method} ${op.uri}`, name);
+}
+const TAGS_PREFIX = '/tags/';
+const tagOperations: Record<string, string> = {
+  GET: 'ListTagsForResource',
+  POST: 'TagResource',
+  DELETE: 'UntagResource',
+};
+
+/** Maps a request line to a model operation the way the service's HTTP bindings do. */
+export function routeOperation(method: string, rawUrl: string): RoutedOperation {
+  const queryStart = rawUrl.indexOf('?');
+  const path = queryStart === -1 ? rawUrl : rawUrl.slice(0, queryStart);
+  const direct = byPath.get(`${method} ${path}`);
+  if (direct) return { operation: direct, bound: {} };
+  if (path.startsWith(TAGS_PREFIX) && tagOperations[method]) {
+    let resourceArn: string;
+    try {
+      resourceArn = decodeURIComponent(path.slice(TAGS_PREFIX.length));
+    } catch {
+      throw new ApiError('ValidationException', 400, 'resourceArn in the path is not valid percent-encoding');
+    }
+    const bound: Record<string, unknown> = { resourceArn };
+    if (method === 'DELETE') {
+      const query = new URLSearchParams(queryStart === -1 ? '' : rawUrl.slice(queryStart + 1));
+      bound.tagKeys = query.getAll('tagKeys');
+    }
+    return { operation: tagOperations[method], bound };
+  }
+  const known = Object.entries(operationModels).some(([, op]) => op.uri === path);
+  if (known) throw new ApiError('MethodNotAllowedException', 405, `${method} is not allowed on ${path}`);
+  throw new ApiError('UnknownOperationException', 404, `No IVS Real-Time operation matches ${method} ${path}`);
+}

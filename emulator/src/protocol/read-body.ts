@@ -1,0 +1,56 @@
+import type { IncomingMessage } from 'node:http';
+import { ApiError } from './api-error';
+
+/** Reads a request body, refusing more than `limit` bytes without buffering the excess. */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    return Promise.reject(
+      new ApiError(
+        'RequestEntityTooLargeException',
+        413,
+        `Request body of ${declared} bytes exceeds the limit of ${limit} bytes`,
+      ),
+    );
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new ApiError('RequestEntityTooLargeException', 413, `Request body exceeds the limit of ${limit} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks, size)));
+    req.on('error', reject);
+  });
+}
+
+/** Parses a restJson1 request body: empty means `{}`, anything but a JSON object is a SerializationException. */
+export function parseJsonObject(body: Buffer, contentType: string | undefined): Record<string, unknown> {
+  if (body.length === 0) return {};
+  const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (mediaType !== 'application/json' && mediaType !== '') {
+    throw new ApiError(
+      'UnsupportedMediaTypeException',
+      415,
+      `Unsupported content type '${mediaType}': send application/json`,
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch (e) {
+    throw new ApiError('SerializationException', 400, `Malformed JSON in request body: ${(e as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ApiError('SerializationException', 400, 'Request body must be a JSON object');
+  }
+  return parsed as Record<string, unknown>;
+}
