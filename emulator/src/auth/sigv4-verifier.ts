@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
@@ -98,6 +98,15 @@ export class SigV4Verifier {
       throw forbidden(
         'InvalidSignatureException',
         `Signature expired: ${String(amzDate)} is now earlier or later than the allowed 15 minutes around ${new Date(now).toISOString()}.`,
+      );
+    }
+    // The signer takes a declared x-amz-content-sha256 as the payload hash (the JS SDK sends one), so without
+    // this check a body changed after signing would verify.
+    const declaredHash = req.headers['x-amz-content-sha256'];
+    if (declaredHash !== undefined && declaredHash !== createHash('sha256').update(body).digest('hex')) {
+      throw forbidden(
+        'InvalidSignatureException',
+        "The provided 'x-amz-content-sha256' header does not match what was computed.",
       );
     }
     const expected = await this.computeSignature(req, body, auth, credential, signingDate);

@@ -200,6 +200,7 @@ const listCompositions: OperationHandler<ListCompositionsRequest> = (call, input
   );
   const scope = `ListCompositions|${input.filterByStageArn ?? ''}|${input.filterByEncoderConfigurationArn ?? ''}`;
   const page = paginate(matching, {
+    owner: call.region,
     scope,
     nextToken: input.nextToken,
     maxResults: input.maxResults,

@@ -65,6 +65,7 @@ const remove: OperationHandler<DeleteEncoderConfigurationRequest> = (call, input
 
 const list: OperationHandler<ListEncoderConfigurationsRequest> = (call, input) => {
   const page = paginate(call.region.encoderConfigurations.values(), {
+    owner: call.region,
     scope: 'ListEncoderConfigurations',
     nextToken: input.nextToken,
     maxResults: input.maxResults,

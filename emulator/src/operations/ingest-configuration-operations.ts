@@ -106,6 +106,7 @@ const list: OperationHandler<ListIngestConfigurationsRequest> = (call, input) =>
   );
   const scope = `ListIngestConfigurations|${input.filterByStageArn ?? ''}|${input.filterByState ?? ''}`;
   const page = paginate(matching, {
+    owner: call.region,
     scope,
     nextToken: input.nextToken,
     maxResults: input.maxResults,

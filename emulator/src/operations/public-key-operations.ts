@@ -81,6 +81,7 @@ const deletePublicKey: OperationHandler<DeletePublicKeyRequest> = (call, input) 
 
 const listPublicKeys: OperationHandler<ListPublicKeysRequest> = (call, input) => {
   const page = paginate(call.region.publicKeys.values(), {
+    owner: call.region,
     scope: 'ListPublicKeys',
     nextToken: input.nextToken,
     maxResults: input.maxResults,

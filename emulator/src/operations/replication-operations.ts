@@ -25,6 +25,7 @@ const list: OperationHandler<ListParticipantReplicasRequest> = (call, input) => 
   requireStage(call.region, input.sourceStageArn!);
   const replicas = call.domain.replication.list(input.sourceStageArn!, input.participantId!);
   const page = paginate(replicas, {
+    owner: call.region,
     scope: `ListParticipantReplicas|${input.sourceStageArn}|${input.participantId}`,
     nextToken: input.nextToken,
     maxResults: input.maxResults,

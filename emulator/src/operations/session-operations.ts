@@ -57,6 +57,7 @@ const listStageSessions: OperationHandler<ListStageSessionsRequest> = (call, inp
   const stage = requireStage(call.region, input.stageArn!);
   // Newest first, as the service lists them.
   const page = paginate(stage.sessions.values(), {
+    owner: call.region,
     scope: `ListStageSessions|${stage.arn}`,
     nextToken: input.nextToken,
     maxResults: input.maxResults,
@@ -100,6 +101,7 @@ const listParticipants: OperationHandler<ListParticipantsRequest> = (call, input
   );
   const scope = `ListParticipants|${stage.arn}|${session.sessionId}|${filters.map((f) => `${f}=${String(input[f])}`).join('|')}`;
   const page = paginate(matching, {
+    owner: call.region,
     scope,
     nextToken: input.nextToken,
     maxResults: input.maxResults,
@@ -134,6 +136,7 @@ const listParticipantEvents: OperationHandler<ListParticipantEventsRequest> = (c
   const events = (participant?.events ?? []).map((e, i) => ({ ...e, seq: i + 1 }));
   const scope = `ListParticipantEvents|${stage.arn}|${session.sessionId}|${input.participantId}`;
   const page = paginate(events, {
+    owner: call.region,
     scope,
     nextToken: input.nextToken,
     maxResults: input.maxResults,

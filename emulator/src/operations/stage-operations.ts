@@ -117,6 +117,7 @@ const deleteStage: OperationHandler<DeleteStageRequest> = (call, input) => {
 
 const listStages: OperationHandler<ListStagesRequest> = (call, input) => {
   const page = paginate(call.region.stages.values(), {
+    owner: call.region,
     scope: 'ListStages',
     nextToken: input.nextToken,
     maxResults: input.maxResults,

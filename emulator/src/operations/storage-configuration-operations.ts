@@ -75,6 +75,7 @@ const remove: OperationHandler<DeleteStorageConfigurationRequest> = (call, input
 
 const list: OperationHandler<ListStorageConfigurationsRequest> = (call, input) => {
   const page = paginate(call.region.storageConfigurations.values(), {
+    owner: call.region,
     scope: 'ListStorageConfigurations',
     nextToken: input.nextToken,
     maxResults: input.maxResults,

@@ -30,9 +30,17 @@ export interface Page<T> {
 
 export function paginate<T extends { seq: number }>(
   all: Iterable<T>,
-  options: { scope: string; nextToken?: string; maxResults?: number; defaultMaxResults?: number; descending?: boolean },
+  options: {
+    /** Tokens are only good for the account and region that issued them. */
+    owner: { accountId: string; region: string };
+    scope: string;
+    nextToken?: string;
+    maxResults?: number;
+    defaultMaxResults?: number;
+    descending?: boolean;
+  },
 ): Page<T> {
-  const scopeDigest = digest(options.scope);
+  const scopeDigest = digest(`${options.owner.accountId}/${options.owner.region}|${options.scope}`);
   let after: number | undefined;
   if (options.nextToken) {
     after = decodeToken(options.nextToken, scopeDigest);
