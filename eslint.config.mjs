@@ -22,7 +22,7 @@ export default tseslint.config(
     // Workflow code runs in Temporal's deterministic sandbox: Node built-ins and the AWS SDK must never reach it.
     files: ['workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           patterns: [

@@ -1,0 +1,46 @@
+import { ApplicationFailure } from '@temporalio/common';
+
+/**
+ * How an AWS error steers Temporal's retries. Errors that no retry can fix become non-retryable failures that
+ * carry the AWS error name as their type, so workflows can branch on it; everything else (throttling, 5xx,
+ * timeouts, resets) is retried with the activity's backoff.
+ */
+export const NON_RETRYABLE_AWS_ERRORS = new Set([
+  'ValidationException',
+  'AccessDeniedException',
+  'PendingVerification',
+  'ServiceQuotaExceededException',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'MissingAuthenticationTokenException',
+  'ExpiredTokenException',
+]);
+
+export function awsErrorName(error: unknown): string {
+  return (error as { name?: string } | undefined)?.name ?? 'Error';
+}
+
+export const isNotFound = (error: unknown) => awsErrorName(error) === 'ResourceNotFoundException';
+export const isConflict = (error: unknown) => awsErrorName(error) === 'ConflictException';
+
+/** Rethrows an AWS SDK error as the ApplicationFailure Temporal should act on. `what` says what was being done. */
+export function toFailure(error: unknown, what: string): ApplicationFailure {
+  if (error instanceof ApplicationFailure) return error;
+  const name = awsErrorName(error);
+  const message = `${what}: ${name}: ${(error as Error | undefined)?.message ?? String(error)}`;
+  if (NON_RETRYABLE_AWS_ERRORS.has(name)) return ApplicationFailure.nonRetryable(message, name);
+  return ApplicationFailure.retryable(message, name);
+}
+
+/** Runs an AWS call, translating its failure. */
+export async function aws<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    throw toFailure(e, what);
+  }
+}
+
+/** Retry-as-poll: an attempt that found nothing new fails with this type and is retried at the poll interval. */
+export const NOT_YET = 'NotYet';
+export const notYet = (message: string) => ApplicationFailure.retryable(message, NOT_YET);

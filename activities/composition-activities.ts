@@ -1,0 +1,130 @@
+import {
+  GetCompositionCommand,
+  paginateListCompositions,
+  StartCompositionCommand,
+  StopCompositionCommand,
+  type DestinationConfiguration,
+  type LayoutConfiguration,
+} from '@aws-sdk/client-ivs-realtime';
+import type { AwsClients } from './aws-clients';
+import { aws, isConflict, isNotFound, notYet, toFailure } from './aws-errors';
+import { showTags, type ShowIdentity } from './show-tags';
+
+export type ObservedCompositionState = 'STARTING' | 'ACTIVE' | 'STOPPING' | 'FAILED' | 'STOPPED' | 'GONE';
+
+/** What monitoring sees of a composition; GONE means purged (ResourceNotFound), which counts as stopped. */
+export interface CompositionSnapshot {
+  arn: string;
+  state: ObservedCompositionState;
+  destinations: { id: string; state: string }[];
+}
+
+export interface StartCompositionInput {
+  region: string;
+  identity: ShowIdentity;
+  stageArn: string;
+  /** Same token, same composition: safe to retry at any layer. */
+  idempotencyToken: string;
+  layout: LayoutConfiguration;
+  destinations: DestinationConfiguration[];
+  tags: Record<string, string>;
+}
+
+export interface StartedComposition {
+  arn: string;
+  state: ObservedCompositionState;
+  destinations: { id: string; kind: 'channel' | 's3'; state: string; recordingPrefix?: string }[];
+}
+
+const sameSnapshot = (a: CompositionSnapshot, b: CompositionSnapshot) =>
+  a.state === b.state &&
+  a.destinations.length === b.destinations.length &&
+  a.destinations.every((d, i) => d.id === b.destinations[i]?.id && d.state === b.destinations[i]?.state);
+
+export function createCompositionActivities(clients: AwsClients) {
+  return {
+    async startComposition(input: StartCompositionInput): Promise<StartedComposition> {
+      const { composition } = await aws('StartComposition', () =>
+        clients.ivs(input.region).send(
+          new StartCompositionCommand({
+            stageArn: input.stageArn,
+            idempotencyToken: input.idempotencyToken,
+            layout: input.layout,
+            destinations: input.destinations,
+            tags: showTags(input.identity, input.tags),
+          }),
+        ),
+      );
+      return {
+        arn: composition!.arn!,
+        state: composition!.state as ObservedCompositionState,
+        destinations: (composition!.destinations ?? []).map((d) => ({
+          id: d.id!,
+          kind: d.configuration?.channel ? 'channel' : 's3',
+          state: d.state!,
+          recordingPrefix: d.detail?.s3?.recordingPrefix,
+        })),
+      };
+    },
+
+    /**
+     * Retry-as-poll for every watched composition of one account and region with ONE paginated
+     * ListCompositions: returns the snapshots as soon as any differs from what the caller knows, otherwise
+     * fails with NotYet and Temporal retries at the poll interval (no history per poll).
+     */
+    async pollCompositions(input: { region: string; known: CompositionSnapshot[] }): Promise<CompositionSnapshot[]> {
+      const current = new Map<string, CompositionSnapshot>();
+      await aws('ListCompositions', async () => {
+        for await (const page of paginateListCompositions({ client: clients.ivs(input.region) }, { maxResults: 100 })) {
+          for (const c of page.compositions ?? []) {
+            const destinations = (c.destinations ?? [])
+              .map((d) => ({ id: d.id!, state: d.state! }))
+              .sort((x, y) => x.id.localeCompare(y.id));
+            current.set(c.arn!, { arn: c.arn!, state: c.state as ObservedCompositionState, destinations });
+          }
+        }
+      });
+      const snapshots = input.known.map(
+        (k) => current.get(k.arn) ?? { arn: k.arn, state: 'GONE' as const, destinations: [] },
+      );
+      const changed = snapshots.some((s, i) => !sameSnapshot(s, input.known[i]!));
+      if (!changed) throw notYet('no watched composition changed');
+      return snapshots;
+    },
+
+    /** Already stopped, or purged, is done; a conflict means it is on its way — re-read and carry on. */
+    async stopComposition(input: { region: string; arn: string }): Promise<{ state: ObservedCompositionState }> {
+      const ivs = clients.ivs(input.region);
+      try {
+        await ivs.send(new StopCompositionCommand({ arn: input.arn }));
+        return { state: 'STOPPING' };
+      } catch (e) {
+        if (isNotFound(e)) return { state: 'GONE' };
+        if (!isConflict(e)) throw toFailure(e, 'StopComposition');
+      }
+      try {
+        const { composition } = await ivs.send(new GetCompositionCommand({ arn: input.arn }));
+        return { state: composition!.state as ObservedCompositionState };
+      } catch (e) {
+        if (isNotFound(e)) return { state: 'GONE' };
+        throw toFailure(e, 'GetComposition');
+      }
+    },
+
+    /** Retry-as-poll until the composition is STOPPED, FAILED or purged. */
+    async awaitCompositionStopped(input: {
+      region: string;
+      arn: string;
+    }): Promise<{ state: ObservedCompositionState }> {
+      try {
+        const { composition } = await clients.ivs(input.region).send(new GetCompositionCommand({ arn: input.arn }));
+        const state = composition!.state as ObservedCompositionState;
+        if (state === 'STOPPED' || state === 'FAILED') return { state };
+        throw notYet(`composition is ${state}`);
+      } catch (e) {
+        if (isNotFound(e)) return { state: 'GONE' };
+        throw toFailure(e, 'GetComposition');
+      }
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import type { AwsClients } from './aws-clients';
+import { createCompositionActivities } from './composition-activities';
+import { createIngestActivities } from './ingest-activities';
+import { createMonitorRegistrationActivities, type MonitorRegistrationDeps } from './monitor-registration';
+import { createRecordingsActivities } from './recordings';
+import { createSharedConfigurationActivities } from './shared-configurations';
+import { createStageActivities } from './stage-activities';
+
+export interface ActivityDeps {
+  aws: AwsClients;
+  monitor: MonitorRegistrationDeps;
+}
+
+/** Every activity Showrunner's workflows call, built from configured clients (real AWS or local servers). */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createSharedConfigurationActivities(deps.aws),
+    ...createStageActivities(deps.aws),
+    ...createIngestActivities(deps.aws),
+    ...createCompositionActivities(deps.aws),
+    ...createMonitorRegistrationActivities(deps.monitor),
+    ...createRecordingsActivities({ s3: (region) => deps.aws.s3(region) }),
+  };
+}
+
+export type ShowActivities = ReturnType<typeof createActivities>;

@@ -1,0 +1,155 @@
+import {
+  CreateParticipantTokenCommand,
+  CreateStageCommand,
+  DeleteStageCommand,
+  GetStageCommand,
+  ListParticipantsCommand,
+  paginateListStages,
+  type AutoParticipantRecordingConfiguration,
+  type ParticipantTokenCapability,
+} from '@aws-sdk/client-ivs-realtime';
+import { ApplicationFailure } from '@temporalio/common';
+import { currentAttempt } from './activity-context';
+import type { AwsClients } from './aws-clients';
+import { aws, isNotFound, notYet, toFailure } from './aws-errors';
+import { isMadeBy, showTags, type ShowIdentity } from './show-tags';
+
+export interface EnsureStageInput {
+  region: string;
+  identity: ShowIdentity;
+  name: string;
+  tags: Record<string, string>;
+  recording?: AutoParticipantRecordingConfiguration;
+}
+export interface StageInfo {
+  stageArn: string;
+  stageId: string;
+  created: boolean;
+}
+
+export interface TokenRequest {
+  userId: string;
+  attributes: Record<string, string>;
+  capabilities: ParticipantTokenCapability[];
+  durationMinutes: number;
+}
+/** A participant token. `token` is a secret: it reaches history only through the encryption codec. */
+export interface IssuedToken {
+  userId: string;
+  participantId: string;
+  token: string;
+  expiresAt: string;
+}
+
+export interface PublisherSeen {
+  sessionId: string;
+  participantId: string;
+  userId?: string;
+}
+
+export const stageIdOf = (stageArn: string) => stageArn.slice(stageArn.lastIndexOf('/') + 1);
+
+export function createStageActivities(clients: AwsClients) {
+  async function findStage(region: string, identity: ShowIdentity): Promise<string | undefined> {
+    for await (const page of paginateListStages({ client: clients.ivs(region) }, { maxResults: 100 })) {
+      const mine = page.stages?.find((s) => isMadeBy(s.tags, identity));
+      if (mine?.arn) return mine.arn;
+    }
+    return undefined;
+  }
+
+  async function issue(region: string, stageArn: string, request: TokenRequest): Promise<IssuedToken> {
+    const { participantToken } = await aws(`CreateParticipantToken for ${request.userId}`, () =>
+      clients.ivs(region).send(
+        new CreateParticipantTokenCommand({
+          stageArn,
+          userId: request.userId,
+          attributes: request.attributes,
+          capabilities: request.capabilities,
+          duration: request.durationMinutes,
+        }),
+      ),
+    );
+    return {
+      userId: request.userId,
+      participantId: participantToken!.participantId!,
+      token: participantToken!.token!,
+      expiresAt: participantToken!.expirationTime!.toISOString(),
+    };
+  }
+
+  return {
+    /**
+     * CreateStage has no idempotency token. A first attempt creates; any later attempt first looks for the
+     * stage this execution already made (its run-key tag), because the earlier attempt may have created it and
+     * lost the response.
+     */
+    async ensureStage(input: EnsureStageInput): Promise<StageInfo> {
+      if (currentAttempt() > 1) {
+        const existing = await aws('ListStages', () => findStage(input.region, input.identity));
+        if (existing) return { stageArn: existing, stageId: stageIdOf(existing), created: false };
+      }
+      const { stage } = await aws('CreateStage', () =>
+        clients.ivsSingleAttempt(input.region).send(
+          new CreateStageCommand({
+            name: input.name,
+            tags: showTags(input.identity, input.tags),
+            autoParticipantRecordingConfiguration: input.recording,
+          }),
+        ),
+      );
+      return { stageArn: stage!.arn!, stageId: stageIdOf(stage!.arn!), created: true };
+    },
+
+    async issueParticipantTokens(input: {
+      region: string;
+      stageArn: string;
+      participants: TokenRequest[];
+    }): Promise<IssuedToken[]> {
+      const tokens: IssuedToken[] = [];
+      for (const p of input.participants) tokens.push(await issue(input.region, input.stageArn, p));
+      return tokens;
+    },
+
+    async issueParticipantToken(input: {
+      region: string;
+      stageArn: string;
+      participant: TokenRequest;
+    }): Promise<IssuedToken> {
+      return issue(input.region, input.stageArn, input.participant);
+    },
+
+    /** Retry-as-poll: fails with NotYet until someone publishes on the stage. */
+    async awaitPublisher(input: { region: string; stageArn: string }): Promise<PublisherSeen> {
+      const ivs = clients.ivs(input.region);
+      let sessionId: string | undefined;
+      try {
+        sessionId = (await ivs.send(new GetStageCommand({ arn: input.stageArn }))).stage?.activeSessionId;
+      } catch (e) {
+        if (isNotFound(e))
+          throw ApplicationFailure.nonRetryable(`Stage ${input.stageArn} no longer exists`, 'StageNotFound');
+        throw toFailure(e, 'GetStage');
+      }
+      if (!sessionId) throw notYet('nobody has joined the stage yet');
+      const { participants } = await aws('ListParticipants', () =>
+        ivs.send(
+          new ListParticipantsCommand({ stageArn: input.stageArn, sessionId, filterByPublished: true, maxResults: 1 }),
+        ),
+      );
+      const publisher = participants?.find((p) => p.state === 'CONNECTED' && p.published);
+      if (!publisher) throw notYet('nobody publishes on the stage yet');
+      return { sessionId, participantId: publisher.participantId!, userId: publisher.userId };
+    },
+
+    /** Deleting a stage that is already gone is done. */
+    async deleteStage(input: { region: string; stageArn: string }): Promise<{ deleted: boolean }> {
+      try {
+        await clients.ivs(input.region).send(new DeleteStageCommand({ arn: input.stageArn }));
+        return { deleted: true };
+      } catch (e) {
+        if (isNotFound(e)) return { deleted: false };
+        throw toFailure(e, 'DeleteStage');
+      }
+    },
+  };
+}

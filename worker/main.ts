@@ -1,0 +1,46 @@
+import { Client, Connection } from '@temporalio/client';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { NativeConnection } from '@temporalio/worker';
+import { createDataConverter } from '../security/data-converter';
+import { loadKeyRing } from '../security/encryption-keys';
+import { createWorkers } from './create-workers';
+import { loadWorkerConfig } from './worker-config';
+
+/**
+ * `npm run worker`. Settings: TEMPORAL_* (address, namespace, TLS, API key, profile) through envconfig, AWS
+ * region and credentials from the default chain, Showrunner's own from SHOWRUNNER_* (see worker-config.ts).
+ * SIGINT/SIGTERM shut the workers down gracefully (the SDK's runtime handles the signals).
+ */
+async function main(): Promise<void> {
+  const config = loadWorkerConfig();
+  const keyRing = loadKeyRing();
+  const { connectionOptions, namespace } = loadClientConnectConfig();
+  const dataConverter = createDataConverter(keyRing);
+  const connection = await NativeConnection.connect(connectionOptions);
+  const clientConnection = await Connection.connect(connectionOptions);
+  try {
+    const client = new Client({ connection: clientConnection, namespace: namespace ?? 'default', dataConverter });
+    const workers = await createWorkers({
+      config,
+      connection,
+      client,
+      namespace: namespace ?? 'default',
+      dataConverter,
+      workflows: config.workflowBundlePath
+        ? { workflowBundle: { codePath: config.workflowBundlePath } }
+        : { workflowsPath: require.resolve('../workflows') },
+    });
+    console.log(
+      `Showrunner worker polling ${config.taskQueue} and ${config.monitorTaskQueue} (monitor budget ${config.monitorActivitiesPerSecond}/s)`,
+    );
+    await workers.run();
+  } finally {
+    await clientConnection.close();
+    await connection.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,42 @@
+import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import type { ShowActivities } from '../activities';
+import { NOT_YET_FAILURE_TYPE } from './failure-types';
+
+/**
+ * Timeouts and retry policies per kind of activity. IVS calls are short and retried with backoff (the SDK
+ * has already retried throttling inside an attempt). Polls use retry-as-poll: each attempt checks once and
+ * fails with NotYet; the retry interval is the poll interval and retries add no history events.
+ */
+const ivsCall: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '15 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+};
+
+export const ivs = proxyActivities<ShowActivities>(ivsCall);
+
+/** Tidy-up must outlast outages: it keeps retrying for an hour. */
+export const tidy = proxyActivities<ShowActivities>({
+  ...ivsCall,
+  scheduleToCloseTimeout: '1 hour',
+  retry: { ...ivsCall.retry, maximumInterval: '1 minute' },
+});
+
+export function polls(options: { taskQueue?: string; intervalMs: number; timeoutMs: number }) {
+  return proxyActivities<ShowActivities>({
+    taskQueue: options.taskQueue,
+    startToCloseTimeout: '30 seconds',
+    scheduleToCloseTimeout: Math.max(options.timeoutMs, options.intervalMs + 1_000),
+    retry: { initialInterval: options.intervalMs, backoffCoefficient: 1, maximumInterval: options.intervalMs },
+  });
+}
+
+export function indexing(settleTimeoutMs: number) {
+  return proxyActivities<ShowActivities>({
+    startToCloseTimeout: settleTimeoutMs + 10 * 60_000,
+    heartbeatTimeout: '1 minute',
+    retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+  });
+}
+
+export { NOT_YET_FAILURE_TYPE };

@@ -1,0 +1,87 @@
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  log,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { CompositionSnapshot } from '../activities/composition-activities';
+import { polls } from './activity-proxies';
+import { runInterruptible } from './interruptible';
+import { compositionChangedSignal } from './show-messages';
+import {
+  unwatchCompositionSignal,
+  watchCompositionSignal,
+  type CompositionMonitorInput,
+  type CompositionWatch,
+} from './monitor-messages';
+
+type Watched = CompositionWatch & { known: CompositionSnapshot };
+
+const UNKNOWN = (arn: string): CompositionSnapshot => ({
+  arn,
+  state: 'GONE',
+  destinations: [{ id: '?', state: 'UNKNOWN' }],
+});
+const TERMINAL = new Set(['STOPPED', 'FAILED', 'GONE']);
+
+/**
+ * Watches every show's composition in one account and region with a single ListCompositions per poll, and
+ * signals a show only when its composition changed. History grows with changes, not with time: polls are
+ * retried activity attempts, and the workflow continues as new when the server suggests it.
+ */
+export async function compositionMonitorWorkflow(input: CompositionMonitorInput): Promise<void> {
+  const watches = new Map<string, Watched>((input.watches ?? []).map((w) => [w.compositionArn, w]));
+  let watchesChanged = false;
+  setHandler(watchCompositionSignal, (watch) => {
+    const existing = watches.get(watch.compositionArn);
+    watches.set(watch.compositionArn, { ...watch, known: existing?.known ?? UNKNOWN(watch.compositionArn) });
+    watchesChanged = true;
+  });
+  setHandler(unwatchCompositionSignal, ({ compositionArn }) => {
+    watchesChanged = watches.delete(compositionArn) || watchesChanged;
+  });
+
+  for (;;) {
+    if (watches.size === 0) {
+      const resumed = await condition(() => watches.size > 0, input.idleTimeoutMs ?? 60 * 60_000);
+      if (!resumed) return;
+    }
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof compositionMonitorWorkflow>({ ...input, watches: [...watches.values()] });
+    }
+    watchesChanged = false;
+    const list = [...watches.values()];
+    const intervalMs = Math.min(...list.map((w) => w.pollIntervalMs));
+    const { pollCompositions } = polls({ intervalMs, timeoutMs: 24 * 60 * 60_000 });
+    const outcome = await runInterruptible(
+      () => pollCompositions({ region: input.region, known: list.map((w) => w.known) }),
+      () => watchesChanged,
+    );
+    if (!outcome.done) continue;
+    for (const snapshot of outcome.value) {
+      const watch = watches.get(snapshot.arn);
+      if (!watch || sameState(watch.known, snapshot)) continue;
+      watch.known = snapshot;
+      try {
+        await getExternalWorkflowHandle(watch.showWorkflowId).signal(compositionChangedSignal, snapshot);
+      } catch (e) {
+        // The show is gone (completed or terminated): nobody needs this composition watched any more.
+        log.info('dropping watch of a show that no longer runs', {
+          show: watch.showWorkflowId,
+          error: (e as Error).message,
+        });
+        watches.delete(snapshot.arn);
+        continue;
+      }
+      if (snapshot.state === 'GONE' && TERMINAL.has(snapshot.state)) watches.delete(snapshot.arn);
+    }
+  }
+}
+
+function sameState(a: CompositionSnapshot, b: CompositionSnapshot): boolean {
+  return a.state === b.state && JSON.stringify(a.destinations) === JSON.stringify(b.destinations);
+}

@@ -1,0 +1,4 @@
+/** ApplicationFailure types the workflows branch on (set by the activities). */
+export const NOT_YET_FAILURE_TYPE = 'NotYet';
+export const STAGE_NOT_FOUND = 'StageNotFound';
+export const QUOTA_EXCEEDED = 'ServiceQuotaExceededException';

@@ -1,0 +1,2 @@
+export { showWorkflow, type ShowWorkflowInput } from './show-workflow';
+export { compositionMonitorWorkflow } from './composition-monitor-workflow';

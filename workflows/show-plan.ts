@@ -1,0 +1,86 @@
+import type { StartCompositionInput } from '../activities/composition-activities';
+import type { EnsureStageInput } from '../activities/stage-activities';
+import type { CompositionSpec, IndividualRecordingSpec, ShowSpec } from '../spec/show-spec';
+
+type LayoutConfiguration = StartCompositionInput['layout'];
+type DestinationConfiguration = StartCompositionInput['destinations'][number];
+type AutoParticipantRecordingConfiguration = NonNullable<EnsureStageInput['recording']>;
+
+/**
+ * Pure translations of a show spec into IVS request shapes. Kept free of I/O so workflow code can use them
+ * deterministically (request shapes are the activities' input types).
+ */
+export function layoutOf(composition: CompositionSpec): LayoutConfiguration {
+  const { type, ...options } = composition.layout;
+  return type === 'pip' ? { pip: options } : { grid: options };
+}
+
+export function destinationsOf(
+  composition: CompositionSpec,
+  arns: { encoder: string; storage?: string },
+): DestinationConfiguration[] {
+  const destinations: DestinationConfiguration[] = [];
+  if (composition.channelArn)
+    destinations.push({
+      name: 'channel',
+      channel: { channelArn: composition.channelArn, encoderConfigurationArn: arns.encoder },
+    });
+  if (composition.recording && arns.storage) {
+    destinations.push({
+      name: 'recording',
+      s3: {
+        storageConfigurationArn: arns.storage,
+        encoderConfigurationArns: [arns.encoder],
+        recordingConfiguration: {
+          format: 'HLS',
+          hlsConfiguration: { targetSegmentDurationSeconds: composition.recording.hlsSegmentSeconds },
+        },
+        thumbnailConfigurations: composition.recording.thumbnails
+          ? [
+              {
+                targetIntervalSeconds: composition.recording.thumbnails.intervalSeconds,
+                storage: composition.recording.thumbnails.storage,
+              },
+            ]
+          : [],
+      },
+    });
+  }
+  return destinations;
+}
+
+export function participantRecordingOf(
+  recording: IndividualRecordingSpec,
+  storageConfigurationArn: string,
+): AutoParticipantRecordingConfiguration {
+  return {
+    storageConfigurationArn,
+    mediaTypes: [recording.mediaType],
+    hlsConfiguration: { targetSegmentDurationSeconds: recording.hlsSegmentSeconds },
+    thumbnailConfiguration: recording.thumbnails
+      ? {
+          recordingMode: 'INTERVAL',
+          targetIntervalSeconds: recording.thumbnails.intervalSeconds,
+          storage: recording.thumbnails.storage,
+        }
+      : { recordingMode: 'DISABLED' },
+    recordingReconnectWindowSeconds: recording.reconnectWindowSeconds,
+  };
+}
+
+/** Planned start and end, in epoch ms, from the schedule and the time the workflow started. */
+export function plannedWindow(spec: ShowSpec, workflowStartedAt: number): { startAt: number; endAt: number } {
+  const startAt = spec.schedule.start ? Date.parse(spec.schedule.start) : workflowStartedAt;
+  const endAt = spec.schedule.end ? Date.parse(spec.schedule.end) : startAt + (spec.schedule.duration ?? 0);
+  return { startAt, endAt };
+}
+
+/** Exponential restart backoff, capped. */
+export function restartDelayMs(policy: ShowSpec['policies']['restartBackoff'], restartNumber: number): number {
+  return Math.min(policy.max, policy.initial * policy.multiplier ** Math.max(0, restartNumber - 1));
+}
+
+/** Idempotency token of a show's n-th composition: same execution and attempt number, same composition. */
+export function compositionToken(runKey: string, n: number): string {
+  return `${runKey}-c${n}`.slice(0, 64);
+}

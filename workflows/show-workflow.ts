@@ -1,0 +1,569 @@
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  ContinueAsNew,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  isCancellation,
+  log,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { CompositionSnapshot } from '../activities/composition-activities';
+import type { ShowIdentity } from '../activities/show-tags';
+import { ENCODER_PRESETS } from '../spec/encoder-presets';
+import type { ShowSpec, StorageRef } from '../spec/show-spec';
+import { indexing, ivs, polls, tidy } from './activity-proxies';
+import { STAGE_NOT_FOUND } from './failure-types';
+import { runInterruptible } from './interruptible';
+import { compositionMonitorWorkflowId, unwatchCompositionSignal } from './monitor-messages';
+import { buildResult, buildStatus, initialState } from './show-reports';
+import {
+  compositionChangedSignal,
+  endArgsSchema,
+  endUpdate,
+  extendArgsSchema,
+  extendUpdate,
+  issueTokenArgsSchema,
+  issueTokenUpdate,
+  participantTokensQuery,
+  restartArgsSchema,
+  restartCompositionUpdate,
+  statusQuery,
+  validateArgs,
+} from './show-messages';
+import { compositionToken, destinationsOf, layoutOf, participantRecordingOf, restartDelayMs } from './show-plan';
+import type { CompositionRun, IncidentKind, ShowOutcome, ShowResult, ShowState } from './show-state';
+
+export interface ShowWorkflowInput {
+  spec: ShowSpec;
+  /** State carried over by continue-as-new. */
+  carried?: ShowState;
+  options?: {
+    /** Task queue of the rate-limited poll activities and composition monitors; `<task queue>-monitor` by default. */
+    monitorTaskQueue?: string;
+    /** Test hook: continue as new once history reaches this many events. */
+    continueAsNewAfterEvents?: number;
+  };
+}
+
+const TERMINAL = new Set(['STOPPED', 'FAILED', 'GONE']);
+const ENDING_PHASES = new Set(['ENDING', 'TIDYING', 'INDEXING', 'COMPLETED', 'FAILED', 'CANCELLED']);
+
+/**
+ * A show's whole life as one durable workflow: wait for the slot, prepare the stage, keep a composition on air
+ * until the planned end (recovering from destination failures and idle stops), tidy up everything it made,
+ * then index the recordings.
+ */
+export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult> {
+  const { spec } = input;
+  const info = workflowInfo();
+  const state: ShowState = input.carried ?? initialState(spec, info.firstExecutionRunId, Date.now());
+  const identity: ShowIdentity = { showId: spec.id, workflowId: info.workflowId, runKey: state.runKey };
+  const monitorTaskQueue = input.options?.monitorTaskQueue ?? `${info.taskQueue}-monitor`;
+  const now = () => Date.now();
+  const iso = () => new Date(now()).toISOString();
+  const incident = (
+    kind: IncidentKind,
+    detail: string,
+    extra: { compositionArn?: string; destinationId?: string } = {},
+  ) => {
+    state.incidents.push({ at: iso(), kind, detail, ...extra });
+    log.info(`incident ${kind}: ${detail}`, { showId: spec.id });
+  };
+  const current = (): CompositionRun | undefined => {
+    const last = state.compositions[state.compositions.length - 1];
+    return last && !TERMINAL.has(last.state) ? last : undefined;
+  };
+  const endReached = () => !!state.endRequested || now() >= state.endAt;
+  const ending = () => ENDING_PHASES.has(state.phase);
+
+  setHandler(statusQuery, () => buildStatus(spec, state, nextDeadline()));
+  setHandler(participantTokensQuery, () => state.tokens);
+  setHandler(compositionChangedSignal, (snapshot) => {
+    if (snapshot.arn === current()?.arn) state.pendingSnapshot = snapshot;
+    else {
+      const run = state.compositions.find((c) => c.arn === snapshot.arn);
+      if (run && !TERMINAL.has(run.state)) run.state = snapshot.state;
+    }
+  });
+  setHandler(
+    endUpdate,
+    (args) => {
+      const { reason } = validateArgs(endArgsSchema, args);
+      state.endRequested ??= { at: iso(), reason: reason ?? 'end requested' };
+      return { endAt: state.endRequested.at };
+    },
+    {
+      validator: (args) => {
+        validateArgs(endArgsSchema, args);
+        if (ending()) throw new Error(`The show is already ${state.phase}`);
+      },
+    },
+  );
+  setHandler(
+    extendUpdate,
+    (args) => {
+      state.endAt = Date.parse(validateArgs(extendArgsSchema, args).endAt);
+      return { endAt: new Date(state.endAt).toISOString() };
+    },
+    {
+      validator: (args) => {
+        const endAt = Date.parse(validateArgs(extendArgsSchema, args).endAt);
+        if (ending() || state.endRequested) throw new Error(`The show is already ending (${state.phase})`);
+        if (endAt <= now()) throw new Error('endAt: must be in the future');
+        if (endAt - state.startAt > 24 * 60 * 60_000)
+          throw new Error('endAt: a show lasts at most 24 hours from its start (the IVS composition limit)');
+      },
+    },
+  );
+  setHandler(
+    issueTokenUpdate,
+    async (args) => {
+      const request = validateArgs(issueTokenArgsSchema, args);
+      const known = spec.participants.find((p) => p.userId === request.userId);
+      const token = await ivs.issueParticipantToken({
+        region: state.region,
+        stageArn: state.stageArn!,
+        participant: {
+          userId: request.userId,
+          attributes: request.attributes ?? known?.attributes ?? {},
+          capabilities: request.capabilities ?? known?.capabilities ?? ['PUBLISH', 'SUBSCRIBE'],
+          durationMinutes: request.durationMinutes ?? Math.round((known?.tokenDuration ?? 720 * 60_000) / 60_000),
+        },
+      });
+      state.tokens.push(token);
+      return token;
+    },
+    {
+      validator: (args) => {
+        validateArgs(issueTokenArgsSchema, args);
+        if (!state.stageArn || ending()) throw new Error(`No stage to join: the show is ${state.phase}`);
+      },
+    },
+  );
+  setHandler(
+    restartCompositionUpdate,
+    async (args) => {
+      state.restartRequested = validateArgs(restartArgsSchema, args).reason ?? 'restart requested';
+      await condition(() => state.restartRequested === undefined || ending());
+      return { restarts: state.restarts };
+    },
+    {
+      validator: (args) => {
+        validateArgs(restartArgsSchema, args);
+        if (!spec.composition?.enabled) throw new Error('This show has no composition');
+        if (!current() || ending()) throw new Error(`No composition to restart: the show is ${state.phase}`);
+      },
+    },
+  );
+
+  function nextDeadline(): { what: string; at: string } | undefined {
+    const at = (what: string, ms: number) => ({ what, at: new Date(ms).toISOString() });
+    if (state.phase === 'SCHEDULED') return at('prepare', state.startAt - spec.schedule.leadTime);
+    const reconnecting = Object.values(state.reconnectingSince);
+    if (reconnecting.length > 0)
+      return at('reconnect tolerance ends', Math.min(...reconnecting) + spec.policies.reconnectingTolerance);
+    if (!ending()) return at('planned end', state.endAt);
+    return undefined;
+  }
+
+  async function ensureStorage(ref: StorageRef): Promise<{ arn: string; bucket: string }> {
+    const ensured = await ivs.ensureStorageConfiguration({ region: state.region, ...ref });
+    if (ensured.created) state.made.push({ kind: 'storage-configuration', arn: ensured.arn, shared: true });
+    return { arn: ensured.arn, bucket: ensured.bucket };
+  }
+
+  async function prepare(): Promise<void> {
+    state.phase = 'PREPARING';
+    const recording = spec.individualRecording?.enabled ? spec.individualRecording : undefined;
+    if (recording) state.participantStorage = await ensureStorage(recording.storage);
+    const composition = spec.composition?.enabled ? spec.composition : undefined;
+    if (composition) {
+      if ('arn' in composition.encoder) state.encoderConfigurationArn = composition.encoder.arn;
+      else {
+        const preset = composition.encoder.preset;
+        const ensured = await ivs.ensureEncoderConfiguration({
+          region: state.region,
+          preset,
+          video: { ...ENCODER_PRESETS[preset] },
+        });
+        if (ensured.created) state.made.push({ kind: 'encoder-configuration', arn: ensured.arn, shared: true });
+        state.encoderConfigurationArn = ensured.arn;
+      }
+      if (composition.recording) state.compositeStorage = await ensureStorage(composition.recording);
+    }
+    const stage = await ivs.ensureStage({
+      region: state.region,
+      identity,
+      name: `show-${spec.id}`,
+      tags: spec.tags,
+      recording:
+        recording && state.participantStorage
+          ? participantRecordingOf(recording, state.participantStorage.arn)
+          : undefined,
+    });
+    state.stageArn = stage.stageArn;
+    state.stageId = stage.stageId;
+    state.made.push({ kind: 'stage', arn: stage.stageArn });
+    state.tokens = await ivs.issueParticipantTokens({
+      region: state.region,
+      stageArn: stage.stageArn,
+      participants: spec.participants.map((p) => ({
+        userId: p.userId,
+        attributes: { ...p.attributes, role: p.role },
+        capabilities: p.capabilities,
+        durationMinutes: Math.round(p.tokenDuration / 60_000),
+      })),
+    });
+    if (spec.ingest?.enabled) {
+      const ingest = await ivs.ensureIngestConfiguration({
+        region: state.region,
+        identity,
+        stageArn: stage.stageArn,
+        name: `show-${spec.id}-ingest`,
+        protocol: spec.ingest.protocol,
+        insecureIngest: spec.ingest.protocol === 'RTMP',
+        userId: spec.ingest.userId,
+        attributes: spec.ingest.attributes,
+        tags: spec.tags,
+      });
+      state.ingestConfigurationArn = ingest.ingestConfigurationArn;
+      state.ingestParticipantId = ingest.participantId;
+      state.made.push({ kind: 'ingest-configuration', arn: ingest.ingestConfigurationArn });
+    }
+    state.timings.preparedAt = iso();
+  }
+
+  async function waitForPublisher(): Promise<'seen' | 'ended' | 'timeout'> {
+    state.phase = 'WAITING_FOR_PUBLISHER';
+    const timeoutMs = Math.min(spec.policies.publisherWaitTimeout, Math.max(0, state.endAt - now()));
+    const { awaitPublisher } = polls({
+      taskQueue: monitorTaskQueue,
+      intervalMs: spec.policies.pollInterval,
+      timeoutMs,
+    });
+    try {
+      const outcome = await runInterruptible(
+        () => awaitPublisher({ region: state.region, stageArn: state.stageArn! }),
+        endReached,
+      );
+      if (!outcome.done) return 'ended';
+      state.timings.firstPublisherAt ??= iso();
+      return 'seen';
+    } catch (e) {
+      if (isCancellation(e)) throw e;
+      const type = (e as { cause?: { type?: string } }).cause?.type;
+      if (type === STAGE_NOT_FOUND) {
+        incident('STAGE_DELETED', `stage ${state.stageArn} was deleted outside the show`);
+        throw ApplicationFailure.nonRetryable(`Stage ${state.stageArn} was deleted outside the show`, 'StageDeleted');
+      }
+      if (endReached()) return 'ended';
+      return 'timeout';
+    }
+  }
+
+  async function startComposition(): Promise<void> {
+    const composition = spec.composition!;
+    state.phase = 'STARTING_COMPOSITION';
+    const token = compositionToken(state.runKey, state.compositions.length + 1);
+    let started;
+    try {
+      started = await ivs.startComposition({
+        region: state.region,
+        identity,
+        stageArn: state.stageArn!,
+        idempotencyToken: token,
+        layout: layoutOf(composition),
+        destinations: destinationsOf(composition, {
+          encoder: state.encoderConfigurationArn!,
+          storage: state.compositeStorage?.arn,
+        }),
+        tags: spec.tags,
+      });
+    } catch (e) {
+      if (!isCancellation(e)) incident('START_FAILED', (e as Error).message);
+      throw e;
+    }
+    state.compositions.push({
+      arn: started.arn,
+      idempotencyToken: token,
+      startedAt: iso(),
+      state: started.state,
+      destinations: started.destinations,
+      recordingBucket: state.compositeStorage?.bucket,
+      stopRequested: false,
+    });
+    state.made.push({ kind: 'composition', arn: started.arn });
+    await ivs.watchComposition({
+      compositionArn: started.arn,
+      showWorkflowId: info.workflowId,
+      pollIntervalMs: spec.policies.pollInterval,
+    });
+  }
+
+  async function stopComposition(run: CompositionRun, proxies = ivs): Promise<void> {
+    run.stopRequested = true;
+    const stopped = await proxies.stopComposition({ region: state.region, arn: run.arn });
+    let finalState = stopped.state;
+    if (!TERMINAL.has(finalState)) {
+      const { awaitCompositionStopped } = polls({
+        taskQueue: monitorTaskQueue,
+        intervalMs: 2_000,
+        timeoutMs: 15 * 60_000,
+      });
+      finalState = (await awaitCompositionStopped({ region: state.region, arn: run.arn })).state;
+    }
+    run.state = finalState;
+    run.endedAt ??= iso();
+    state.removed.push({ kind: 'composition', arn: run.arn });
+    for (const d of run.destinations) delete state.reconnectingSince[d.id];
+    await unwatch(run.arn);
+  }
+
+  async function unwatch(compositionArn: string): Promise<void> {
+    const [, , , region, account] = compositionArn.split(':');
+    try {
+      await getExternalWorkflowHandle(compositionMonitorWorkflowId(monitorTaskQueue, account!, region!)).signal(
+        unwatchCompositionSignal,
+        { compositionArn },
+      );
+    } catch {
+      // A monitor that is not running watches nothing.
+    }
+  }
+
+  /** Applies the monitor's latest snapshot; says whether the composition must be replaced. */
+  function applySnapshot(run: CompositionRun, snapshot: CompositionSnapshot): 'ok' | 'replace' | 'stopped' {
+    run.state = snapshot.state;
+    for (const observed of snapshot.destinations) {
+      const destination = run.destinations.find((d) => d.id === observed.id);
+      if (!destination || destination.state === observed.state) continue;
+      destination.state = observed.state;
+      const where = { compositionArn: run.arn, destinationId: observed.id };
+      if (observed.state === 'RECONNECTING') {
+        state.reconnectingSince[observed.id] ??= now();
+        incident('DESTINATION_RECONNECTING', `${destination.kind} destination is reconnecting`, where);
+      } else if (observed.state === 'ACTIVE' && state.reconnectingSince[observed.id] !== undefined) {
+        delete state.reconnectingSince[observed.id];
+        incident('DESTINATION_RECOVERED', `${destination.kind} destination is active again`, where);
+      } else if (observed.state === 'FAILED') {
+        incident('DESTINATION_FAILED', `${destination.kind} destination failed`, where);
+      }
+    }
+    if (snapshot.state === 'ACTIVE') state.timings.compositionActiveAt ??= iso();
+    if (snapshot.state === 'FAILED') {
+      incident('COMPOSITION_FAILED', 'composition failed', { compositionArn: run.arn });
+      return 'replace';
+    }
+    if (snapshot.state === 'STOPPED' || snapshot.state === 'GONE') {
+      run.endedAt ??= iso();
+      incident(
+        'COMPOSITION_STOPPED',
+        `composition ${snapshot.state === 'GONE' ? 'disappeared' : 'stopped'} while the show is on (idle stage or deleted stage)`,
+        { compositionArn: run.arn },
+      );
+      return 'stopped';
+    }
+    if (run.destinations.some((d) => d.state === 'FAILED')) return 'replace';
+    return 'ok';
+  }
+
+  async function replaceComposition(run: CompositionRun, reason: string, manual: boolean): Promise<void> {
+    if (!manual && state.restarts >= spec.policies.maxCompositionRestarts) {
+      incident('RESTART_LIMIT_REACHED', `${state.restarts} restarts already; giving up: ${reason}`, {
+        compositionArn: run.arn,
+      });
+      throw ApplicationFailure.nonRetryable(
+        `Composition restart limit (${spec.policies.maxCompositionRestarts}) reached: ${reason}`,
+        'CompositionRestartLimit',
+      );
+    }
+    state.phase = 'RECOVERING';
+    await stopComposition(run);
+    state.restarts++;
+    incident('COMPOSITION_RESTARTED', `restart ${state.restarts}: ${reason}`, { compositionArn: run.arn });
+    const delay = restartDelayMs(spec.policies.restartBackoff, state.restarts);
+    if (delay > 0) await condition(endReached, delay);
+  }
+
+  function continueAsNewDue(): boolean {
+    const current = workflowInfo();
+    const every = input.options?.continueAsNewAfterEvents;
+    return current.continueAsNewSuggested || (every !== undefined && current.historyLength >= every);
+  }
+
+  async function runLive(): Promise<ShowOutcome> {
+    let needPublisher = spec.policies.startComposition === 'on-first-publisher' && state.compositions.length === 0;
+    for (;;) {
+      if (endReached()) return 'COMPLETED';
+      if (continueAsNewDue()) {
+        await condition(allHandlersFinished);
+        await continueAsNew<typeof showWorkflow>({
+          ...input,
+          carried: { ...state, continuedAsNew: state.continuedAsNew + 1 },
+        });
+      }
+      if (!spec.composition?.enabled) {
+        state.phase = 'LIVE';
+        await condition(() => endReached() || continueAsNewDue(), Math.max(1, state.endAt - now()));
+        continue;
+      }
+      const run = current();
+      if (!run) {
+        if (needPublisher) {
+          const seen = await waitForPublisher();
+          if (seen === 'ended') return 'COMPLETED';
+          if (seen === 'timeout') {
+            incident(
+              'NO_PUBLISHER',
+              `nobody published within ${Math.round(spec.policies.publisherWaitTimeout / 1000)} s`,
+            );
+            return state.compositions.length === 0 ? 'NO_PUBLISHER' : 'COMPLETED';
+          }
+          needPublisher = false;
+        }
+        await startComposition();
+        continue;
+      }
+      state.phase =
+        run.state === 'STARTING'
+          ? 'STARTING_COMPOSITION'
+          : Object.keys(state.reconnectingSince).length > 0
+            ? 'RECOVERING'
+            : 'LIVE';
+      const reconnectDeadline =
+        Object.keys(state.reconnectingSince).length > 0
+          ? Math.min(...Object.values(state.reconnectingSince)) + spec.policies.reconnectingTolerance
+          : Infinity;
+      const wakeAt = Math.min(state.endAt, reconnectDeadline);
+      await condition(
+        () =>
+          endReached() ||
+          !!state.pendingSnapshot ||
+          state.restartRequested !== undefined ||
+          now() >= reconnectDeadline ||
+          continueAsNewDue(),
+        Math.max(1, wakeAt - now()),
+      );
+      if (state.restartRequested !== undefined) {
+        incident('RESTART_REQUESTED', state.restartRequested, { compositionArn: run.arn });
+        await replaceComposition(run, state.restartRequested, true);
+        state.restartRequested = undefined;
+        continue;
+      }
+      if (state.pendingSnapshot) {
+        const snapshot = state.pendingSnapshot;
+        state.pendingSnapshot = undefined;
+        const verdict = applySnapshot(run, snapshot);
+        if (verdict === 'replace') await replaceComposition(run, 'composition or destination failed', false);
+        if (verdict === 'stopped') {
+          await unwatch(run.arn);
+          needPublisher = true;
+        }
+        continue;
+      }
+      if (now() >= reconnectDeadline) {
+        incident(
+          'RECONNECTING_TOO_LONG',
+          `a destination was RECONNECTING for more than ${Math.round(spec.policies.reconnectingTolerance / 1000)} s`,
+          { compositionArn: run.arn },
+        );
+        await replaceComposition(run, 'destination reconnecting beyond tolerance', false);
+      }
+    }
+  }
+
+  /** Stops and deletes everything the show made, in order; failures are recorded and do not stop the rest. */
+  async function tidyUp(): Promise<void> {
+    state.phase = 'TIDYING';
+    const step = async (what: string, fn: () => Promise<void>) => {
+      try {
+        await fn();
+      } catch (e) {
+        incident('TIDY_UP_FAILED', `${what}: ${(e as Error).message}`);
+      }
+    };
+    for (const run of state.compositions) {
+      if (TERMINAL.has(run.state)) await unwatch(run.arn);
+      else await step(`stop composition ${run.arn}`, () => stopComposition(run, tidy));
+    }
+    if (state.ingestConfigurationArn) {
+      const ref = { kind: 'ingest-configuration' as const, arn: state.ingestConfigurationArn };
+      if (spec.policies.keep.ingestConfiguration) state.kept.push(ref);
+      else
+        await step('delete ingest configuration', async () => {
+          await tidy.deleteIngestConfiguration({ region: state.region, arn: ref.arn });
+          state.removed.push(ref);
+        });
+    }
+    if (state.stageArn) {
+      const ref = { kind: 'stage' as const, arn: state.stageArn };
+      if (spec.policies.keep.stage) state.kept.push(ref);
+      else
+        await step('delete stage', async () => {
+          await tidy.deleteStage({ region: state.region, stageArn: ref.arn });
+          state.removed.push(ref);
+        });
+    }
+    state.timings.tidiedAt = iso();
+  }
+
+  async function indexRecordings(): Promise<ShowResult['recordingsIndex']> {
+    const composites = state.compositions
+      .flatMap((run) =>
+        run.destinations
+          .filter((d) => d.recordingPrefix)
+          .map((d) => ({ compositionArn: run.arn, bucket: run.recordingBucket!, prefix: d.recordingPrefix! })),
+      )
+      .filter((c) => c.bucket);
+    const bucket = state.participantStorage?.bucket ?? composites[0]?.bucket;
+    if (!spec.policies.keep.recordingsIndex || !state.stageArn || !bucket) return undefined;
+    state.phase = 'INDEXING';
+    try {
+      const summary = await indexing(spec.policies.recordingsSettleTimeout).indexRecordings({
+        stageArn: state.stageArn,
+        participantRecordingBucket: state.participantStorage?.bucket,
+        composites,
+        indexLocation: { bucket, key: `${state.stageId}/showrunner-recordings-index.json` },
+        settleTimeoutMs: spec.policies.recordingsSettleTimeout,
+      });
+      state.timings.indexedAt = iso();
+      state.recordingsIndex = summary.location;
+      const { location, ...figures } = summary;
+      return { location, summary: figures };
+    } catch (e) {
+      if (isCancellation(e)) throw e;
+      incident('INDEXING_FAILED', (e as Error).message);
+      return undefined;
+    }
+  }
+
+  let outcome: ShowOutcome = 'COMPLETED';
+  let failure: unknown;
+  try {
+    if (!input.carried) {
+      state.phase = 'SCHEDULED';
+      const prepareAt = state.startAt - spec.schedule.leadTime;
+      if (prepareAt > now()) await condition(() => !!state.endRequested, prepareAt - now());
+      if (state.endRequested) outcome = 'ENDED_BEFORE_START';
+      else await prepare();
+    }
+    if (outcome === 'COMPLETED') outcome = await runLive();
+    state.phase = 'ENDING';
+    state.timings.endedAt = iso();
+  } catch (e) {
+    if (e instanceof ContinueAsNew) throw e;
+    failure = e;
+    outcome = isCancellation(e) ? 'CANCELLED' : 'FAILED';
+    state.timings.endedAt = iso();
+  }
+  // Tidy-up runs whatever happened, and a cancellation must not cancel it.
+  await CancellationScope.nonCancellable(tidyUp);
+  const recordingsIndex = outcome === 'CANCELLED' ? undefined : await CancellationScope.nonCancellable(indexRecordings);
+  state.phase = outcome === 'CANCELLED' ? 'CANCELLED' : outcome === 'FAILED' ? 'FAILED' : 'COMPLETED';
+  if (failure) throw failure instanceof Error ? failure : ApplicationFailure.nonRetryable('show failed', 'ShowFailed');
+  return buildResult(spec, state, outcome, recordingsIndex);
+}
