@@ -1,4 +1,5 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
+import { NOT_YET_FAILURE_TYPE } from '../workflows/failure-types';
 
 /**
  * How an AWS error steers Temporal's retries. Errors that no retry can fix become non-retryable failures that
@@ -41,6 +42,9 @@ export async function aws<T>(what: string, call: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Retry-as-poll: an attempt that found nothing new fails with this type and is retried at the poll interval. */
-export const NOT_YET = 'NotYet';
-export const notYet = (message: string) => ApplicationFailure.retryable(message, NOT_YET);
+/**
+ * Retry-as-poll: an attempt that found nothing new fails with this type and is retried at the poll interval.
+ * BENIGN keeps these expected failures out of warning logs and failure metrics.
+ */
+export const notYet = (message: string) =>
+  ApplicationFailure.create({ message, type: NOT_YET_FAILURE_TYPE, category: ApplicationFailureCategory.BENIGN });

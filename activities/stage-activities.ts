@@ -9,6 +9,7 @@ import {
   type ParticipantTokenCapability,
 } from '@aws-sdk/client-ivs-realtime';
 import { ApplicationFailure } from '@temporalio/common';
+import { STAGE_NOT_FOUND } from '../workflows/failure-types';
 import { currentAttempt } from './activity-context';
 import type { AwsClients } from './aws-clients';
 import { aws, isNotFound, notYet, toFailure } from './aws-errors';
@@ -127,7 +128,7 @@ export function createStageActivities(clients: AwsClients) {
         sessionId = (await ivs.send(new GetStageCommand({ arn: input.stageArn }))).stage?.activeSessionId;
       } catch (e) {
         if (isNotFound(e))
-          throw ApplicationFailure.nonRetryable(`Stage ${input.stageArn} no longer exists`, 'StageNotFound');
+          throw ApplicationFailure.nonRetryable(`Stage ${input.stageArn} no longer exists`, STAGE_NOT_FOUND);
         throw toFailure(e, 'GetStage');
       }
       if (!sessionId) throw notYet('nobody has joined the stage yet');

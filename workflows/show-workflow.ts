@@ -49,6 +49,13 @@ export interface ShowWorkflowInput {
   };
 }
 
+/** "Activity task failed" says little: the innermost cause carries the AWS error. */
+function rootMessage(error: unknown): string {
+  let e = error as { message?: string; cause?: unknown } | undefined;
+  while (e && typeof e.cause === 'object' && e.cause !== null) e = e.cause as { message?: string; cause?: unknown };
+  return e?.message ?? String(error);
+}
+
 const TERMINAL = new Set(['STOPPED', 'FAILED', 'GONE']);
 const ENDING_PHASES = new Set(['ENDING', 'TIDYING', 'INDEXING', 'COMPLETED', 'FAILED', 'CANCELLED']);
 
@@ -284,7 +291,7 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
         tags: spec.tags,
       });
     } catch (e) {
-      if (!isCancellation(e)) incident('START_FAILED', (e as Error).message);
+      if (!isCancellation(e)) incident('START_FAILED', rootMessage(e));
       throw e;
     }
     state.compositions.push({
@@ -457,6 +464,8 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
       if (state.pendingSnapshot) {
         const snapshot = state.pendingSnapshot;
         state.pendingSnapshot = undefined;
+        // A snapshot that arrived while a restart was stopping the previous composition describes that one.
+        if (snapshot.arn !== run.arn) continue;
         const verdict = applySnapshot(run, snapshot);
         if (verdict === 'replace') await replaceComposition(run, 'composition or destination failed', false);
         if (verdict === 'stopped') {
@@ -483,7 +492,7 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
       try {
         await fn();
       } catch (e) {
-        incident('TIDY_UP_FAILED', `${what}: ${(e as Error).message}`);
+        incident('TIDY_UP_FAILED', `${what}: ${rootMessage(e)}`);
       }
     };
     for (const run of state.compositions) {
@@ -536,7 +545,7 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
       return { location, summary: figures };
     } catch (e) {
       if (isCancellation(e)) throw e;
-      incident('INDEXING_FAILED', (e as Error).message);
+      incident('INDEXING_FAILED', rootMessage(e));
       return undefined;
     }
   }

@@ -100,7 +100,10 @@ export class ParticipantReplication {
     );
   }
 
-  /** Ends every replication from or to a stage (stage deleted) or of a participant that left. */
+  /**
+   * Ends every replication from or to a stage (stage deleted) or of a participant that left either side: the source,
+   * or its replica (disconnected from the destination), which would otherwise stay listed as ACTIVE.
+   */
   endInvolving(region: RegionState, stageArn: string, participantId?: string): void {
     for (const records of this.replicas.values()) {
       for (const r of records) {
@@ -108,7 +111,8 @@ export class ParticipantReplication {
         const matches =
           participantId === undefined
             ? r.sourceStageArn === stageArn || r.destinationStageArn === stageArn
-            : r.sourceStageArn === stageArn && r.participantId === participantId;
+            : (r.sourceStageArn === stageArn || r.destinationStageArn === stageArn) &&
+              r.participantId === participantId;
         if (matches) this.end(region, r);
       }
     }

@@ -49,10 +49,28 @@ export const compositionStateSchema = z
 
 export const channelBusySchema = z.object({ channelArn: z.string().min(1), busy: z.boolean() }).strict();
 
+type PatchShape<S extends z.ZodRawShape> = {
+  [K in keyof S]: z.ZodOptional<S[K] extends z.ZodDefault<infer T> ? T : S[K]>;
+};
+
+/**
+ * Every field optional and without its default: zod's `.partial()` still fills defaults for absent keys, so a patch
+ * naming one quota would silently reset all the others.
+ */
+function patchOf<S extends z.ZodRawShape>(schema: z.ZodObject<S>): z.ZodObject<PatchShape<S>> {
+  const shape = Object.fromEntries(
+    Object.entries(schema.shape).map(([key, field]) => [
+      key,
+      ((field instanceof z.ZodDefault ? field.unwrap() : field) as z.ZodType).optional(),
+    ]),
+  );
+  return z.object(shape) as unknown as z.ZodObject<PatchShape<S>>;
+}
+
 export const configPatchSchema = z
   .object({
-    quotas: quotasSchema.partial().optional(),
-    timings: timingsSchema.partial().optional(),
+    quotas: patchOf(quotasSchema).optional(),
+    timings: patchOf(timingsSchema).optional(),
     rateLimits: z.boolean().optional(),
   })
   .strict();
