@@ -16,7 +16,7 @@ export function parseDuration(text: string): number | undefined {
   if (text.trim() === '') return undefined;
   let parsed: number | undefined;
   try {
-    parsed = ms(text as ms.StringValue) as number | undefined;
+    parsed = ms(text as ms.StringValue);
   } catch {
     return undefined;
   }

@@ -52,7 +52,7 @@ export interface ShowWorkflowInput {
 /** "Activity task failed" says little: the innermost cause carries the AWS error. */
 function rootMessage(error: unknown): string {
   let e = error as { message?: string; cause?: unknown } | undefined;
-  while (e && typeof e.cause === 'object' && e.cause !== null) e = e.cause as { message?: string; cause?: unknown };
+  while (e && typeof e.cause === 'object' && e.cause !== null) e = e.cause;
   return e?.message ?? String(error);
 }
 

@@ -204,21 +204,13 @@ void describe('durations', () => {
     );
   });
 
-  void test(
-    'an empty duration string is a ShowSpecError',
+  void test('an empty duration string is a ShowSpecError', () => {
+    assertRejected(withSpec({ schedule: { duration: '' } }), 'schedule.duration');
+  });
 
-    () => {
-      assertRejected(withSpec({ schedule: { duration: '' } }), 'schedule.duration');
-    },
-  );
-
-  void test(
-    'an out-of-range message shows the value given',
-
-    () => {
-      assertRejected(withSpec({ schedule: { duration: '25h' } }), 'schedule.duration', /got (25h|1d 1h|1\.04d)/);
-    },
-  );
+  void test('an out-of-range message shows the value given', () => {
+    assertRejected(withSpec({ schedule: { duration: '25h' } }), 'schedule.duration', /got (25h|1d 1h|1\.04d)/);
+  });
 });
 
 void describe('rules', () => {
@@ -324,16 +316,12 @@ void describe('rules', () => {
     );
   });
 
-  void test(
-    'unknown fields in composition.recording are rejected',
-
-    () => {
-      assertRejected(
-        withSpec({ composition: { recording: { bucket: 'recordings', hlsSegmentSecond: 4 } } }),
-        'composition.recording',
-      );
-    },
-  );
+  void test('unknown fields in composition.recording are rejected', () => {
+    assertRejected(
+      withSpec({ composition: { recording: { bucket: 'recordings', hlsSegmentSecond: 4 } } }),
+      'composition.recording',
+    );
+  });
 
   void test('an enabled composition needs somewhere to go', () => {
     assertRejected(withSpec({ composition: {} }), 'composition.channelArn', /needs a channelArn/);

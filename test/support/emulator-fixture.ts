@@ -1,7 +1,12 @@
 import { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
-import { EmulatorControlClient, startEmulator, type EmulatorConfigInput, type RunningEmulator } from '../../emulator/src';
+import {
+  EmulatorControlClient,
+  startEmulator,
+  type EmulatorConfigInput,
+  type RunningEmulator,
+} from '../../emulator/src';
 import { testS3ClientConfig, testS3Env } from './test-env';
 
 export interface EmulatorFixture {
@@ -23,7 +28,12 @@ export async function startEmulatorFixture(config: EmulatorConfigInput = {}): Pr
     {
       rateLimits: false,
       ...config,
-      s3: { endpoint: s3Env.endpoint, region: s3Env.region, accessKeyId: s3Env.accessKeyId, secretAccessKey: s3Env.secretAccessKey },
+      s3: {
+        endpoint: s3Env.endpoint,
+        region: s3Env.region,
+        accessKeyId: s3Env.accessKeyId,
+        secretAccessKey: s3Env.secretAccessKey,
+      },
     },
     () => undefined,
   );

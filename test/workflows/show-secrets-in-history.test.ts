@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { GetIngestConfigurationCommand } from '@aws-sdk/client-ivs-realtime';
+import { Client } from '@temporalio/client';
+import type { Payload } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import { EncryptionCodec } from '../../security/encryption-codec';
+import { loadKeyRing } from '../../security/encryption-keys';
+import { compositionMonitorWorkflowId } from '../../workflows/monitor-messages';
+import { endUpdate, issueTokenUpdate, participantTokensQuery, statusQuery } from '../../workflows/show-messages';
+import { startShowHarness, TEST_KEY_RING_ENV, type ShowHarness } from '../support/show-harness';
+import { testTemporalEnv } from '../support/test-env';
+import { waitFor } from '../support/wait-for';
+
+type History = temporal.api.history.v1.IHistory;
+
+/**
+ * Ways a secret could sit in serialized history: as is, or base64-encoded inside a longer base64 text. Base64
+ * output depends on where the secret starts modulo 3 bytes, so encode it from each of three offsets and drop
+ * the last characters, which depend on what follows.
+ */
+function encodings(secret: string): string[] {
+  const variants = [secret];
+  for (let offset = 0; offset < 3; offset++) {
+    const b64 = Buffer.from(secret.slice(offset)).toString('base64');
+    variants.push(b64.slice(0, b64.length - 4));
+  }
+  return variants;
+}
+
+/** Every Payload anywhere in a history (activity results, update outcomes, signals, continue-as-new input...). */
+function payloadsIn(value: unknown, found: Payload[] = []): Payload[] {
+  if (!value || typeof value !== 'object' || value instanceof Uint8Array) return found;
+  if ('data' in value && 'metadata' in value) found.push(value as Payload);
+  else for (const child of Object.values(value)) payloadsIn(child, found);
+  return found;
+}
+
+void describe('show workflow: secrets never reach history in plain text', () => {
+  let h: ShowHarness;
+  let raw: Client;
+  before(async () => {
+    h = await startShowHarness({ clockScale: 1, timings: { compositionStartMs: 500, compositionStopMs: 500 } });
+    // Same connection, no data converter: what an operator without the key sees.
+    raw = new Client({ connection: h.client.connection, namespace: testTemporalEnv().namespace });
+  });
+  after(async () => h.stop());
+
+  async function rawHistory(workflowId: string): Promise<History> {
+    const events: temporal.api.history.v1.IHistoryEvent[] = [];
+    let nextPageToken: Uint8Array | undefined;
+    do {
+      const page = await raw.workflowService.getWorkflowExecutionHistory({
+        namespace: testTemporalEnv().namespace,
+        execution: { workflowId },
+        nextPageToken,
+      });
+      events.push(...(page.history?.events ?? []));
+      nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+    } while (nextPageToken);
+    return { events };
+  }
+
+  void test('participant tokens and the stream key appear in history only encrypted', async () => {
+    const handle = await h.startShow({
+      id: h.showId('secrets'),
+      name: 'Secrets',
+      schedule: { duration: '10m', leadTime: 0 },
+      participants: [{ userId: 'alice', role: 'host' }, { userId: 'bob' }],
+      ingest: { enabled: true },
+      composition: { channelArn: `arn:aws:ivs:us-east-1:123456789012:channel/${randomBytes(6).toString('hex')}` },
+      policies: { pollInterval: '1s' },
+    });
+    const status = await waitFor(
+      async () => {
+        const s = await handle.query(statusQuery);
+        return s.phase === 'WAITING_FOR_PUBLISHER' ? s : undefined;
+      },
+      30_000,
+      { intervalMs: 250 },
+    );
+    // A token issued later travels back as an update result, another way into history.
+    await handle.executeUpdate(issueTokenUpdate, { args: [{ userId: 'carol' }] });
+    const tokens = (await handle.query(participantTokensQuery)).map((t) => t.token);
+    assert.equal(tokens.length, 3);
+    // Going live adds the composition and its monitor's signals to history.
+    await h.fixture.control.join(tokens[0]!, { publish: true });
+    const live = await waitFor(
+      async () => {
+        const s = await handle.query(statusQuery);
+        return s.phase === 'LIVE' && s.composition?.state === 'ACTIVE' ? s : undefined;
+      },
+      30_000,
+      { intervalMs: 250 },
+    );
+    const { ingestConfiguration } = await h.fixture.ivs.send(
+      new GetIngestConfigurationCommand({ arn: status.resources.ingestConfigurationArn }),
+    );
+    const streamKey = ingestConfiguration!.streamKey!;
+    assert.ok(streamKey.length > 10);
+    await handle.executeUpdate(endUpdate, { args: [{ reason: 'test over' }] });
+    assert.equal((await handle.result()).outcome, 'COMPLETED');
+    await h.fixture.control.leave({ token: tokens[0]! }).catch(() => undefined);
+
+    const [, , , region, account] = live.composition!.arn.split(':');
+    const histories = [
+      await rawHistory(handle.workflowId),
+      await rawHistory(compositionMonitorWorkflowId(`${h.taskQueue}-monitor`, account!, region!)),
+    ];
+    for (const history of histories) {
+      const bytes = Buffer.from(temporal.api.history.v1.History.encode(history).finish());
+      assert.ok(bytes.includes('compositionChanged'), 'the byte search sees plain-text parts of history');
+      for (const secret of [...tokens, streamKey])
+        for (const variant of encodings(secret))
+          assert.ok(!bytes.includes(variant), `a secret (${secret.slice(0, 8)}…) is in history in plain text`);
+    }
+
+    // Control: with the key, the tokens are there, so the search above looked where they are kept.
+    const codec = new EncryptionCodec(loadKeyRing(TEST_KEY_RING_ENV));
+    const decoded = await codec.decode(payloadsIn(histories[0]));
+    const plain = Buffer.concat(decoded.map((p) => Buffer.from(p.data ?? new Uint8Array())));
+    for (const token of tokens) assert.ok(plain.includes(token), 'the token is in the encrypted history');
+    assert.ok(!plain.includes(streamKey), 'the stream key never enters history, even encrypted');
+  });
+});
