@@ -15,16 +15,22 @@ const ivsCall: ActivityOptions = {
 
 export const ivs = proxyActivities<ShowActivities>(ivsCall);
 
+/** The same, with a one-line summary the Web UI shows on the activity. */
+export const ivsWithSummary = (summary: string) => proxyActivities<ShowActivities>({ ...ivsCall, summary });
+
 /** Tidy-up must outlast outages: it keeps retrying for an hour. */
-export const tidy = proxyActivities<ShowActivities>({
+const tidyCall: ActivityOptions = {
   ...ivsCall,
   scheduleToCloseTimeout: '1 hour',
   retry: { ...ivsCall.retry, maximumInterval: '1 minute' },
-});
+};
+export const tidy = proxyActivities<ShowActivities>(tidyCall);
+export const tidyWithSummary = (summary: string) => proxyActivities<ShowActivities>({ ...tidyCall, summary });
 
-export function polls(options: { taskQueue?: string; intervalMs: number; timeoutMs: number }) {
+export function polls(options: { taskQueue?: string; intervalMs: number; timeoutMs: number; summary?: string }) {
   return proxyActivities<ShowActivities>({
     taskQueue: options.taskQueue,
+    summary: options.summary,
     startToCloseTimeout: '30 seconds',
     scheduleToCloseTimeout: Math.max(options.timeoutMs, options.intervalMs + 1_000),
     retry: { initialInterval: options.intervalMs, backoffCoefficient: 1, maximumInterval: options.intervalMs },

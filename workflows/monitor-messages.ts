@@ -24,3 +24,6 @@ export interface CompositionMonitorInput {
   /** Complete after this long with nothing to watch. */
   idleTimeoutMs?: number;
 }
+
+/** Poll now instead of at the next interval (an event said something changed). */
+export const pollNowSignal = defineSignal('pollNow');

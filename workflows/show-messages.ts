@@ -48,3 +48,15 @@ export function validateArgs<S extends z.ZodType>(schema: S, value: unknown): z.
   }
   return result.data;
 }
+
+/**
+ * An IVS EventBridge event about this show (from the events endpoint). Events are best effort — late,
+ * duplicated, out of order — so they only wake the show up early; the poll result stays the truth.
+ */
+export interface ShowIvsEvent {
+  detailType: string;
+  eventName: string;
+  resourceArn: string;
+  time: string;
+}
+export const ivsEventSignal = defineSignal<[ShowIvsEvent]>('ivsEvent');

@@ -8,17 +8,21 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   log,
+  setCurrentDetails,
   setHandler,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CompositionSnapshot } from '../activities/composition-activities';
 import type { ShowIdentity } from '../activities/show-tags';
 import { ENCODER_PRESETS } from '../spec/encoder-presets';
 import type { ShowSpec, StorageRef } from '../spec/show-spec';
-import { indexing, ivs, polls, tidy } from './activity-proxies';
+import { indexing, ivs, ivsWithSummary, polls, tidy, tidyWithSummary } from './activity-proxies';
 import { STAGE_NOT_FOUND } from './failure-types';
 import { runInterruptible } from './interruptible';
-import { compositionMonitorWorkflowId, unwatchCompositionSignal } from './monitor-messages';
+import { compositionMonitorWorkflowId, pollNowSignal, unwatchCompositionSignal } from './monitor-messages';
+import { SHOW_PHASE, STAGE_ARN } from './search-attributes';
+import { currentDetailsMarkdown } from './show-details';
 import { buildResult, buildStatus, initialState } from './show-reports';
 import {
   compositionChangedSignal,
@@ -28,6 +32,7 @@ import {
   extendUpdate,
   issueTokenArgsSchema,
   issueTokenUpdate,
+  ivsEventSignal,
   participantTokensQuery,
   restartArgsSchema,
   restartCompositionUpdate,
@@ -35,7 +40,7 @@ import {
   validateArgs,
 } from './show-messages';
 import { compositionToken, destinationsOf, layoutOf, participantRecordingOf, restartDelayMs } from './show-plan';
-import type { CompositionRun, IncidentKind, ShowOutcome, ShowResult, ShowState } from './show-state';
+import type { CompositionRun, IncidentKind, ShowOutcome, ShowPhase, ShowResult, ShowState } from './show-state';
 
 export interface ShowWorkflowInput {
   spec: ShowSpec;
@@ -79,7 +84,20 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
   ) => {
     state.incidents.push({ at: iso(), kind, detail, ...extra });
     log.info(`incident ${kind}: ${detail}`, { showId: spec.id });
+    refreshDetails();
   };
+  /** Phase changes are what an operator filters on (ShowPhase) and reads first in the UI's details. */
+  const setPhase = (phase: ShowPhase) => {
+    if (state.phase !== phase) {
+      state.phase = phase;
+      upsertSearchAttributes([{ key: SHOW_PHASE, value: phase }]);
+    }
+    refreshDetails();
+  };
+  const refreshDetails = () => setCurrentDetails(currentDetailsMarkdown(spec, state, nextDeadline()));
+  /** Set by IVS events: poll now rather than at the next interval. */
+  let publisherPollNow = false;
+  let compositionPollNow = false;
   const current = (): CompositionRun | undefined => {
     const last = state.compositions[state.compositions.length - 1];
     return last && !TERMINAL.has(last.state) ? last : undefined;
@@ -95,6 +113,10 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
       const run = state.compositions.find((c) => c.arn === snapshot.arn);
       if (run && !TERMINAL.has(run.state)) run.state = snapshot.state;
     }
+  });
+  setHandler(ivsEventSignal, (event) => {
+    if (event.detailType === 'IVS Stage Update' && event.eventName === 'Participant Published') publisherPollNow = true;
+    if (event.detailType === 'IVS Composition State Change') compositionPollNow = true;
   });
   setHandler(
     endUpdate,
@@ -178,13 +200,16 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
   }
 
   async function ensureStorage(ref: StorageRef): Promise<{ arn: string; bucket: string }> {
-    const ensured = await ivs.ensureStorageConfiguration({ region: state.region, ...ref });
+    const ensured = await ivsWithSummary('Find or create the shared storage configuration').ensureStorageConfiguration({
+      region: state.region,
+      ...ref,
+    });
     if (ensured.created) state.made.push({ kind: 'storage-configuration', arn: ensured.arn, shared: true });
     return { arn: ensured.arn, bucket: ensured.bucket };
   }
 
   async function prepare(): Promise<void> {
-    state.phase = 'PREPARING';
+    setPhase('PREPARING');
     const recording = spec.individualRecording?.enabled ? spec.individualRecording : undefined;
     if (recording) state.participantStorage = await ensureStorage(recording.storage);
     const composition = spec.composition?.enabled ? spec.composition : undefined;
@@ -192,7 +217,9 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
       if ('arn' in composition.encoder) state.encoderConfigurationArn = composition.encoder.arn;
       else {
         const preset = composition.encoder.preset;
-        const ensured = await ivs.ensureEncoderConfiguration({
+        const ensured = await ivsWithSummary(
+          `Find or create the ${preset} encoder configuration`,
+        ).ensureEncoderConfiguration({
           region: state.region,
           preset,
           video: { ...ENCODER_PRESETS[preset] },
@@ -202,7 +229,7 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
       }
       if (composition.recording) state.compositeStorage = await ensureStorage(composition.recording);
     }
-    const stage = await ivs.ensureStage({
+    const stage = await ivsWithSummary('Create the stage (or find the one this show made)').ensureStage({
       region: state.region,
       identity,
       name: `show-${spec.id}`,
@@ -214,8 +241,9 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
     });
     state.stageArn = stage.stageArn;
     state.stageId = stage.stageId;
+    upsertSearchAttributes([{ key: STAGE_ARN, value: stage.stageArn }]);
     state.made.push({ kind: 'stage', arn: stage.stageArn });
-    state.tokens = await ivs.issueParticipantTokens({
+    state.tokens = await ivsWithSummary(`Issue ${spec.participants.length} participant tokens`).issueParticipantTokens({
       region: state.region,
       stageArn: stage.stageArn,
       participants: spec.participants.map((p) => ({
@@ -226,7 +254,7 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
       })),
     });
     if (spec.ingest?.enabled) {
-      const ingest = await ivs.ensureIngestConfiguration({
+      const ingest = await ivsWithSummary('Create the ingest configuration').ensureIngestConfiguration({
         region: state.region,
         identity,
         stageArn: stage.stageArn,
@@ -245,19 +273,25 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
   }
 
   async function waitForPublisher(): Promise<'seen' | 'ended' | 'timeout'> {
-    state.phase = 'WAITING_FOR_PUBLISHER';
-    const timeoutMs = Math.min(spec.policies.publisherWaitTimeout, Math.max(0, state.endAt - now()));
-    const { awaitPublisher } = polls({
-      taskQueue: monitorTaskQueue,
-      intervalMs: spec.policies.pollInterval,
-      timeoutMs,
-    });
+    setPhase('WAITING_FOR_PUBLISHER');
+    const deadline = now() + Math.min(spec.policies.publisherWaitTimeout, Math.max(0, state.endAt - now()));
     try {
-      const outcome = await runInterruptible(
-        () => awaitPublisher({ region: state.region, stageArn: state.stageArn! }),
-        endReached,
-      );
-      if (!outcome.done) return 'ended';
+      for (;;) {
+        publisherPollNow = false;
+        const { awaitPublisher } = polls({
+          taskQueue: monitorTaskQueue,
+          intervalMs: spec.policies.pollInterval,
+          timeoutMs: Math.max(1_000, deadline - now()),
+          summary: 'Wait for the first publisher',
+        });
+        const outcome = await runInterruptible(
+          () => awaitPublisher({ region: state.region, stageArn: state.stageArn! }),
+          () => endReached() || publisherPollNow,
+        );
+        if (outcome.done) break;
+        if (endReached()) return 'ended';
+        // An event said someone published: poll again right away instead of at the next interval.
+      }
       state.timings.firstPublisherAt ??= iso();
       return 'seen';
     } catch (e) {
@@ -274,11 +308,11 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
 
   async function startComposition(): Promise<void> {
     const composition = spec.composition!;
-    state.phase = 'STARTING_COMPOSITION';
+    setPhase('STARTING_COMPOSITION');
     const token = compositionToken(state.runKey, state.compositions.length + 1);
     let started;
     try {
-      started = await ivs.startComposition({
+      started = await ivsWithSummary(`Start composition ${state.compositions.length + 1}`).startComposition({
         region: state.region,
         identity,
         stageArn: state.stageArn!,
@@ -304,7 +338,7 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
       stopRequested: false,
     });
     state.made.push({ kind: 'composition', arn: started.arn });
-    await ivs.watchComposition({
+    await ivsWithSummary('Register the composition with the monitor').watchComposition({
       compositionArn: started.arn,
       showWorkflowId: info.workflowId,
       pollIntervalMs: spec.policies.pollInterval,
@@ -331,12 +365,15 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
   }
 
   async function unwatch(compositionArn: string): Promise<void> {
+    await signalMonitor(compositionArn, 'unwatch');
+  }
+
+  async function signalMonitor(compositionArn: string, what: 'unwatch' | 'pollNow'): Promise<void> {
     const [, , , region, account] = compositionArn.split(':');
+    const monitor = getExternalWorkflowHandle(compositionMonitorWorkflowId(monitorTaskQueue, account!, region!));
     try {
-      await getExternalWorkflowHandle(compositionMonitorWorkflowId(monitorTaskQueue, account!, region!)).signal(
-        unwatchCompositionSignal,
-        { compositionArn },
-      );
+      if (what === 'unwatch') await monitor.signal(unwatchCompositionSignal, { compositionArn });
+      else await monitor.signal(pollNowSignal);
     } catch {
       // A monitor that is not running watches nothing.
     }
@@ -388,7 +425,7 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
         'CompositionRestartLimit',
       );
     }
-    state.phase = 'RECOVERING';
+    setPhase('RECOVERING');
     await stopComposition(run);
     state.restarts++;
     incident('COMPOSITION_RESTARTED', `restart ${state.restarts}: ${reason}`, { compositionArn: run.arn });
@@ -414,7 +451,7 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
         });
       }
       if (!spec.composition?.enabled) {
-        state.phase = 'LIVE';
+        setPhase('LIVE');
         await condition(() => endReached() || continueAsNewDue(), Math.max(1, state.endAt - now()));
         continue;
       }
@@ -435,12 +472,13 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
         await startComposition();
         continue;
       }
-      state.phase =
+      setPhase(
         run.state === 'STARTING'
           ? 'STARTING_COMPOSITION'
           : Object.keys(state.reconnectingSince).length > 0
             ? 'RECOVERING'
-            : 'LIVE';
+            : 'LIVE',
+      );
       const reconnectDeadline =
         Object.keys(state.reconnectingSince).length > 0
           ? Math.min(...Object.values(state.reconnectingSince)) + spec.policies.reconnectingTolerance
@@ -451,10 +489,15 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
           endReached() ||
           !!state.pendingSnapshot ||
           state.restartRequested !== undefined ||
+          compositionPollNow ||
           now() >= reconnectDeadline ||
           continueAsNewDue(),
         Math.max(1, wakeAt - now()),
       );
+      if (compositionPollNow) {
+        compositionPollNow = false;
+        await signalMonitor(run.arn, 'pollNow');
+      }
       if (state.restartRequested !== undefined) {
         incident('RESTART_REQUESTED', state.restartRequested, { compositionArn: run.arn });
         await replaceComposition(run, state.restartRequested, true);
@@ -487,7 +530,7 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
 
   /** Stops and deletes everything the show made, in order; failures are recorded and do not stop the rest. */
   async function tidyUp(): Promise<void> {
-    state.phase = 'TIDYING';
+    setPhase('TIDYING');
     const step = async (what: string, fn: () => Promise<void>) => {
       try {
         await fn();
@@ -504,7 +547,10 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
       if (spec.policies.keep.ingestConfiguration) state.kept.push(ref);
       else
         await step('delete ingest configuration', async () => {
-          await tidy.deleteIngestConfiguration({ region: state.region, arn: ref.arn });
+          await tidyWithSummary('Delete the ingest configuration').deleteIngestConfiguration({
+            region: state.region,
+            arn: ref.arn,
+          });
           state.removed.push(ref);
         });
     }
@@ -513,7 +559,7 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
       if (spec.policies.keep.stage) state.kept.push(ref);
       else
         await step('delete stage', async () => {
-          await tidy.deleteStage({ region: state.region, stageArn: ref.arn });
+          await tidyWithSummary('Delete the stage').deleteStage({ region: state.region, stageArn: ref.arn });
           state.removed.push(ref);
         });
     }
@@ -530,7 +576,7 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
       .filter((c) => c.bucket);
     const bucket = state.participantStorage?.bucket ?? composites[0]?.bucket;
     if (!spec.policies.keep.recordingsIndex || !state.stageArn || !bucket) return undefined;
-    state.phase = 'INDEXING';
+    setPhase('INDEXING');
     try {
       const summary = await indexing(spec.policies.recordingsSettleTimeout).indexRecordings({
         stageArn: state.stageArn,
@@ -554,14 +600,14 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
   let failure: unknown;
   try {
     if (!input.carried) {
-      state.phase = 'SCHEDULED';
+      setPhase('SCHEDULED');
       const prepareAt = state.startAt - spec.schedule.leadTime;
       if (prepareAt > now()) await condition(() => !!state.endRequested, prepareAt - now());
       if (state.endRequested) outcome = 'ENDED_BEFORE_START';
       else await prepare();
     }
     if (outcome === 'COMPLETED') outcome = await runLive();
-    state.phase = 'ENDING';
+    setPhase('ENDING');
     state.timings.endedAt = iso();
   } catch (e) {
     if (e instanceof ContinueAsNew) throw e;
@@ -572,7 +618,7 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
   // Tidy-up runs whatever happened, and a cancellation must not cancel it.
   await CancellationScope.nonCancellable(tidyUp);
   const recordingsIndex = outcome === 'CANCELLED' ? undefined : await CancellationScope.nonCancellable(indexRecordings);
-  state.phase = outcome === 'CANCELLED' ? 'CANCELLED' : outcome === 'FAILED' ? 'FAILED' : 'COMPLETED';
+  setPhase(outcome === 'CANCELLED' ? 'CANCELLED' : outcome === 'FAILED' ? 'FAILED' : 'COMPLETED');
   if (failure) throw failure instanceof Error ? failure : ApplicationFailure.nonRetryable('show failed', 'ShowFailed');
   return buildResult(spec, state, outcome, recordingsIndex);
 }

@@ -4,7 +4,8 @@ import { GetIngestConfigurationCommand } from '@aws-sdk/client-ivs-realtime';
 import type { WorkflowHandle } from '@temporalio/client';
 import { Command, Option } from 'commander';
 import { parseShowSpec } from '../../spec/parse-show-spec';
-import { showWorkflow } from '../../workflows';
+import type { showWorkflow } from '../../workflows';
+import { startShow } from '../start-show';
 import { endUpdate, participantTokensQuery, statusQuery } from '../../workflows/show-messages';
 import type { ShowStatus } from '../../workflows/show-state';
 import { demoShowSpec } from './demo-show';
@@ -74,10 +75,9 @@ async function runShow(stack: LocalStack, liveSeconds: number): Promise<void> {
   const bucket = `showrunner-demo-${randomBytes(3).toString('hex')}`;
   await stack.s3.send(new CreateBucketCommand({ Bucket: bucket }));
   const spec = parseShowSpec(demoShowSpec(id, bucket, liveSeconds + 120));
-  const handle = await stack.client.workflow.start(showWorkflow, {
-    workflowId: `show-${id}`,
+  const handle = await startShow(stack.client, spec, {
     taskQueue: stack.taskQueue,
-    args: [{ spec, options: { monitorTaskQueue: stack.monitorTaskQueue } }],
+    monitorTaskQueue: stack.monitorTaskQueue,
   });
   const uiLink = stack.temporal.uiUrl
     ? `${stack.temporal.uiUrl}/namespaces/${stack.temporal.namespace}/workflows/${handle.workflowId}`

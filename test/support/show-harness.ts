@@ -6,7 +6,8 @@ import { createDataConverter } from '../../security/data-converter';
 import { loadKeyRing } from '../../security/encryption-keys';
 import { parseShowSpec } from '../../spec/parse-show-spec';
 import type { ShowSpecInput } from '../../spec/show-spec';
-import { showWorkflow } from '../../workflows';
+import { startShow } from '../../client/start-show';
+import type { showWorkflow } from '../../workflows';
 import { createWorkers, type ShowrunnerWorkers } from '../../worker/create-workers';
 import type { WorkerConfig } from '../../worker/worker-config';
 import { startEmulatorFixture, type EmulatorFixture } from './emulator-fixture';
@@ -94,18 +95,10 @@ export async function startShowHarness(
     showId: (prefix = 'show') => `${prefix}-${randomBytes(3).toString('hex')}`,
     async startShow(input, options = {}) {
       const spec = parseShowSpec(input);
-      const handle = await client.workflow.start(showWorkflow, {
-        workflowId: `show-${spec.id}`,
+      const handle = await startShow(client, spec, {
         taskQueue,
-        args: [
-          {
-            spec,
-            options: {
-              monitorTaskQueue: config.monitorTaskQueue,
-              continueAsNewAfterEvents: options.continueAsNewAfterEvents,
-            },
-          },
-        ],
+        monitorTaskQueue: config.monitorTaskQueue,
+        continueAsNewAfterEvents: options.continueAsNewAfterEvents,
       });
       handles.push(handle);
       return handle;

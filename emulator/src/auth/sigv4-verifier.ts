@@ -121,6 +121,30 @@ export class SigV4Verifier {
     return { accessKeyId: credential.accessKeyId, accountId: credential.accountId, region: auth.region };
   }
 
+  /**
+   * One signer per credential, region and service: a signer caches its derived signing keys, and building
+   * one per request was the largest cost of the emulator's request path.
+   */
+  private readonly signers = new Map<string, SignatureV4>();
+
+  private signerFor(credential: EmulatorCredential, region: string, service: string): SignatureV4 {
+    const key = `${credential.accessKeyId}\u0000${credential.secretAccessKey}\u0000${region}\u0000${service}`;
+    let signer = this.signers.get(key);
+    if (!signer) {
+      if (this.signers.size > 1000) this.signers.clear();
+      signer = new SignatureV4({
+        credentials: { accessKeyId: credential.accessKeyId, secretAccessKey: credential.secretAccessKey },
+        region,
+        service,
+        sha256: Hash.bind(null, 'sha256'),
+        uriEscapePath: true,
+        applyChecksum: false,
+      });
+      this.signers.set(key, signer);
+    }
+    return signer;
+  }
+
   private async computeSignature(
     req: IncomingMessage,
     body: Buffer,
@@ -149,14 +173,7 @@ export class SigV4Verifier {
       headers,
       body,
     });
-    const signer = new SignatureV4({
-      credentials: { accessKeyId: credential.accessKeyId, secretAccessKey: credential.secretAccessKey },
-      region: auth.region,
-      service: auth.service,
-      sha256: Hash.bind(null, 'sha256'),
-      uriEscapePath: true,
-      applyChecksum: false,
-    });
+    const signer = this.signerFor(credential, auth.region, auth.service);
     const signed = await signer.sign(request, {
       signingDate,
       signingRegion: auth.region,

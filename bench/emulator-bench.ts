@@ -1,0 +1,816 @@
+/**
+ * `npm run bench:emulator [-- --duration 10 --connections 50 ...]`: figures for the IVS Real-Time emulator, not a test.
+ *
+ * 1. Throughput on one core: the emulator (its real CLI, rate limits off) and a bare `node:http` server answering a
+ *    fixed JSON body of the same size each run in a child pinned to core 0; autocannon runs in a child pinned to
+ *    core 1 and replays one SigV4-signed request (X-Amz-Date stays valid for 15 minutes and the emulator does no
+ *    replay detection, so one signature serves the whole run).
+ * 2. Memory: RSS of a child hosting the emulator in-process, after a forced GC, empty and then holding N stages and
+ *    M compositions created through the SDK.
+ * 3. When a throughput target is missed, a short `--cpu-prof` run of the emulator names the top costs.
+ *
+ * The same script is every child too (hidden `--role`), so the bench is one file.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startEmulator } from '../emulator/src';
+
+const REPO_ROOT = path.resolve(__dirname, '..');
+const SELF = path.join(REPO_ROOT, 'bench', 'emulator-bench.ts');
+const CLI = path.join(REPO_ROOT, 'emulator', 'src', 'cli.ts');
+const REGION = 'us-east-1';
+const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+const THROUGHPUT_TARGET = 0.5;
+const RSS_TARGET_MB = 250;
+
+interface Options {
+  duration: number;
+  connections: number;
+  warmup: number;
+  rounds: number;
+  stages: number;
+  compositions: number;
+  profileSeconds: number;
+  out: string;
+  skipThroughput: boolean;
+  skipMemory: boolean;
+}
+
+function parseOptions(argv: string[]): Options & { role?: string } {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      duration: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '50' },
+      warmup: { type: 'string', default: '2' },
+      rounds: { type: 'string', default: '3' },
+      stages: { type: 'string', default: '10000' },
+      compositions: { type: 'string', default: '1000' },
+      'profile-seconds': { type: 'string', default: '5' },
+      out: { type: 'string', default: path.join(REPO_ROOT, 'bench', 'results', 'emulator.md') },
+      'skip-throughput': { type: 'boolean', default: false },
+      'skip-memory': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+      role: { type: 'string' },
+    },
+  });
+  if (values.help) {
+    console.log(
+      [
+        'npm run bench:emulator -- [options]',
+        '  --duration S          seconds per throughput scenario (10)',
+        '  --connections N       autocannon connections (50)',
+        '  --warmup S            unmeasured seconds before each scenario (2)',
+        '  --rounds N            bare/emulator pairs per operation; the median is reported (3)',
+        '  --stages N            stages for the memory figure (10000)',
+        '  --compositions N      compositions for the memory figure (1000)',
+        '  --profile-seconds S   CPU-profile length when a throughput target is missed; 0 = never (5)',
+        '  --out FILE            Markdown results (bench/results/emulator.md)',
+        '  --skip-throughput, --skip-memory',
+      ].join('\n'),
+    );
+    process.exit(0);
+  }
+  const positive = (name: string, raw: string, allowZero = false): number => {
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) throw new Error(`--${name} must be a positive number`);
+    return n;
+  };
+  return {
+    role: values.role,
+    duration: positive('duration', values.duration),
+    connections: Math.round(positive('connections', values.connections)),
+    warmup: positive('warmup', values.warmup, true),
+    rounds: Math.round(positive('rounds', values.rounds)),
+    stages: Math.round(positive('stages', values.stages)),
+    compositions: Math.round(positive('compositions', values.compositions, true)),
+    profileSeconds: positive('profile-seconds', values['profile-seconds'], true),
+    out: path.resolve(values.out),
+    skipThroughput: values['skip-throughput'],
+    skipMemory: values['skip-memory'],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Child processes
+
+const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+
+/** `node --import tsx <args>`, pinned to one core when taskset exists. */
+function spawnNode(core: number | undefined, nodeArgs: string[], env: NodeJS.ProcessEnv = {}, ipc = false) {
+  const args = [...nodeArgs];
+  const command = core !== undefined && hasTaskset ? 'taskset' : process.execPath;
+  if (command === 'taskset') args.unshift('-c', String(core), process.execPath);
+  return spawn(command, args, {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Resolves with the first stdout match; rejects if the child dies first. Keeps stderr for the error message. */
+function waitForLine(child: ChildProcess, pattern: RegExp, what: string): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    let stdout = '';
+    let stderr = '';
+    const onExit = (code: number | null) =>
+      reject(new Error(`${what} exited (${code}) before it was ready:\n${stderr.slice(-2000)}`));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const m = pattern.exec(stdout);
+      if (m) {
+        child.off('exit', onExit);
+        resolve(m);
+      }
+    });
+    child.once('exit', onExit);
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+interface EmulatorChild {
+  child: ChildProcess;
+  endpoint: string;
+}
+
+async function startEmulatorChild(extraNodeArgs: string[] = []): Promise<EmulatorChild> {
+  const child = spawnNode(0, [
+    ...extraNodeArgs,
+    '--import',
+    'tsx',
+    CLI,
+    '--port',
+    '0',
+    '--no-rate-limits',
+    // Nobody joins the bench stage: keep its composition from stopping after the idle minute.
+    '--timing',
+    'idleStopWithoutParticipantsMs=86400000',
+  ]);
+  const m = await waitForLine(child, /listening on (http:\/\/\S+)/, 'emulator');
+  return { child, endpoint: m[1]! };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Role: bare server. Answers every request with the body configured for its path, like an API that does nothing.
+
+function runBareServer(): void {
+  const bodies = JSON.parse(process.env.BENCH_BARE_BODIES ?? '{}') as Record<string, string>;
+  const buffers = new Map(Object.entries(bodies).map(([p, b]) => [p, Buffer.from(b)]));
+  const fallback = Buffer.from('{}');
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const body = buffers.get(req.url ?? '/') ?? fallback;
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-length': body.length,
+        'x-amzn-requestid': '00000000-0000-4000-8000-000000000000',
+      });
+      res.end(body);
+    });
+  });
+  // Same socket timeouts as the emulator, so only the request handling differs.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 5_000;
+  server.listen(0, '127.0.0.1', () => {
+    console.log(`bare listening on http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  });
+  process.once('SIGTERM', () => server.close(() => process.exit(0)));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Role: load generator (autocannon, programmatic API).
+
+interface LoadSpec {
+  url: string;
+  method: 'POST' | 'GET';
+  headers: Record<string, string>;
+  body: string;
+  connections: number;
+  duration: number;
+  warmup: number;
+}
+
+interface LoadResult {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  total: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+async function runLoad(): Promise<void> {
+  const { default: autocannon } = await import('autocannon');
+  const spec = JSON.parse(process.env.BENCH_LOAD ?? '{}') as LoadSpec;
+  const run = (duration: number) =>
+    autocannon({
+      url: spec.url,
+      method: spec.method,
+      headers: spec.headers,
+      body: spec.body,
+      connections: spec.connections,
+      duration,
+    });
+  if (spec.warmup > 0) await run(spec.warmup);
+  const r = await run(spec.duration);
+  const result: LoadResult = {
+    requestsPerSecond: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    total: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+  };
+  console.log(`RESULT ${JSON.stringify(result)}`);
+}
+
+async function load(spec: LoadSpec): Promise<LoadResult> {
+  const child = spawnNode(1, ['--import', 'tsx', SELF, '--role', 'load'], { BENCH_LOAD: JSON.stringify(spec) });
+  const m = await waitForLine(child, /RESULT (\{.*\})\n/, 'autocannon');
+  await stopChild(child);
+  return JSON.parse(m[1]!) as LoadResult;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Role: memory host. Runs the emulator in-process and reports its RSS after a GC whenever the bench asks over IPC.
+
+async function runMemoryHost(): Promise<void> {
+  const config = JSON.parse(process.env.BENCH_HOST_CONFIG ?? '{}') as Parameters<typeof startEmulator>[0];
+  const emulator = await startEmulator(config, () => undefined);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  process.on('message', (message: unknown) => {
+    if (message === 'stop') {
+      void emulator.stop().then(() => process.exit(0));
+      return;
+    }
+    if (message !== 'measure') return;
+    // Two passes: the first may only queue finalizers for weakly held objects.
+    gc?.();
+    gc?.();
+    const m = process.memoryUsage();
+    process.send?.({ rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, gc: !!gc });
+  });
+  console.log(`host listening on ${emulator.endpoint}`);
+}
+
+interface MemorySample {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  gc: boolean;
+}
+
+function measure(child: ChildProcess): Promise<MemorySample> {
+  return new Promise((resolve) => {
+    child.once('message', (m) => resolve(m as MemorySample));
+    child.send('measure');
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The bench itself.
+
+async function ivsClient(endpoint: string) {
+  const { IVSRealTimeClient } = await import('@aws-sdk/client-ivs-realtime');
+  return new IVSRealTimeClient({ endpoint, region: REGION, credentials: CREDENTIALS, maxAttempts: 1 });
+}
+
+/** Signs one request the way the SDK would; autocannon replays it unchanged. */
+async function signedRequest(endpoint: string, operation: string, input: object) {
+  const { SignatureV4 } = await import('@smithy/signature-v4');
+  const { Hash } = await import('@smithy/hash-node');
+  const { HttpRequest } = await import('@smithy/protocol-http');
+  const url = new URL(endpoint);
+  const body = JSON.stringify(input);
+  const signer = new SignatureV4({
+    credentials: CREDENTIALS,
+    region: REGION,
+    service: 'ivs',
+    sha256: Hash.bind(null, 'sha256'),
+  });
+  const signed = await signer.sign(
+    new HttpRequest({
+      method: 'POST',
+      protocol: 'http:',
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: `/${operation}`,
+      headers: { host: url.host, 'content-type': 'application/json' },
+      body,
+    }),
+  );
+  return { path: `/${operation}`, headers: signed.headers, body };
+}
+
+const randomSuffix = (n: number) =>
+  Array.from(
+    { length: n },
+    () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'[(Math.random() * 62) | 0],
+  ).join('');
+const channelArn = () => `arn:aws:ivs:${REGION}:123456789012:channel/${randomSuffix(12)}`;
+
+interface ThroughputRow {
+  operation: string;
+  emulator: LoadResult;
+  bare: LoadResult;
+  bodyBytes: number;
+  ratio: number;
+  /** emulator / bare of each round, to show how steady the figure is. */
+  roundRatios: number[];
+  loadAverage: number;
+}
+
+/** The run with the median request rate (the upper one of an even count). */
+function median(runs: LoadResult[]): LoadResult {
+  return [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor(runs.length / 2)]!;
+}
+
+interface ProfileSummary {
+  operation: string;
+  functions: { name: string; where: string; selfPct: number }[];
+  modules: { module: string; selfPct: number }[];
+}
+
+async function benchThroughput(options: Options): Promise<ThroughputRow[]> {
+  const emulator = await startEmulatorChild();
+  let bare: ChildProcess | undefined;
+  try {
+    const { CreateStageCommand, StartCompositionCommand } = await import('@aws-sdk/client-ivs-realtime');
+    const ivs = await ivsClient(emulator.endpoint);
+    const { stage } = await ivs.send(new CreateStageCommand({ name: 'bench' }));
+    const { composition } = await ivs.send(
+      new StartCompositionCommand({ stageArn: stage!.arn, destinations: [{ channel: { channelArn: channelArn() } }] }),
+    );
+    ivs.destroy();
+
+    const scenarios = [
+      { operation: 'GetComposition', input: { arn: composition!.arn } },
+      {
+        operation: 'CreateParticipantToken',
+        input: { stageArn: stage!.arn, userId: 'bench-user', capabilities: ['PUBLISH', 'SUBSCRIBE'] },
+      },
+    ];
+    // Real responses, so the bare server answers bodies of the same size.
+    const prepared = [];
+    for (const s of scenarios) {
+      const request = await signedRequest(emulator.endpoint, s.operation, s.input);
+      const response = await fetch(`${emulator.endpoint}${request.path}`, {
+        method: 'POST',
+        headers: request.headers,
+        body: request.body,
+      });
+      const text = await response.text();
+      if (response.status !== 200) throw new Error(`${s.operation} answered ${response.status}: ${text}`);
+      prepared.push({ ...s, request, responseBody: text });
+    }
+    bare = spawnNode(0, ['--import', 'tsx', SELF, '--role', 'bare'], {
+      BENCH_BARE_BODIES: JSON.stringify(Object.fromEntries(prepared.map((p) => [p.request.path, p.responseBody]))),
+    });
+    const bareEndpoint = (await waitForLine(bare, /listening on (http:\/\/\S+)/, 'bare server'))[1]!;
+
+    const rows: ThroughputRow[] = [];
+    for (const p of prepared) {
+      const spec = (endpoint: string): LoadSpec => ({
+        url: `${endpoint}${p.request.path}`,
+        method: 'POST',
+        headers: p.request.headers,
+        body: p.request.body,
+        connections: options.connections,
+        duration: options.duration,
+        warmup: options.warmup,
+      });
+      const bareRuns: LoadResult[] = [];
+      const emulatorRuns: LoadResult[] = [];
+      const ratios: number[] = [];
+      const loadAverage = os.loadavg()[0]!;
+      for (let round = 0; round < options.rounds; round++) {
+        process.stderr.write(
+          `throughput: ${p.operation}, round ${round + 1}/${options.rounds}, ${options.duration}s per server...\n`,
+        );
+        // Alternating which server goes first cancels out load that drifts during a round (the machine may be shared).
+        const order = round % 2 === 0 ? (['bare', 'emulator'] as const) : (['emulator', 'bare'] as const);
+        const results: Partial<Record<'bare' | 'emulator', LoadResult>> = {};
+        for (const who of order) {
+          const r = await load(spec(who === 'bare' ? bareEndpoint : emulator.endpoint));
+          if (r.non2xx > 0 || r.errors > 0)
+            throw new Error(`${who} ${p.operation}: ${r.non2xx} non-2xx responses, ${r.errors} errors`);
+          results[who] = r;
+        }
+        bareRuns.push(results.bare!);
+        emulatorRuns.push(results.emulator!);
+        ratios.push(results.emulator!.requestsPerSecond / results.bare!.requestsPerSecond);
+      }
+      const bareResult = median(bareRuns);
+      const emulatorResult = median(emulatorRuns);
+      rows.push({
+        operation: p.operation,
+        emulator: emulatorResult,
+        bare: bareResult,
+        bodyBytes: Buffer.byteLength(p.responseBody),
+        // Paired per round, so load from other processes that comes and goes hits both sides of a ratio alike.
+        ratio: [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)]!,
+        roundRatios: ratios,
+        loadAverage,
+      });
+    }
+    return rows;
+  } finally {
+    if (bare) await stopChild(bare);
+    await stopChild(emulator.child);
+  }
+}
+
+/** A short CPU profile of the emulator under the same load, summarised by self time. */
+async function profileOperation(options: Options, row: ThroughputRow): Promise<ProfileSummary> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'emulator-bench-prof-'));
+  const emulator = await startEmulatorChild(['--cpu-prof', '--cpu-prof-dir', dir]);
+  try {
+    const { CreateStageCommand, StartCompositionCommand } = await import('@aws-sdk/client-ivs-realtime');
+    const ivs = await ivsClient(emulator.endpoint);
+    const { stage } = await ivs.send(new CreateStageCommand({ name: 'bench' }));
+    const input =
+      row.operation === 'GetComposition'
+        ? {
+            arn: (
+              await ivs.send(
+                new StartCompositionCommand({
+                  stageArn: stage!.arn,
+                  destinations: [{ channel: { channelArn: channelArn() } }],
+                }),
+              )
+            ).composition!.arn,
+          }
+        : { stageArn: stage!.arn, userId: 'bench-user', capabilities: ['PUBLISH', 'SUBSCRIBE'] };
+    ivs.destroy();
+    const request = await signedRequest(emulator.endpoint, row.operation, input);
+    process.stderr.write(`profile: ${row.operation}, ${options.profileSeconds}s...\n`);
+    await load({
+      url: `${emulator.endpoint}${request.path}`,
+      method: 'POST',
+      headers: request.headers,
+      body: request.body,
+      connections: options.connections,
+      duration: options.profileSeconds,
+      // Warm, so the window shows steady-state costs rather than the JIT's first passes.
+      warmup: Math.max(1, options.warmup),
+    });
+  } finally {
+    // The CLI exits cleanly on SIGTERM, which is when Node writes the profile.
+    await stopChild(emulator.child);
+  }
+  const file = fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) throw new Error(`no .cpuprofile written to ${dir}`);
+  const summary = summariseProfile(row.operation, path.join(dir, file), options.profileSeconds);
+  fs.rmSync(dir, { recursive: true, force: true });
+  return summary;
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  endTime: number;
+  startTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+function moduleOf(url: string): string {
+  if (!url) return '(native / VM)';
+  if (url.startsWith('node:')) return url.replace(/^node:internal\/([^/]+).*/, 'node:internal/$1');
+  const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (nm) return nm[1]!;
+  const local = url.indexOf('/emulator/src/');
+  if (local >= 0) return url.slice(local + 1);
+  return url;
+}
+
+/** Self time per function and module over the last `windowSeconds` of the profile (the load, not start-up). */
+function summariseProfile(operation: string, file: string, windowSeconds: number): ProfileSummary {
+  const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
+  const windowStart = profile.endTime - windowSeconds * 1e6;
+  const hitsById = new Map<number, number>();
+  let at = profile.startTime;
+  profile.samples.forEach((id, i) => {
+    at += profile.timeDeltas[i] ?? 0;
+    if (at >= windowStart) hitsById.set(id, (hitsById.get(id) ?? 0) + 1);
+  });
+  const byFunction = new Map<string, { name: string; where: string; hits: number }>();
+  const byModule = new Map<string, number>();
+  let total = 0;
+  for (const node of profile.nodes) {
+    const hits = hitsById.get(node.id) ?? 0;
+    const { functionName, url, lineNumber } = node.callFrame;
+    // Idle time is the load generator's latency, not work; leave it out of the shares.
+    if (hits === 0 || functionName === '(idle)') continue;
+    total += hits;
+    const name = functionName || '(anonymous)';
+    // tsx-transpiled files report lines of the generated code, which mean nothing here: name the file only.
+    const where = !url ? '' : url.includes('/emulator/src/') ? moduleOf(url) : `${moduleOf(url)}:${lineNumber + 1}`;
+    const key = `${name}|${where}`;
+    const entry = byFunction.get(key) ?? { name, where, hits: 0 };
+    entry.hits += hits;
+    byFunction.set(key, entry);
+    const module = url ? moduleOf(url) : name.startsWith('(') ? name : '(native / VM)';
+    byModule.set(module, (byModule.get(module) ?? 0) + hits);
+  }
+  const pct = (hits: number) => Math.round((hits / total) * 1000) / 10;
+  return {
+    operation,
+    functions: [...byFunction.values()]
+      .sort((a, b) => b.hits - a.hits)
+      .slice(0, 12)
+      .map((f) => ({ name: f.name, where: f.where, selfPct: pct(f.hits) })),
+    modules: [...byModule.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 10)
+      .map(([module, hits]) => ({ module, selfPct: pct(hits) })),
+  };
+}
+
+interface MemoryResult {
+  empty: MemorySample;
+  withStages: MemorySample;
+  loaded: MemorySample;
+  stages: number;
+  compositions: number;
+  liveCompositions: number;
+  createSeconds: number;
+}
+
+/** Runs `fn` over 0..count-1 with `concurrency` calls in flight. */
+async function pool(count: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) await fn(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+}
+
+async function benchMemory(options: Options): Promise<MemoryResult> {
+  const host = spawnNode(
+    0,
+    ['--expose-gc', '--import', 'tsx', SELF, '--role', 'host'],
+    {
+      BENCH_HOST_CONFIG: JSON.stringify({
+        port: 0,
+        rateLimits: false,
+        quotas: {
+          stagesPerRegion: options.stages,
+          compositionsPerAccount: Math.max(options.compositions, 1),
+          compositionsPerStage: 5,
+        },
+        // Nobody joins: without this the compositions would stop after a minute.
+        timings: { idleStopWithoutParticipantsMs: 24 * 60 * 60_000 },
+      }),
+    },
+    true,
+  );
+  try {
+    const endpoint = (await waitForLine(host, /listening on (http:\/\/\S+)/, 'memory host'))[1]!;
+    const { CreateStageCommand, StartCompositionCommand } = await import('@aws-sdk/client-ivs-realtime');
+    const ivs = await ivsClient(endpoint);
+    const empty = await measure(host);
+    const started = Date.now();
+    process.stderr.write(`memory: creating ${options.stages} stages...\n`);
+    const stageArns: string[] = [];
+    await pool(options.stages, 32, async (i) => {
+      const { stage } = await ivs.send(new CreateStageCommand({ name: `bench-${i}`, tags: { bench: 'memory' } }));
+      stageArns[i] = stage!.arn!;
+    });
+    const withStages = await measure(host);
+    process.stderr.write(`memory: starting ${options.compositions} compositions...\n`);
+    await pool(options.compositions, 32, async (i) => {
+      await ivs.send(
+        new StartCompositionCommand({
+          stageArn: stageArns[i % stageArns.length],
+          destinations: [{ channel: { channelArn: channelArn() } }],
+          tags: { bench: 'memory' },
+        }),
+      );
+    });
+    const createSeconds = (Date.now() - started) / 1000;
+    ivs.destroy();
+    // Let every composition reach ACTIVE (3 s start time) so the figure is the steady state.
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    const inventory = (await (await fetch(`${endpoint}/_emulator/inventory`)).json()) as {
+      live: { stages: number; compositions: number };
+      regions: { compositions: { state: string }[] }[];
+    };
+    const active = inventory.regions.flatMap((r) => r.compositions).filter((c) => c.state === 'ACTIVE').length;
+    if (inventory.live.stages !== options.stages)
+      throw new Error(`expected ${options.stages} stages, inventory has ${inventory.live.stages}`);
+    const loaded = await measure(host);
+    return {
+      empty,
+      withStages,
+      loaded,
+      stages: inventory.live.stages,
+      compositions: inventory.live.compositions,
+      liveCompositions: active,
+      createSeconds,
+    };
+  } finally {
+    host.send('stop');
+    await stopChild(host);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Output
+
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+
+function machine(): string[] {
+  const cpus = os.cpus();
+  return [
+    `CPU: ${cpus[0]?.model ?? 'unknown'} (${cpus.length} cores; ${os.availableParallelism()} available to Node)`,
+    `Node ${process.version}, ${os.platform()} ${os.release()}, ${mb(os.totalmem())} MB RAM`,
+    hasTaskset
+      ? 'Pinning: server under test on core 0, autocannon on core 1 (taskset)'
+      : 'Pinning: taskset not found, processes NOT pinned: figures compare less cleanly',
+    `Load average at start (1 min): ${os.loadavg()[0]!.toFixed(2)}`,
+  ];
+}
+
+function command(): string {
+  const args = process.argv.slice(2).join(' ');
+  if (process.env.npm_lifecycle_event === 'bench:emulator') return `npm run bench:emulator${args ? ` -- ${args}` : ''}`;
+  return `npx tsx bench/emulator-bench.ts${args ? ` ${args}` : ''}`;
+}
+
+function table(header: string[], rows: string[][]): string {
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+}
+
+function report(
+  options: Options,
+  header: string[],
+  throughput: ThroughputRow[] | undefined,
+  profiles: ProfileSummary[],
+  memory: MemoryResult | undefined,
+): string {
+  const out: string[] = ['# IVS Real-Time emulator benchmark', '', `Command: \`${command()}\``, ''];
+  out.push(`Run at ${new Date().toISOString()}`, '', ...header.map((l) => `- ${l}`), '');
+  if (throughput) {
+    out.push(
+      '## Throughput (one core)',
+      '',
+      `autocannon, ${options.connections} connections, ${options.duration} s per run after ${options.warmup} s warm-up, ` +
+        `${options.rounds} round(s) of bare and emulator runs per operation (alternating which goes first); each row is ` +
+        'the run with the median req/s, and "vs bare" is the median of the per-round emulator / bare ratios. ' +
+        'One SigV4-signed request is replayed (the emulator verifies the signature on every request). ' +
+        'Emulator started with `--no-rate-limits` (the documented rates would throttle at 5 or 50 TPS). ' +
+        "The bare server is `node:http` answering a fixed body of the same size as the emulator's response.",
+      '',
+      table(
+        [
+          'operation',
+          'server',
+          'req/s',
+          'p50 ms',
+          'p99 ms',
+          'requests',
+          'body bytes',
+          'vs bare',
+          `target ≥ ${THROUGHPUT_TARGET}×`,
+        ],
+        throughput.flatMap((r) => [
+          [
+            r.operation,
+            'emulator',
+            int(r.emulator.requestsPerSecond),
+            String(r.emulator.p50),
+            String(r.emulator.p99),
+            int(r.emulator.total),
+            String(r.bodyBytes),
+            `${r.ratio.toFixed(2)}×`,
+            r.ratio >= THROUGHPUT_TARGET ? 'met' : '**missed**',
+          ],
+          [
+            r.operation,
+            'bare node:http',
+            int(r.bare.requestsPerSecond),
+            String(r.bare.p50),
+            String(r.bare.p99),
+            int(r.bare.total),
+            String(r.bodyBytes),
+            '1.00×',
+            '',
+          ],
+        ]),
+      ),
+      '',
+      `Emulator / bare per round: ${throughput.map((r) => `${r.operation} ${r.roundRatios.map((x) => x.toFixed(2)).join(', ')}`).join('; ')}. ` +
+        `Load average (1 min) before each operation: ${throughput.map((r) => `${r.operation} ${r.loadAverage.toFixed(2)}`).join(', ')}. ` +
+        "The load generator has one core too; at the bare server's rate it may be the limit, which flatters the ratio.",
+      '',
+    );
+  }
+  for (const p of profiles) {
+    out.push(
+      `### Where the emulator spends CPU: ${p.operation} (${options.profileSeconds} s \`--cpu-prof\`, self time, idle excluded)`,
+      '',
+      table(
+        ['module', 'self %'],
+        p.modules.map((m) => [m.module, String(m.selfPct)]),
+      ),
+      '',
+      table(
+        ['function', 'where', 'self %'],
+        p.functions.map((f) => [`\`${f.name}\``, f.where, String(f.selfPct)]),
+      ),
+      '',
+    );
+  }
+  if (memory) {
+    const met = memory.loaded.rss / 1024 / 1024 <= RSS_TARGET_MB;
+    out.push(
+      '## Memory',
+      '',
+      `Emulator hosted in-process by a child run with \`--expose-gc\` (rate limits off, quotas raised through the ` +
+        `config: stagesPerRegion ${options.stages}, compositionsPerAccount ${options.compositions}); resources created ` +
+        `through the SDK (${memory.createSeconds.toFixed(1)} s); each figure after a forced GC. Compositions have one ` +
+        `channel destination each and no S3 (no recordings).`,
+      '',
+      table(
+        ['state', 'RSS MB', 'heap used MB', 'external MB'],
+        [
+          ['started, empty', mb(memory.empty.rss), mb(memory.empty.heapUsed), mb(memory.empty.external)],
+          [
+            `${int(memory.stages)} stages`,
+            mb(memory.withStages.rss),
+            mb(memory.withStages.heapUsed),
+            mb(memory.withStages.external),
+          ],
+          [
+            `${int(memory.stages)} stages + ${int(memory.compositions)} live compositions (${int(memory.liveCompositions)} ACTIVE)`,
+            mb(memory.loaded.rss),
+            mb(memory.loaded.heapUsed),
+            mb(memory.loaded.external),
+          ],
+        ],
+      ),
+      '',
+      `Target: RSS ≤ ${RSS_TARGET_MB} MB with the full load: **${met ? 'met' : 'missed'}** (${mb(memory.loaded.rss)} MB).` +
+        (memory.loaded.gc ? '' : ' (GC was not exposed: figures include garbage.)'),
+      '',
+    );
+  }
+  return out.join('\n');
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  if (options.role === 'bare') return runBareServer();
+  if (options.role === 'load') return runLoad();
+  if (options.role === 'host') return runMemoryHost();
+  if (options.role) throw new Error(`unknown role ${options.role}`);
+
+  const header = machine();
+  console.log(header.join('\n'));
+  const throughput = options.skipThroughput ? undefined : await benchThroughput(options);
+  const profiles: ProfileSummary[] = [];
+  if (throughput && options.profileSeconds > 0) {
+    for (const row of throughput.filter((r) => r.ratio < THROUGHPUT_TARGET))
+      profiles.push(await profileOperation(options, row));
+  }
+  const memory = options.skipMemory ? undefined : await benchMemory(options);
+  // Formatted with the repository's Prettier settings so `npm run lint` accepts the results file as written.
+  const prettier = await import('prettier');
+  const markdown = await prettier.format(report(options, header, throughput, profiles, memory), {
+    ...(await prettier.resolveConfig(options.out)),
+    parser: 'markdown',
+  });
+  console.log(`\n${markdown}`);
+  fs.mkdirSync(path.dirname(options.out), { recursive: true });
+  fs.writeFileSync(options.out, markdown);
+  console.log(`\nwrote ${path.relative(REPO_ROOT, options.out)}`);
+}
+
+main().catch((e: unknown) => {
+  console.error((e as Error).stack ?? String(e));
+  process.exit(1);
+});
