@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import { NOT_YET_FAILURE_TYPE } from '../workflows/failure-types';
 
@@ -27,18 +28,30 @@ export const isConflict = (error: unknown) => awsErrorName(error) === 'ConflictE
 /** Rethrows an AWS SDK error as the ApplicationFailure Temporal should act on. `what` says what was being done. */
 export function toFailure(error: unknown, what: string): ApplicationFailure {
   if (error instanceof ApplicationFailure) return error;
+  countApiError(what, error);
   const name = awsErrorName(error);
   const message = `${what}: ${name}: ${(error as Error | undefined)?.message ?? String(error)}`;
   if (NON_RETRYABLE_AWS_ERRORS.has(name)) return ApplicationFailure.nonRetryable(message, name);
   return ApplicationFailure.retryable(message, name);
 }
 
-/** Runs an AWS call, translating its failure. */
+/** Runs an AWS call, translating (and counting) its failure. */
 export async function aws<T>(what: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (e) {
     throw toFailure(e, what);
+  }
+}
+
+/** `showrunner_ivs_api_errors{operation,type}` on the worker's metrics (Prometheus when enabled). */
+export function countApiError(operation: string, error: unknown): void {
+  try {
+    Context.current()
+      .metricMeter.createCounter('showrunner_ivs_api_errors', 'errors', 'IVS and S3 API errors by operation and type')
+      .add(1, { operation: operation.split(' ')[0]!, type: awsErrorName(error) });
+  } catch {
+    // Outside an activity (tests calling activities directly): nothing to count on.
   }
 }
 

@@ -4,6 +4,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { createDataConverter } from '../security/data-converter';
 import { loadKeyRing } from '../security/encryption-keys';
 import { createWorkers } from './create-workers';
+import { installRuntime } from './observability';
 import { loadWorkerConfig } from './worker-config';
 
 /**
@@ -12,6 +13,7 @@ import { loadWorkerConfig } from './worker-config';
  * SIGINT/SIGTERM shut the workers down gracefully (the SDK's runtime handles the signals).
  */
 async function main(): Promise<void> {
+  const { metricsAddress } = installRuntime();
   const config = loadWorkerConfig();
   const keyRing = loadKeyRing();
   const { connectionOptions, namespace } = loadClientConnectConfig();
@@ -31,7 +33,7 @@ async function main(): Promise<void> {
         : { workflowsPath: require.resolve('../workflows') },
     });
     console.log(
-      `Showrunner worker polling ${config.taskQueue} and ${config.monitorTaskQueue} (monitor budget ${config.monitorActivitiesPerSecond}/s)`,
+      `Showrunner worker polling ${config.taskQueue} and ${config.monitorTaskQueue} (monitor budget ${config.monitorActivitiesPerSecond}/s${metricsAddress ? `, metrics on ${metricsAddress}/metrics` : ''})`,
     );
     await workers.run();
   } finally {

@@ -25,7 +25,6 @@ const UNKNOWN = (arn: string): CompositionSnapshot => ({
   state: 'GONE',
   destinations: [{ id: '?', state: 'UNKNOWN' }],
 });
-const TERMINAL = new Set(['STOPPED', 'FAILED', 'GONE']);
 
 /**
  * Watches every show's composition in one account and region with a single ListCompositions per poll, and
@@ -77,7 +76,8 @@ export async function compositionMonitorWorkflow(input: CompositionMonitorInput)
         watches.delete(snapshot.arn);
         continue;
       }
-      if (snapshot.state === 'GONE' && TERMINAL.has(snapshot.state)) watches.delete(snapshot.arn);
+      // Purged: there is nothing left to watch.
+      if (snapshot.state === 'GONE') watches.delete(snapshot.arn);
     }
   }
 }

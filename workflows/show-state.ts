@@ -81,6 +81,8 @@ export interface ShowState {
   tokens: IssuedToken[];
   incidents: Incident[];
   restarts: number;
+  /** Restarts after failures (not operator requests): bounded by maxCompositionRestarts. */
+  automaticRestarts?: number;
   /** Destination ID → when it was first seen RECONNECTING (epoch ms). */
   reconnectingSince: Record<string, number>;
   made: ResourceRef[];

@@ -8,6 +8,7 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   log,
+  metricMeter,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -77,6 +78,10 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
   const monitorTaskQueue = input.options?.monitorTaskQueue ?? `${info.taskQueue}-monitor`;
   const now = () => Date.now();
   const iso = () => new Date(now()).toISOString();
+  // Workflow metrics are emitted once, not on replay; "shows by phase" is the rate of entries per phase.
+  const phaseCounter = metricMeter.createCounter('showrunner_show_phase_entries', 'shows', 'Shows entering each phase');
+  const incidentCounter = metricMeter.createCounter('showrunner_show_incidents', 'incidents', 'Incidents by kind');
+  const restartCounter = metricMeter.createCounter('showrunner_composition_restarts', 'restarts', 'Compositions replaced');
   const incident = (
     kind: IncidentKind,
     detail: string,
@@ -84,6 +89,8 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
   ) => {
     state.incidents.push({ at: iso(), kind, detail, ...extra });
     log.info(`incident ${kind}: ${detail}`, { showId: spec.id });
+    incidentCounter.add(1, { kind });
+    if (kind === 'COMPOSITION_RESTARTED') restartCounter.add(1);
     refreshDetails();
   };
   /** Phase changes are what an operator filters on (ShowPhase) and reads first in the UI's details. */
@@ -91,6 +98,7 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
     if (state.phase !== phase) {
       state.phase = phase;
       upsertSearchAttributes([{ key: SHOW_PHASE, value: phase }]);
+      phaseCounter.add(1, { phase });
     }
     refreshDetails();
   };
@@ -416,7 +424,8 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
   }
 
   async function replaceComposition(run: CompositionRun, reason: string, manual: boolean): Promise<void> {
-    if (!manual && state.restarts >= spec.policies.maxCompositionRestarts) {
+    // Operator-requested restarts do not use up the automatic ones.
+    if (!manual && (state.automaticRestarts ?? 0) >= spec.policies.maxCompositionRestarts) {
       incident('RESTART_LIMIT_REACHED', `${state.restarts} restarts already; giving up: ${reason}`, {
         compositionArn: run.arn,
       });
@@ -428,6 +437,7 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
     setPhase('RECOVERING');
     await stopComposition(run);
     state.restarts++;
+    if (!manual) state.automaticRestarts = (state.automaticRestarts ?? 0) + 1;
     incident('COMPOSITION_RESTARTED', `restart ${state.restarts}: ${reason}`, { compositionArn: run.arn });
     const delay = restartDelayMs(spec.policies.restartBackoff, state.restarts);
     if (delay > 0) await condition(endReached, delay);
