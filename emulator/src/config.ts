@@ -5,45 +5,52 @@ import { DEFAULT_CREDENTIALS } from './auth/credentials';
  * Service quotas, as the IVS Real-Time service-quotas page documents them. All adjustable here so tests can
  * reach a limit without creating a thousand stages.
  */
-export const quotasSchema = z.object({
-  stagesPerRegion: z.number().int().positive().default(1000),
-  compositionsPerAccount: z.number().int().positive().default(20),
-  compositionsPerStage: z.number().int().positive().default(5),
-  publishersPerStage: z.number().int().positive().default(12),
-  concurrentPublishersPerRegion: z.number().int().positive().default(1000),
-  ingestConfigurationsPerRegion: z.number().int().positive().default(100),
-  encoderConfigurationsPerRegion: z.number().int().positive().default(20),
-  storageConfigurationsPerRegion: z.number().int().positive().default(5),
-  publicKeysPerRegion: z.number().int().positive().default(100),
-});
+export const quotasSchema = z
+  .object({
+    stagesPerRegion: z.number().int().positive().default(1000),
+    compositionsPerAccount: z.number().int().positive().default(20),
+    compositionsPerStage: z.number().int().positive().default(5),
+    publishersPerStage: z.number().int().positive().default(12),
+    concurrentPublishersPerRegion: z.number().int().positive().default(1000),
+    ingestConfigurationsPerRegion: z.number().int().positive().default(100),
+    encoderConfigurationsPerRegion: z.number().int().positive().default(20),
+    storageConfigurationsPerRegion: z.number().int().positive().default(5),
+    publicKeysPerRegion: z.number().int().positive().default(100),
+  })
+  .strict();
 
 /** Durations of the service's state machines, in emulated milliseconds. */
-export const timingsSchema = z.object({
-  compositionStartMs: z.number().nonnegative().default(3_000),
-  compositionStopMs: z.number().nonnegative().default(2_000),
-  /** Composition stops this long after the last participant left. */
-  idleStopAfterLastLeftMs: z.number().nonnegative().default(60_000),
-  /** Composition stops this long after start when nobody is in the stage. */
-  idleStopWithoutParticipantsMs: z.number().nonnegative().default(60_000),
-  /** STOPPED and FAILED compositions disappear (404) after this long. */
-  compositionPurgeMs: z
-    .number()
-    .nonnegative()
-    .default(5 * 60_000),
-  /** How long a destination stays RECONNECTING before it is FAILED, unless it recovers. */
-  destinationReconnectWindowMs: z.number().nonnegative().default(60_000),
-  compositionMaxDurationMs: z
-    .number()
-    .positive()
-    .default(24 * 60 * 60_000),
-  /** Publishers connected for less than this are not recorded, as with the real service. */
-  minimumRecordedPublishMs: z.number().nonnegative().default(0),
-  /** Idempotency tokens of StartComposition are remembered this long. */
-  idempotencyWindowMs: z
-    .number()
-    .positive()
-    .default(60 * 60_000),
-});
+export const timingsSchema = z
+  .object({
+    compositionStartMs: z.number().nonnegative().default(3_000),
+    compositionStopMs: z.number().nonnegative().default(2_000),
+    /** Composition stops this long after the last participant left. */
+    idleStopAfterLastLeftMs: z.number().nonnegative().default(60_000),
+    /** Composition stops this long after start when nobody is in the stage. */
+    idleStopWithoutParticipantsMs: z.number().nonnegative().default(60_000),
+    /** STOPPED and FAILED compositions disappear (404) after this long. */
+    compositionPurgeMs: z
+      .number()
+      .nonnegative()
+      .default(5 * 60_000),
+    /** How long a destination stays RECONNECTING before it is FAILED, unless it recovers. */
+    destinationReconnectWindowMs: z.number().nonnegative().default(60_000),
+    compositionMaxDurationMs: z
+      .number()
+      .positive()
+      .default(24 * 60 * 60_000),
+    /**
+     * Publishes shorter than this are not recorded (IVS documents about 5 s): a recording starts only once the publisher
+     * has published this long, dated from the publish start.
+     */
+    minimumRecordedPublishMs: z.number().nonnegative().default(0),
+    /** Idempotency tokens of StartComposition are remembered this long. */
+    idempotencyWindowMs: z
+      .number()
+      .positive()
+      .default(60 * 60_000),
+  })
+  .strict();
 
 export const s3ConfigSchema = z.object({
   endpoint: z.url(),
@@ -78,6 +85,11 @@ export const emulatorConfigSchema = z.object({
   quotas: quotasSchema.prefault({}),
   timings: timingsSchema.prefault({}),
   logRequests: z.boolean().default(false),
+  /**
+   * Real ms a client has to send a whole request (headers within min(10 s, this)) before the server drops it, so slow
+   * or stuck clients cannot tie connections up.
+   */
+  requestTimeoutMs: z.number().int().positive().default(30_000),
 });
 
 export type EmulatorConfigInput = z.input<typeof emulatorConfigSchema>;

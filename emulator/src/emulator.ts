@@ -70,6 +70,8 @@ export async function startEmulator(
     rateLimiter.reset();
     for (const s of events.listSubscriptions()) events.unsubscribe(s.id);
     await recordings?.drain();
+    // After the drain: recordings the reset ended announce it while they settle, and that belongs to the old history.
+    events.forgetHistory();
   };
   const control = createControlApi({ domain, events, faults, metrics, rateLimiter, reset, hasS3: !!recordings });
   const api = {
@@ -83,16 +85,22 @@ export async function startEmulator(
     logRequests: config.logRequests,
   };
 
-  const server: Server = createServer((req, res) => {
-    const handler = req.url?.startsWith(CONTROL_PREFIX) ? control(req, res) : handleApiRequest(req, res, api);
-    handler.catch((e: unknown) => {
-      log(`unhandled error: ${(e as Error).stack ?? String(e)}`);
-      if (!res.headersSent) res.writeHead(500).end();
-    });
-  });
-  // Slow or stuck clients must not tie the server up.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  // Slow or stuck clients must not tie the server up. Node only looks for overdue requests every
+  // connectionsCheckingInterval (30 s by default), which would stretch the timeouts well past their values.
+  const requestTimeoutMs = config.requestTimeoutMs;
+  const server: Server = createServer(
+    { connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(requestTimeoutMs / 4))) },
+    (req, res) => {
+      const handler = req.url?.startsWith(CONTROL_PREFIX) ? control(req, res) : handleApiRequest(req, res, api);
+      handler.catch((e: unknown) => {
+        log(`unhandled error: ${(e as Error).stack ?? String(e)}`);
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+    },
+  );
+  // headersTimeout may not exceed requestTimeout.
+  server.headersTimeout = Math.min(10_000, requestTimeoutMs);
+  server.requestTimeout = requestTimeoutMs;
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

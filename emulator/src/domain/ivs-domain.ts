@@ -20,6 +20,10 @@ export class IvsDomain {
     this.participation = new StageParticipation(ctx, this.compositions);
     this.ingest = new IngestPublishing(ctx.store, this.participation);
     this.replication = new ParticipantReplication(this.participation);
+    // A participant leaving either side of a replication ends it, however it leaves.
+    this.participation.onLeave((region, { stage, participant }) =>
+      this.replication.endInvolving(region, stage.arn, participant.participantId),
+    );
   }
 
   /**
@@ -48,8 +52,10 @@ export class IvsDomain {
         for (const d of composition.destinations) if (d.recorder) void d.recorder.end();
       }
       for (const stage of region.stages.values()) {
-        for (const member of this.participation.connectedMembers(stage))
+        for (const member of this.participation.connectedMembers(stage)) {
+          this.participation.cancelPendingRecording(member.participant);
           if (member.participant.recorder) void member.participant.recorder.end();
+        }
       }
     }
     this.compositions.busyChannels.clear();

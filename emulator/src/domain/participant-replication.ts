@@ -59,7 +59,14 @@ export class ParticipantReplication {
       protocol: member.participant.protocol,
       replication: { sourceStageArn: source.arn, sourceSessionId: member.session.sessionId },
     });
-    this.participation.publish(region, replica);
+    try {
+      this.participation.publish(region, replica);
+    } catch (e) {
+      // The destination refused the publish (quota): no half-made replica stays behind.
+      replica.participant.replicationState = 'STOPPED';
+      this.participation.leave(region, replica);
+      throw e;
+    }
     member.participant.replicationType = 'SOURCE';
     member.participant.replicationState = 'ACTIVE';
     const record: ReplicaRecord = {

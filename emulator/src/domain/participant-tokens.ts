@@ -99,6 +99,17 @@ export class ParticipantTokenService {
     if (typeof stageArn !== 'string' || !parseArn(stageArn) || typeof participantId !== 'string' || !participantId) {
       throw new TokenRejected('token lacks a stage ARN (resource) or participant ID (jti)');
     }
+    if (kid) {
+      // An imported key vouches only for stages of its own account and region: anyone can import a key, so a key of
+      // another account must not mint tokens for this one's stages.
+      const keyArn = parseArn(kid);
+      const stage = parseArn(stageArn)!;
+      if (!keyArn || keyArn.accountId !== stage.accountId || keyArn.region !== stage.region) {
+        throw new TokenRejected(
+          `token is signed with public key ${kid}, which does not belong to the account and region of stage ${stageArn}`,
+        );
+      }
+    }
     return {
       participantId,
       stageArn,

@@ -30,16 +30,30 @@ export interface Membership {
   participant: ParticipantRecord;
 }
 
+/** Runs when a connected participant is about to leave, while it is still connected and publishing. */
+export type LeaveHook = (region: RegionState, membership: Membership) => void;
+
 /**
  * Sessions and participants of a stage: a session begins when the first participant joins and ends when the
  * last one leaves; publishing starts the participant's individual recording when the stage has automatic
  * participant recording; every step is written to the participant's event list as the service reports it.
  */
 export class StageParticipation {
+  private readonly leaveHooks: LeaveHook[] = [];
+
   constructor(
     private readonly ctx: EmulatorContext,
     private readonly compositions: CompositionLifecycle,
   ) {}
+
+  /**
+   * Every way out (control API, ingest disconnect, DisconnectParticipant, DeleteStage, replication ending) goes
+   * through `leave`, so what must follow a participant out (its replications) is hooked here once rather than at
+   * each call site, where one was bound to be forgotten.
+   */
+  onLeave(hook: LeaveHook): void {
+    this.leaveHooks.push(hook);
+  }
 
   connectedCount(stage: StageRecord | undefined): number {
     const session = stage?.activeSessionId ? stage.sessions.get(stage.activeSessionId) : undefined;
@@ -115,17 +129,18 @@ export class StageParticipation {
         `Participant ${participant.participantId} has no PUBLISH capability`,
       );
     }
+    const { publishersPerStage, concurrentPublishersPerRegion } = this.ctx.config.quotas;
     const publishers = [...session.participants.values()].filter((p) => p.published && p.state === 'CONNECTED').length;
-    if (
-      publishers >= this.ctx.config.quotas.publishersPerStage ||
-      this.regionPublishers(region) >= this.ctx.config.quotas.concurrentPublishersPerRegion
-    ) {
+    // Name the limit that was hit: raising the per-stage quota does not help when the region is full.
+    const exceeded =
+      publishers >= publishersPerStage
+        ? `Stage ${stage.arn} already has the maximum of ${publishersPerStage} publishers (publishersPerStage)`
+        : this.regionPublishers(region) >= concurrentPublishersPerRegion
+          ? `Account ${region.accountId} already has the maximum of ${concurrentPublishersPerRegion} concurrent publishers in ${region.region} (concurrentPublishersPerRegion)`
+          : undefined;
+    if (exceeded) {
       this.publishError(region, membership, 'QUOTA_EXCEEDED');
-      throw new ApiError(
-        'ServiceQuotaExceededException',
-        402,
-        `Stage ${stage.arn} already has the maximum of ${this.ctx.config.quotas.publishersPerStage} publishers`,
-      );
+      throw new ApiError('ServiceQuotaExceededException', 402, exceeded);
     }
     participant.published = true;
     this.record(participant, {
@@ -133,13 +148,14 @@ export class StageParticipation {
       replica: participant.replicationType === 'REPLICA' ? true : undefined,
     });
     this.ctx.events.stageUpdate(region, stage, session.sessionId, participant, 'Participant Published');
-    this.startRecording(region, membership);
+    this.scheduleRecording(region, membership);
   }
 
   unpublish(region: RegionState, membership: Membership): void {
     const { stage, session, participant } = membership;
     if (!participant.published) return;
     participant.published = false;
+    this.cancelPendingRecording(participant);
     this.record(participant, { name: 'PUBLISH_STOPPED' });
     this.ctx.events.stageUpdate(region, stage, session.sessionId, participant, 'Participant Unpublished');
     participant.recorder?.mediaStopped();
@@ -148,6 +164,9 @@ export class StageParticipation {
   /** The participant leaves; `endRecordingNow` skips the reconnect window (stage deleted, participant disconnected). */
   leave(region: RegionState, membership: Membership, endRecordingNow = false): void {
     const { stage, session, participant } = membership;
+    if (participant.state !== 'CONNECTED') return;
+    for (const hook of this.leaveHooks) hook(region, membership);
+    // A hook may have made it leave already (a replication ending takes its replica out).
     if (participant.state !== 'CONNECTED') return;
     this.unpublish(region, membership);
     if (endRecordingNow && participant.recorder) void participant.recorder.end();
@@ -201,25 +220,58 @@ export class StageParticipation {
     return n;
   }
 
-  private startRecording(region: RegionState, membership: Membership): void {
-    const { stage, session, participant } = membership;
+  /** Cancels a recording that was waiting for `minimumRecordedPublishMs`: the publish was too short to record. */
+  cancelPendingRecording(participant: ParticipantRecord): void {
+    participant.pendingRecording?.cancel();
+    participant.pendingRecording = undefined;
+  }
+
+  /**
+   * Publishes shorter than `minimumRecordedPublishMs` are not recorded, so a new recording only materialises once
+   * the publisher has kept publishing that long; it is then dated from the publish start (prefix, first segment,
+   * recording-started.json) as if it had been written all along, and its Recording Start event comes at that point.
+   * With the default 0 it starts at once, as before.
+   */
+  private scheduleRecording(region: RegionState, membership: Membership): void {
+    const { participant } = membership;
     if (participant.recorder) {
       // Back within the reconnect window: the same recording continues.
       participant.recorder.mediaStarted();
       return;
     }
+    const publishedAt = this.ctx.clock.now();
+    const minimumMs = this.ctx.config.timings.minimumRecordedPublishMs;
+    if (!(minimumMs > 0)) {
+      this.startRecording(region, membership, publishedAt);
+      return;
+    }
+    this.cancelPendingRecording(participant);
+    const deadline = publishedAt + minimumMs;
+    const arm = (): void => {
+      participant.pendingRecording = this.ctx.clock.setTimer(deadline - this.ctx.clock.now(), () => {
+        participant.pendingRecording = undefined;
+        if (participant.state !== 'CONNECTED' || !participant.published || participant.recorder) return;
+        // Scaled real timers can fire a little early: wait out the rest of the minimum on the emulated clock.
+        if (this.ctx.clock.now() < deadline) arm();
+        else this.startRecording(region, membership, publishedAt);
+      });
+    };
+    arm();
+  }
+
+  private startRecording(region: RegionState, membership: Membership, publishedAt: number): void {
+    const { stage, session, participant } = membership;
     const settings = stage.autoParticipantRecordingConfiguration;
     if (!settings?.storageConfigurationArn) return;
     if (participant.replicationType === 'REPLICA' && settings.recordParticipantReplicas === false) return;
     const storage = region.storageConfigurations.get(settings.storageConfigurationArn);
-    const now = this.ctx.clock.now();
     const stageId = stage.arn.slice(stage.arn.lastIndexOf('/') + 1);
     participant.recordingS3BucketName = storage?.s3.bucketName;
     participant.recordingS3Prefix = participantRecordingPrefix(
       stageId,
       session.sessionId,
       participant.participantId,
-      now,
+      publishedAt,
     );
     participant.recordingState = 'STARTING';
     const recordings = this.ctx.recordings;
@@ -248,6 +300,7 @@ export class StageParticipation {
           storage: thumbnails?.storage ?? ['SEQUENTIAL'],
         },
         reconnectWindowSeconds: settings.recordingReconnectWindowSeconds ?? 0,
+        startedAtMs: publishedAt,
       },
       {
         onState: (state, message) => {
@@ -272,6 +325,6 @@ export class StageParticipation {
         },
       },
     );
-    participant.recorder.mediaStarted();
+    participant.recorder.mediaStarted(publishedAt);
   }
 }

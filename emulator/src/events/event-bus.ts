@@ -135,6 +135,15 @@ export class EventBus implements EventSink {
     this.sseClients.add(entry);
   }
 
+  /**
+   * For reset: forgets the recent events and what SSE clients were still waiting to receive (delayed or queued), so
+   * nothing from before the reset shows up after it. The SSE connections themselves stay open.
+   */
+  forgetHistory(): void {
+    this.history.length = 0;
+    for (const { channel } of this.sseClients) channel.discardPending();
+  }
+
   /** Newest last. */
   recent(): IvsEvent[] {
     return [...this.history];

@@ -70,10 +70,15 @@ export class SubscriberChannel {
 
   close(): void {
     this.closed = true;
+    this.discardPending();
+    this.abort.abort();
+  }
+
+  /** Drops delayed and queued events but stays open for new ones; an event already being sent still goes out. */
+  discardPending(): void {
     for (const handle of this.timers.values()) handle.cancel();
     this.timers.clear();
     this.queue.length = 0;
-    this.abort.abort();
   }
 
   private enqueue(event: IvsEvent): void {

@@ -174,10 +174,8 @@ const disconnectParticipant: OperationHandler<DisconnectParticipantRequest> = (c
   }
   const member = domain.participation.findConnected(stage, input.participantId!);
   stage.revokedParticipantIds.add(input.participantId!);
-  if (member) {
-    domain.replication.endInvolving(region, stage.arn, member.participant.participantId);
-    domain.participation.leave(region, member, true);
-  }
+  // Leaving also ends the participant's replications.
+  if (member) domain.participation.leave(region, member, true);
   return {};
 };
 

@@ -56,9 +56,10 @@ export async function handleApiRequest(
     const region = deps.domain.ctx.store.region(caller.accountId, caller.region);
     const output = await operationHandlers[operation]!({ caller, region, domain: deps.domain }, input);
     if (fault.loseResponse) {
-      // The change is applied; the caller never hears about it.
+      // The change is applied; the caller never hears about it (any method: GET tags calls too). Counted in the
+      // metrics as LostResponse. res.destroy() also covers a response whose socket is not attached yet.
       errorType = 'LostResponse';
-      res.socket?.destroy();
+      res.destroy();
       return;
     }
     sendJson(res, model.status, output, requestId);

@@ -28,7 +28,13 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks, size)));
-    req.on('error', reject);
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      // The connection closed mid-body: the client went away or the server's request timeout cut a stalled client
+      // off. Nobody is left to answer, but it is the client's doing, not an internal error.
+      if (error.code === 'ECONNRESET' || req.destroyed)
+        reject(new ApiError('IncompleteRequest', 400, 'The connection closed before the whole request body arrived'));
+      else reject(error);
+    });
   });
 }
 

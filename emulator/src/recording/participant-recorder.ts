@@ -64,12 +64,12 @@ export class S3ParticipantRecorder implements ParticipantRecorder {
     private readonly deps: RecordingDeps,
   ) {
     this.session = new RecordingSession(participantRecordingPlan(spec), observer, deps);
-    this.session.begin();
+    this.session.begin(spec.startedAtMs);
   }
 
-  mediaStarted(): void {
+  mediaStarted(sinceMs?: number): void {
     this.cancelReconnectWindow();
-    this.session.resumeMedia();
+    this.session.resumeMedia(sinceMs);
   }
 
   mediaStopped(): void {

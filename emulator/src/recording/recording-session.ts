@@ -98,11 +98,11 @@ export class RecordingSession {
     return this.phase === 'live';
   }
 
-  /** Writes the start objects; media only flows after `resumeMedia()`. */
-  begin(): void {
+  /** Writes the start objects; media only flows after `resumeMedia()`. `atMs` backdates the start (default now). */
+  begin(atMs?: number): void {
     if (this.phase !== 'new') return;
     this.phase = 'live';
-    this.startedAtMs = this.deps.clock.now();
+    this.startedAtMs = Math.min(atMs ?? Number.POSITIVE_INFINITY, this.deps.clock.now());
     this.notify('STARTING');
     if (this.plan.hls) {
       this.writer.put('media/hls/multivariant.m3u8', this.plan.hls.multivariant);
@@ -123,11 +123,16 @@ export class RecordingSession {
     this.notify('ACTIVE');
   }
 
-  resumeMedia(): void {
+  /**
+   * `sinceMs` backdates the run (default now), never before the recording's start: the segments due since then are
+   * written at once, as `advance` catches up.
+   */
+  resumeMedia(sinceMs?: number): void {
     if (this.phase !== 'live' || this.run) return;
     const now = this.deps.clock.now();
+    const startMs = Math.max(Math.min(sinceMs ?? now, now), this.startedAtMs ?? now);
     const index = this.runCount++;
-    this.run = { index, startMs: now, segmentStartMs: now, firstSegmentPending: true };
+    this.run = { index, startMs, segmentStartMs: startMs, firstSegmentPending: true };
     if (index > 0 && this.plan.hls)
       this.writer.put(`${this.plan.hls.renditionDir}/init-${index}.mp4`, fmp4InitSegment());
     this.advance(now);

@@ -24,6 +24,11 @@ export interface ParticipantRecordingSpec {
   segmentDurationSeconds: number;
   thumbnails: ThumbnailSettings;
   reconnectWindowSeconds: number;
+  /**
+   * When the recording began, if earlier than now: a recording that waited for `minimumRecordedPublishMs` is dated
+   * from the publish start. Default: now.
+   */
+  startedAtMs?: number;
 }
 
 export interface CompositeRecordingSpec {
@@ -44,8 +49,8 @@ export interface RecordingObserver {
 }
 
 export interface ParticipantRecorder {
-  /** Publisher started (or came back within the reconnect window): media flows. */
-  mediaStarted(): void;
+  /** Publisher started (or came back within the reconnect window): media flows, since `sinceMs` (default now). */
+  mediaStarted(sinceMs?: number): void;
   /** Publisher stopped: media stops; if it does not come back within the reconnect window, the recording ends. */
   mediaStopped(): void;
   /** Ends now (stage deleted, participant disconnected for good), skipping the reconnect window. */

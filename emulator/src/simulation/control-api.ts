@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
-import type { IvsDetailType } from '../events/types';
 import type { EventBus } from '../events/event-bus';
 import { TokenRejected } from '../domain/participant-tokens';
 import type { Membership } from '../domain/stage-participation';
@@ -17,6 +16,8 @@ import {
   channelBusySchema,
   compositionStateSchema,
   configPatchSchema,
+  eventStreamQuery,
+  eventStreamQuerySchema,
   faultSchema,
   ingestConnectSchema,
   ingestDisconnectSchema,
@@ -151,7 +152,15 @@ export function createControlApi(deps: ControlDependencies) {
         protocol: request.protocol,
         client: request.client,
       });
-      if (request.publish) domain.participation.publish(found.region, membership);
+      if (request.publish) {
+        try {
+          domain.participation.publish(found.region, membership);
+        } catch (e) {
+          // All or nothing: a refused publish (403/402) must not leave behind a participant the caller thinks failed.
+          domain.participation.leave(found.region, membership);
+          throw e;
+        }
+      }
       return describe(membership);
     },
     'POST /participants/publish': async (body) => {
@@ -166,7 +175,6 @@ export function createControlApi(deps: ControlDependencies) {
     },
     'POST /participants/leave': async (body) => {
       const { region, membership } = await connectedMember(body);
-      domain.replication.endInvolving(region, membership.stage.arn, membership.participant.participantId);
       domain.participation.leave(region, membership);
       return describe(membership);
     },
@@ -246,13 +254,13 @@ export function createControlApi(deps: ControlDependencies) {
     const path = url.pathname.slice(CONTROL_PREFIX.length) || '/';
     try {
       if (req.method === 'GET' && path === '/events/stream') {
-        const detailTypes = url.searchParams.getAll('detailType') as IvsDetailType[];
-        const number = (name: string) => (url.searchParams.has(name) ? Number(url.searchParams.get(name)) : undefined);
+        // Validated before the stream opens, so a bad parameter is a 400 naming it rather than a 500.
+        const query = parse(eventStreamQuerySchema, eventStreamQuery(url.searchParams));
         deps.events.handleSse(req, res, {
-          detailTypes: detailTypes.length ? detailTypes : undefined,
-          delayMs: number('delayMs'),
-          jitterMs: number('jitterMs'),
-          dropProbability: number('dropProbability'),
+          detailTypes: query.detailType?.length ? query.detailType : undefined,
+          delayMs: query.delayMs,
+          jitterMs: query.jitterMs,
+          dropProbability: query.dropProbability,
         });
         return;
       }

@@ -64,7 +64,8 @@ function patchOf<S extends z.ZodRawShape>(schema: z.ZodObject<S>): z.ZodObject<P
       ((field instanceof z.ZodDefault ? field.unwrap() : field) as z.ZodType).optional(),
     ]),
   );
-  return z.object(shape) as unknown as z.ZodObject<PatchShape<S>>;
+  // Strict: a misspelt quota or timing name must fail loudly instead of being dropped.
+  return z.object(shape).strict() as unknown as z.ZodObject<PatchShape<S>>;
 }
 
 export const configPatchSchema = z
@@ -77,14 +78,47 @@ export const configPatchSchema = z
 
 export const faultSchema = faultRuleSchema;
 
+const detailType = z.enum([
+  'IVS Composition State Change',
+  'IVS Participant Recording State Change',
+  'IVS Stage Update',
+]);
+
 export const subscriptionSchema = z
   .object({
     url: z.url(),
     delayMs: z.number().nonnegative().optional(),
     jitterMs: z.number().nonnegative().optional(),
     dropProbability: z.number().min(0).max(1).optional(),
-    detailTypes: z
-      .array(z.enum(['IVS Composition State Change', 'IVS Participant Recording State Change', 'IVS Stage Update']))
-      .optional(),
+    detailTypes: z.array(detailType).optional(),
   })
   .strict();
+
+/** A query-string number: `Number('')` would be 0 and `Number('x')` NaN, so the text must look like a number. */
+const queryNumber = z
+  .string()
+  .regex(/^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/, 'must be a number')
+  .transform(Number);
+
+/**
+ * `GET /events/stream` query: the same options as a webhook subscription, validated the same way. Each parameter
+ * except `detailType` (repeatable) appears at most once.
+ */
+export const eventStreamQuerySchema = z
+  .object({
+    detailType: z.array(detailType).optional(),
+    delayMs: queryNumber.pipe(z.number().nonnegative()).optional(),
+    jitterMs: queryNumber.pipe(z.number().nonnegative()).optional(),
+    dropProbability: queryNumber.pipe(z.number().min(0).max(1)).optional(),
+  })
+  .strict();
+
+/** Query parameters as the schema expects them: repeated `detailType` as an array, others as single strings. */
+export function eventStreamQuery(params: URLSearchParams): Record<string, unknown> {
+  const query: Record<string, unknown> = {};
+  for (const key of new Set(params.keys())) {
+    const values = params.getAll(key);
+    query[key] = key === 'detailType' ? values : values.length === 1 ? values[0] : values;
+  }
+  return query;
+}

@@ -65,6 +65,8 @@ export interface ParticipantRecord {
   recordingS3BucketName?: string;
   recordingS3Prefix?: string;
   recorder?: ParticipantRecorder;
+  /** Armed while a new publish waits out `minimumRecordedPublishMs` before its recording starts. */
+  pendingRecording?: TimerHandle;
   replicationType: 'SOURCE' | 'REPLICA' | 'NONE';
   replicationState?: 'ACTIVE' | 'STOPPED';
   sourceStageArn?: string;
