@@ -1,6 +1,7 @@
 import type { AwsClients } from './aws-clients';
 import { createCompositionActivities } from './composition-activities';
 import { createIngestActivities } from './ingest-activities';
+import { createJanitorActivities } from './janitor-activities';
 import { createMonitorRegistrationActivities, type MonitorRegistrationDeps } from './monitor-registration';
 import { createRecordingsActivities } from './recordings';
 import { createSharedConfigurationActivities } from './shared-configurations';
@@ -20,6 +21,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCompositionActivities(deps.aws),
     ...createMonitorRegistrationActivities(deps.monitor),
     ...createRecordingsActivities({ s3: (region) => deps.aws.s3(region) }),
+    ...createJanitorActivities({ aws: deps.aws, client: deps.monitor.client }),
   };
 }
 
