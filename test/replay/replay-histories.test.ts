@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { createDataConverter } from '../../security/data-converter';
+import { loadKeyRing } from '../../security/encryption-keys';
+import { cachedWorkflowBundle } from '../support/workflow-bundle';
+import { REPLAY_FIXTURE_KEYS } from './fixture-key';
+
+const DIR = path.join(__dirname, 'histories');
+const fixtures = readdirSync(DIR).filter((f) => f.endsWith('.json'));
+
+/**
+ * The replay gate: recorded histories of representative shows (happy path, restarts, cancellation,
+ * continue-as-new) must replay against the current workflow code. A change that alters the commands a
+ * recorded history expects fails here, before it can break shows that are running.
+ */
+void describe('replay gate', () => {
+  void test('fixtures cover the representative runs', () => {
+    for (const name of ['happy-path', 'destination-failed-restart', 'cancellation', 'continue-as-new']) {
+      assert.ok(
+        fixtures.some((f) => f.startsWith(name)),
+        `a ${name} history is recorded (npm run record:histories)`,
+      );
+    }
+  });
+
+  void test('every recorded history replays without nondeterminism', async () => {
+    try {
+      Runtime.install({ logger: new DefaultLogger('ERROR') });
+    } catch {
+      // Already installed in this process.
+    }
+    const histories = fixtures.map((file) => {
+      const { workflowId, history } = JSON.parse(readFileSync(path.join(DIR, file), 'utf8')) as {
+        workflowId: string;
+        history: unknown;
+      };
+      return { workflowId: `${workflowId}:${file}`, history: historyFromJSON(history) };
+    });
+    const bundle = await cachedWorkflowBundle();
+    const failures: string[] = [];
+    for await (const result of Worker.runReplayHistories(
+      {
+        workflowBundle: bundle,
+        dataConverter: createDataConverter(loadKeyRing({ SHOWRUNNER_ENCRYPTION_KEYS: REPLAY_FIXTURE_KEYS })),
+      },
+      histories,
+    )) {
+      if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+    }
+    assert.deepEqual(failures, []);
+  });
+});
