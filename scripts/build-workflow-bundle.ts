@@ -1,11 +1,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { FAILURE_CONVERTER_PATH } from '../security/data-converter';
 
 /** `npm run build:workflows`: the prebuilt workflow bundle production workers load (SHOWRUNNER_WORKFLOW_BUNDLE). */
 async function main(): Promise<void> {
   const out = path.resolve(process.argv[2] ?? 'dist/workflow-bundle.js');
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') });
+  // The same failure converter as the worker's data converter, or workflow failures would reach history unencrypted.
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows'),
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+  });
   await mkdir(path.dirname(out), { recursive: true });
   await writeFile(out, code);
   console.log(`wrote ${out} (${Math.round(code.length / 1024)} KiB)`);

@@ -4,9 +4,11 @@ import { rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { FAILURE_CONVERTER_PATH } from '../../security/data-converter';
 
 const REPO = path.resolve(__dirname, '../..');
-const SOURCES = ['workflows', 'spec', 'activities'];
+// security/ holds the failure converter compiled into the bundle.
+const SOURCES = ['workflows', 'spec', 'activities', 'security'];
 
 function sourceDigest(): string {
   const hash = createHash('sha256');
@@ -30,6 +32,7 @@ export async function cachedWorkflowBundle(): Promise<{ codePath: string }> {
   if (!existsSync(codePath)) {
     const { code } = await bundleWorkflowCode({
       workflowsPath: path.join(REPO, 'workflows'),
+      failureConverterPath: FAILURE_CONVERTER_PATH,
       logger: {
         log: () => undefined,
         trace: () => undefined,
