@@ -12,6 +12,7 @@ import { polls } from './activity-proxies';
 import { runInterruptible } from './interruptible';
 import { compositionChangedSignal } from './show-messages';
 import {
+  pollNowSignal,
   unwatchCompositionSignal,
   watchCompositionSignal,
   type CompositionMonitorInput,
@@ -34,6 +35,11 @@ const UNKNOWN = (arn: string): CompositionSnapshot => ({
 export async function compositionMonitorWorkflow(input: CompositionMonitorInput): Promise<void> {
   const watches = new Map<string, Watched>((input.watches ?? []).map((w) => [w.compositionArn, w]));
   let watchesChanged = false;
+  // An IVS event said a composition changed: poll at once instead of at the next interval.
+  let pollNow = false;
+  setHandler(pollNowSignal, () => {
+    pollNow = true;
+  });
   setHandler(watchCompositionSignal, (watch) => {
     const existing = watches.get(watch.compositionArn);
     watches.set(watch.compositionArn, { ...watch, known: existing?.known ?? UNKNOWN(watch.compositionArn) });
@@ -53,12 +59,13 @@ export async function compositionMonitorWorkflow(input: CompositionMonitorInput)
       await continueAsNew<typeof compositionMonitorWorkflow>({ ...input, watches: [...watches.values()] });
     }
     watchesChanged = false;
+    pollNow = false;
     const list = [...watches.values()];
     const intervalMs = Math.min(...list.map((w) => w.pollIntervalMs));
     const { pollCompositions } = polls({ intervalMs, timeoutMs: 24 * 60 * 60_000 });
     const outcome = await runInterruptible(
       () => pollCompositions({ region: input.region, known: list.map((w) => w.known) }),
-      () => watchesChanged,
+      () => watchesChanged || pollNow,
     );
     if (!outcome.done) continue;
     for (const snapshot of outcome.value) {

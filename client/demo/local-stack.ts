@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createAwsClients } from '../../activities/aws-clients';
 import { EmulatorControlClient, startEmulator, type RunningEmulator } from '../../emulator/src';
+import { startEventsEndpoint, type EventsEndpoint } from '../../events/events-endpoint';
 import { SHOWRUNNER_SEARCH_ATTRIBUTES } from '../../scripts/tools/search-attributes';
 import { startTemporalDevServer, type TemporalDevServer } from '../../scripts/tools/start-temporal-dev-server';
 import { startVersitygw, type VersitygwServer } from '../../scripts/tools/start-versitygw';
@@ -18,6 +19,8 @@ export interface LocalStack {
   emulator: RunningEmulator;
   client: Client;
   control: EmulatorControlClient;
+  /** Receives the emulator's IVS events and signals the shows (as an EventBridge API destination would). */
+  events: EventsEndpoint;
   ivs: IVSRealTimeClient;
   s3: S3Client;
   taskQueue: string;
@@ -33,7 +36,10 @@ const DEMO_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
  * IVS Real-Time emulator writing recordings to it, and Showrunner's worker. Each piece is the real program;
  * only IVS is emulated.
  */
-export async function startLocalStack(progress: (line: string) => void): Promise<LocalStack> {
+export async function startLocalStack(
+  progress: (line: string) => void,
+  options: { encryptionKeys?: string } = {},
+): Promise<LocalStack> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -77,7 +83,9 @@ export async function startLocalStack(progress: (line: string) => void): Promise
     stops.push(() => emulator.stop());
 
     // A fresh key per run: the demo's history is readable only by this process (and by nobody after it).
-    const dataConverter = createDataConverter(loadKeyRing({ SHOWRUNNER_ENCRYPTION_KEYS: `demo:${generateKey()}` }));
+    const dataConverter = createDataConverter(
+      loadKeyRing({ SHOWRUNNER_ENCRYPTION_KEYS: options.encryptionKeys ?? `demo:${generateKey()}` }),
+    );
     const clientConnection = await Connection.connect({ address: temporal.address });
     stops.push(() => clientConnection.close());
     const client = new Client({ connection: clientConnection, namespace: temporal.namespace, dataConverter });
@@ -130,12 +138,19 @@ export async function startLocalStack(progress: (line: string) => void): Promise
       ivs.destroy();
       s3.destroy();
     });
+    progress('starting the events endpoint and subscribing it to the emulator’s IVS events…');
+    // Token-less is allowed on loopback only: the emulator's webhooks carry no credentials. One region here.
+    const events = await startEventsEndpoint({ port: 0, host: '127.0.0.1', ivs: () => ivs, client });
+    stops.push(() => events.stop());
+    const control = new EmulatorControlClient(emulator.endpoint);
+    await control.subscribe({ url: `${events.url}/events` });
     return {
       temporal,
       s3Server,
       emulator,
       client,
-      control: new EmulatorControlClient(emulator.endpoint),
+      control,
+      events,
       ivs,
       s3,
       taskQueue: config.taskQueue,

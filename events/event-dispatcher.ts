@@ -1,0 +1,103 @@
+import type { Client } from '@temporalio/client';
+import type { IvsEventInput } from './ivs-event-schema';
+import { LruCache } from './lru-cache';
+import { candidateArns, showEventOf } from './show-event';
+import type { ShowLookup, ShowLookupResult } from './show-lookup';
+import { signalShow } from './show-signaller';
+
+export type IgnoreReason =
+  'duplicate' | 'not-showrunner' | 'resource-gone' | 'show-not-running' | 'lookup-failed' | 'signal-rejected';
+
+/** `failed` is the only outcome worth a retry: Temporal did not take the signal. */
+export type EventOutcome =
+  | { kind: 'signalled'; workflowId: string }
+  | { kind: 'ignored'; reason: IgnoreReason; workflowId?: string; error?: string }
+  | { kind: 'failed'; workflowId: string; error: string };
+
+export interface EventDispatcherOptions {
+  lookup: ShowLookup;
+  client: Client;
+  /** Event IDs remembered to drop redundant deliveries (EventBridge delivers at least once). */
+  dedupe?: { maxEntries?: number; ttlMs?: number };
+  signalTimeoutMs?: number;
+  now?: () => number;
+}
+
+export interface DispatcherStats {
+  received: number;
+  signalled: number;
+  failed: number;
+  ignored: Partial<Record<IgnoreReason, number>>;
+}
+
+/**
+ * Turns one IVS event into at most one signal to the show it concerns. A duplicate is harmless to the show
+ * (it only wakes it up to poll), so dedupe here only saves signals: a short memory of event IDs is enough.
+ */
+export function createEventDispatcher(options: EventDispatcherOptions) {
+  const seen = new LruCache<string, true>(
+    options.dedupe?.maxEntries ?? 10_000,
+    options.dedupe?.ttlMs ?? 10 * 60_000,
+    options.now,
+  );
+  const inFlight = new Map<string, Promise<EventOutcome>>();
+  const stats: DispatcherStats = { received: 0, signalled: 0, failed: 0, ignored: {} };
+
+  async function deliver(event: IvsEventInput): Promise<EventOutcome> {
+    let last: ShowLookupResult | undefined;
+    for (const arn of candidateArns(event)) {
+      try {
+        last = await options.lookup.find(arn);
+      } catch (e) {
+        // Polling remains the backstop, so an event whose show cannot be found now is only a late wake-up.
+        return { kind: 'ignored', reason: 'lookup-failed', error: e instanceof Error ? e.message : String(e) };
+      }
+      if (last.kind !== 'show') continue;
+      const { workflowId } = last;
+      const { outcome, error } = await signalShow(
+        options.client,
+        workflowId,
+        showEventOf(event),
+        options.signalTimeoutMs,
+      );
+      if (outcome === 'signalled') return { kind: 'signalled', workflowId };
+      if (outcome === 'unavailable') return { kind: 'failed', workflowId, error: error ?? 'Temporal unavailable' };
+      return { kind: 'ignored', reason: outcome, workflowId, error };
+    }
+    return { kind: 'ignored', reason: last?.kind === 'resource-gone' ? 'resource-gone' : 'not-showrunner' };
+  }
+
+  function count(outcome: EventOutcome): EventOutcome {
+    if (outcome.kind === 'signalled') stats.signalled++;
+    else if (outcome.kind === 'failed') stats.failed++;
+    else stats.ignored[outcome.reason] = (stats.ignored[outcome.reason] ?? 0) + 1;
+    return outcome;
+  }
+
+  return {
+    async dispatch(event: IvsEventInput): Promise<EventOutcome> {
+      stats.received++;
+      const duplicate: EventOutcome = { kind: 'ignored', reason: 'duplicate' };
+      if (seen.has(event.id)) return count(duplicate);
+      const pending = inFlight.get(event.id);
+      if (pending) {
+        // A copy arriving while the first is being handled shares its fate: if that one fails, both are retried.
+        const first = await pending;
+        return count(first.kind === 'failed' ? first : duplicate);
+      }
+      const delivery = deliver(event);
+      inFlight.set(event.id, delivery);
+      try {
+        const outcome = await delivery;
+        // A failed delivery is not remembered, so EventBridge's retry of it gets a real second attempt.
+        if (outcome.kind !== 'failed') seen.set(event.id, true);
+        return count(outcome);
+      } finally {
+        inFlight.delete(event.id);
+      }
+    },
+    stats: (): DispatcherStats => ({ ...stats, ignored: { ...stats.ignored } }),
+  };
+}
+
+export type EventDispatcher = ReturnType<typeof createEventDispatcher>;

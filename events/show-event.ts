@@ -1,0 +1,31 @@
+import type { ShowIvsEvent } from '../workflows/show-messages';
+import { IVS_ARN, type IvsEventInput } from './ivs-event-schema';
+
+/** The region an IVS ARN lives in: a lookup must go to that region's endpoint. */
+export function regionOfArn(arn: string): string {
+  const region = IVS_ARN.exec(arn)?.[1];
+  if (!region) throw new Error(`Not an IVS ARN: ${arn}`);
+  return region;
+}
+
+/**
+ * The ARNs that may lead to the show, in order. `resources[0]` is the event's subject (the stage, or for
+ * composition events the composition); a composition event also names its stage, which is the fallback when
+ * the composition is already gone.
+ */
+export function candidateArns(event: IvsEventInput): string[] {
+  const arns = [event.resources[0]!];
+  const stageArn = event.detail.stage_arn;
+  if (stageArn && stageArn !== arns[0]) arns.push(stageArn);
+  return arns;
+}
+
+/** The signal payload: what the show needs to decide what to poll, nothing more. */
+export function showEventOf(event: IvsEventInput): ShowIvsEvent {
+  return {
+    detailType: event['detail-type'],
+    eventName: event.detail.event_name,
+    resourceArn: event.resources[0]!,
+    time: event.time,
+  };
+}
