@@ -25,6 +25,8 @@ export interface AwsClientOptions {
   s3ForcePathStyle?: boolean;
   /** From the default provider chain when absent. */
   credentials?: AwsCredentialIdentity;
+  /** For a local S3 server with keys of its own; `credentials` (or the chain) otherwise. */
+  s3Credentials?: AwsCredentialIdentity;
   /** SDK attempts for retrying clients (the SDK's own backoff and throttling handling). */
   maxAttempts?: number;
 }
@@ -67,6 +69,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
         () =>
           new S3Client({
             ...common(region),
+            credentials: options.s3Credentials ?? options.credentials,
             endpoint: options.s3Endpoint,
             forcePathStyle: options.s3ForcePathStyle,
             maxAttempts: options.maxAttempts ?? 5,

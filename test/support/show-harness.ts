@@ -73,6 +73,7 @@ export async function startShowHarness(
     s3Endpoint: config.s3Endpoint,
     s3ForcePathStyle: true,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    s3Credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
     maxAttempts: 3,
   });
   const bundle = await cachedWorkflowBundle();

@@ -1,0 +1,64 @@
+import { endUpdate, extendUpdate, issueTokenUpdate } from '../../../workflows/show-messages';
+import type { ActionBody } from '../cli-action';
+import { failedError } from '../cli-errors';
+import { shortTime } from '../output';
+import type { Capability } from '../parse-options';
+import { findShow } from './show-handle';
+
+/** A closed workflow takes no updates or cancellation; saying so beats the server's wording. */
+function requireRunning(showId: string, status: string): void {
+  if (status !== 'RUNNING') {
+    throw failedError(`Show ${showId} is no longer running (${status}): see \`showrunner status ${showId}\``);
+  }
+}
+
+export const endAction: ActionBody<{ reason?: string }> = async (ctx, [showId], options) => {
+  const { handle, description } = await findShow(await ctx.client(), showId!);
+  requireRunning(showId!, description.status.name);
+  const ended = await handle.executeUpdate(endUpdate, { args: [{ reason: options.reason }] });
+  ctx.out.result({ showId, endAt: ended.endAt }, () => [
+    `Show ${showId} is ending (requested at ${shortTime(ended.endAt)})`,
+    `Next: showrunner status ${showId} --watch`,
+  ]);
+};
+
+export const extendAction: ActionBody<{ until: Date }> = async (ctx, [showId], options) => {
+  const { handle, description } = await findShow(await ctx.client(), showId!);
+  requireRunning(showId!, description.status.name);
+  const extended = await handle.executeUpdate(extendUpdate, { args: [{ endAt: options.until.toISOString() }] });
+  ctx.out.result({ showId, endAt: extended.endAt }, () => `Show ${showId} now ends at ${shortTime(extended.endAt)}`);
+};
+
+export const cancelAction: ActionBody<unknown> = async (ctx, [showId]) => {
+  const { handle, description } = await findShow(await ctx.client({ payloads: false }), showId!);
+  requireRunning(showId!, description.status.name);
+  await handle.cancel();
+  ctx.out.result({ showId, cancelRequested: true }, () => [
+    `Cancellation of show ${showId} requested: it tidies up and ends CANCELLED`,
+    `Next: showrunner status ${showId} --watch`,
+  ]);
+};
+
+/**
+ * The token is a secret: it goes to stdout once and nowhere else (no log, no error message), so
+ * `showrunner token x --user bob | pbcopy` hands it over without a trace on the terminal.
+ */
+export const tokenAction: ActionBody<{ user: string; duration?: number; capabilities?: Capability[] }> = async (
+  ctx,
+  [showId],
+  options,
+) => {
+  const { handle, description } = await findShow(await ctx.client(), showId!);
+  requireRunning(showId!, description.status.name);
+  const issued = await handle.executeUpdate(issueTokenUpdate, {
+    args: [{ userId: options.user, durationMinutes: options.duration, capabilities: options.capabilities }],
+  });
+  if (ctx.out.json) {
+    process.stdout.write(`${JSON.stringify(issued)}\n`);
+    return;
+  }
+  process.stdout.write(`${issued.token}\n`);
+  ctx.out.note(
+    `Token for ${issued.userId} (participant ${issued.participantId}), expires ${shortTime(issued.expiresAt)}`,
+  );
+};

@@ -1,0 +1,67 @@
+import type { WorkflowExecutionDescription } from '@temporalio/client';
+import { SHOW_PHASE } from '../../../workflows/search-attributes';
+import { statusQuery } from '../../../workflows/show-messages';
+import type { ShowStatus } from '../../../workflows/show-state';
+import type { ActionBody } from '../cli-action';
+import type { CliContext } from '../cli-context';
+import { formatStatus } from '../format/format-status';
+import { shortTime } from '../output';
+import { findShow } from './show-handle';
+
+const WATCH_INTERVAL_MS = 1_000;
+
+interface Snapshot {
+  workflow: { id: string; status: string };
+  status?: ShowStatus;
+  /** Why there is no status yet: a delayed start (`start --at`) has no workflow code running to ask. */
+  pending?: string;
+}
+
+/** Until its start delay passes, a workflow has only its start event and no task a query could run on. */
+function delayedUntil(description: WorkflowExecutionDescription): Date | undefined {
+  const at = description.executionTime;
+  return description.status.name === 'RUNNING' && description.historyLength <= 1 && at && at.getTime() > Date.now()
+    ? at
+    : undefined;
+}
+
+async function snapshot(ctx: CliContext, showId: string): Promise<Snapshot> {
+  const { handle, description } = await findShow(await ctx.client(), showId);
+  const workflow = { id: handle.workflowId, status: description.status.name };
+  const delayed = delayedUntil(description);
+  if (delayed) {
+    const phase = description.typedSearchAttributes.get(SHOW_PHASE) ?? 'SCHEDULED';
+    return { workflow, pending: `${phase}: its workflow starts at ${shortTime(delayed)}` };
+  }
+  return { workflow, status: await handle.query(statusQuery) };
+}
+
+function render(ctx: CliContext, showId: string, snap: Snapshot): void {
+  ctx.out.result({ showId, ...snap }, () => {
+    const execution = `${snap.workflow.id}, ${snap.workflow.status}`;
+    return snap.status
+      ? formatStatus(snap.status, execution)
+      : [`Show ${showId} (workflow ${execution})`, `  ${snap.pending}`];
+  });
+}
+
+/**
+ * One status, or with --watch one per second until the workflow closes: a terminal is redrawn every second; a
+ * pipe or file gets a snapshot only when something changed (and under --json, one JSON document per line).
+ */
+export const statusAction: ActionBody<{ watch?: boolean }> = async (ctx, [showId], options) => {
+  let snap = await snapshot(ctx, showId!);
+  render(ctx, showId!, snap);
+  if (!options.watch) return;
+  const redraw = !!process.stdout.isTTY && !ctx.out.json;
+  let last = JSON.stringify(snap);
+  while (snap.workflow.status === 'RUNNING') {
+    await new Promise((resolve) => setTimeout(resolve, WATCH_INTERVAL_MS));
+    snap = await snapshot(ctx, showId!);
+    const current = JSON.stringify(snap);
+    if (current === last && !redraw) continue;
+    last = current;
+    if (redraw) process.stdout.write('\x1b[2J\x1b[H');
+    render(ctx, showId!, snap);
+  }
+};

@@ -1,0 +1,85 @@
+import type { CalendarSpec } from '@temporalio/client';
+import { InvalidArgumentError } from 'commander';
+
+/**
+ * Argument parsers for commander: a bad value fails before anything is contacted, with the rule it broke
+ * (commander reports it as a usage error, exit 2). Kept free of heavy imports: durations, which need the spec's
+ * parser, are checked when the command runs (actions/duration-option.ts).
+ */
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+export function isoTime(value: string): Date {
+  const at = Date.parse(value);
+  if (!ISO_WITH_ZONE.test(value) || Number.isNaN(at)) {
+    throw new InvalidArgumentError('must be an ISO 8601 time with a time zone, e.g. 2026-03-12T17:00:00+01:00');
+  }
+  return new Date(at);
+}
+
+export function wholeMinutes(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 20_160) throw new InvalidArgumentError('must be whole minutes, 1-20160');
+  return n;
+}
+
+const CAPABILITIES = ['PUBLISH', 'SUBSCRIBE'] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+export function capabilities(value: string): Capability[] {
+  const list = value.split(',').map((c) => c.trim().toUpperCase());
+  if (list.length === 0 || list.some((c) => !(CAPABILITIES as readonly string[]).includes(c))) {
+    throw new InvalidArgumentError('must be PUBLISH, SUBSCRIBE or PUBLISH,SUBSCRIBE');
+  }
+  return [...new Set(list)] as Capability[];
+}
+
+export function timeZone(value: string): string {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+  } catch {
+    throw new InvalidArgumentError('must be an IANA time zone such as Europe/Paris or UTC');
+  }
+  return value;
+}
+
+/** Show and schedule IDs are slugs; checking here beats a server error later. */
+export function slugId(value: string): string {
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$/.test(value)) {
+    throw new InvalidArgumentError('must be lowercase letters, digits and inner hyphens (at most 100)');
+  }
+  return value;
+}
+
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive whole number');
+  return n;
+}
+
+/** Temporal's overlap policies (ScheduleOverlapPolicy), listed here so help needs no SDK. */
+export const OVERLAP_POLICIES = [
+  'SKIP',
+  'BUFFER_ONE',
+  'BUFFER_ALL',
+  'CANCEL_OTHER',
+  'TERMINATE_OTHER',
+  'ALLOW_ALL',
+] as const;
+export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
+
+/** `--calendar '{"hour":17,"dayOfWeek":"THURSDAY"}'` or an array of such objects (Temporal's CalendarSpec). */
+export function calendarJson(value: string): CalendarSpec[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (e) {
+    throw new InvalidArgumentError(`must be JSON: ${(e as Error).message}`);
+  }
+  const list = Array.isArray(parsed) ? parsed : [parsed];
+  if (list.length === 0 || list.some((c) => typeof c !== 'object' || c === null || Array.isArray(c))) {
+    throw new InvalidArgumentError(
+      'must be a calendar object like {"hour":17,"dayOfWeek":"THURSDAY"} or an array of them',
+    );
+  }
+  return list as CalendarSpec[];
+}

@@ -1,0 +1,184 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import type { ShowSpecInput } from '../../spec/show-spec';
+import { statusQuery } from '../../workflows/show-messages';
+import type { ShowPhase, ShowStatus } from '../../workflows/show-state';
+import { startShowHarness, type ShowHarness } from '../support/show-harness';
+import { waitFor } from '../support/wait-for';
+import { cliEnv, parseJson, runAll, runCli, writeSpec } from './cli-runner';
+
+const freshChannelArn = () => `arn:aws:ivs:us-east-1:123456789012:channel/${randomBytes(6).toString('hex')}`;
+
+void describe('showrunner CLI: one show from start to recordings', () => {
+  let h: ShowHarness;
+  let env: NodeJS.ProcessEnv;
+  before(async () => {
+    h = await startShowHarness({ clockScale: 1, timings: { compositionStartMs: 500, compositionStopMs: 500 } });
+    env = cliEnv(h);
+  });
+  after(async () => {
+    // Shows the CLI started are not the harness's: terminate whatever still runs on this task queue.
+    for await (const w of h.client.workflow.list({
+      query: `TaskQueue = '${h.taskQueue}' AND ExecutionStatus = 'Running'`,
+    })) {
+      await h.client.workflow
+        .getHandle(w.workflowId)
+        .terminate('test finished')
+        .catch(() => undefined);
+    }
+    await h.stop();
+  });
+
+  const cli = (...args: string[]) => runCli(args, env);
+  const waitForPhase = (showId: string, phases: ShowPhase[], timeoutMs = 60_000) =>
+    waitFor(
+      async () => {
+        const s = await h.client.workflow.getHandle(`show-${showId}`).query(statusQuery);
+        return phases.includes(s.phase) ? s : undefined;
+      },
+      timeoutMs,
+      { intervalMs: 250, description: `show ${showId} in ${phases.join('/')}` },
+    );
+
+  void test('start, status, list, token, extend, end and recordings drive a real show', async () => {
+    const bucket = await h.fixture.createBucket('cli');
+    const id = h.showId('cli');
+    const spec: ShowSpecInput = {
+      id,
+      name: 'CLI show',
+      schedule: { duration: '10m', leadTime: 0 },
+      participants: [{ userId: 'alice', role: 'host' }],
+      composition: { channelArn: freshChannelArn(), recording: { bucket } },
+      individualRecording: { storage: { bucket }, hlsSegmentSeconds: 2 },
+      policies: { pollInterval: '1s', recordingsSettleTimeout: '30s' },
+    };
+    const started = await cli('start', await writeSpec(spec));
+    assert.equal(started.code, 0, started.stderr);
+    assert.match(
+      started.stdout,
+      new RegExp(`Started show ${id} \\(workflow show-${id}\\) on task queue ${h.taskQueue}`),
+    );
+    await waitForPhase(id, ['WAITING_FOR_PUBLISHER']);
+
+    const [status, listed, notYet] = await runAll(
+      [
+        ['status', id],
+        ['--json', 'list', '--phase', 'WAITING_FOR_PUBLISHER', '--query', `TaskQueue = '${h.taskQueue}'`],
+        ['recordings', id],
+      ],
+      env,
+    );
+    assert.equal(status!.code, 0, status!.stderr);
+    assert.match(status!.stdout, /Phase: +WAITING_FOR_PUBLISHER/);
+    assert.match(status!.stdout, /stage +arn:aws:ivs:us-east-1:\d{12}:stage\//);
+    assert.match(status!.stdout, /Next deadline: +planned end at /);
+    assert.equal(listed!.code, 0, listed!.stderr);
+    assert.ok(
+      parseJson<{ showId: string; phase: string }[]>(listed!).some(
+        (s) => s.showId === id && s.phase === 'WAITING_FOR_PUBLISHER',
+      ),
+      listed!.stdout,
+    );
+    assert.equal(notYet!.code, 1);
+    assert.match(notYet!.stderr, /still running, so its recordings are not indexed yet/);
+
+    // The token is the only thing on stdout, and it joins the show's stage.
+    const token = await cli('token', id, '--user', 'carol', '--capabilities', 'PUBLISH,SUBSCRIBE', '--duration', '30');
+    assert.equal(token.code, 0, token.stderr);
+    const lines = token.stdout.split('\n').filter(Boolean);
+    assert.equal(lines.length, 1, token.stdout);
+    assert.ok(!token.stderr.includes(lines[0]!), 'the token never reaches stderr');
+    const stageArn = (await h.client.workflow.getHandle(`show-${id}`).query(statusQuery)).resources.stageArn;
+    const membership = await h.fixture.control.join(lines[0]!, { publish: true });
+    assert.equal(membership.stageArn, stageArn);
+    const live = await waitForPhase(id, ['LIVE']);
+
+    const laterEnd = new Date(Date.parse(live.plannedEnd) + 30 * 60_000).toISOString();
+    const [extended, refused] = await runAll(
+      [
+        ['extend', id, '--until', laterEnd],
+        ['extend', id, '--until', new Date(Date.now() - 60_000).toISOString()],
+      ],
+      env,
+    );
+    assert.equal(extended!.code, 0, extended!.stderr);
+    assert.equal(refused!.code, 1);
+    assert.match(refused!.stderr, /Rejected by the show: endAt: must be in the future/);
+    const afterExtend = parseJson<{ status: ShowStatus }>(await cli('--json', 'status', id));
+    assert.equal(afterExtend.status.plannedEnd, laterEnd);
+    assert.equal(afterExtend.status.composition?.destinations.length, 2);
+
+    await new Promise((r) => setTimeout(r, 3_000));
+    const ended = await cli('end', id, '--reason', 'cli test over');
+    assert.equal(ended.code, 0, ended.stderr);
+    await h.fixture.control.leave({ token: lines[0]! });
+    await h.client.workflow.getHandle(`show-${id}`).result();
+
+    const [final, again, recordings] = await runAll(
+      [
+        ['status', id],
+        ['end', id],
+        ['--json', 'recordings', id],
+      ],
+      env,
+    );
+    assert.match(final!.stdout, /Phase: +COMPLETED/);
+    assert.equal(again!.code, 1);
+    assert.match(again!.stderr, new RegExp(`Show ${id} is no longer running \\(COMPLETED\\)`));
+    assert.equal(recordings!.code, 0, `${recordings!.stderr}\n${final!.stdout}`);
+    const index = parseJson<{
+      location: { uri: string };
+      summary: { participantRecordings: number; compositeRecordings: number };
+    }>(recordings!);
+    assert.match(index.location.uri, new RegExp(`^s3://${bucket}/`));
+    assert.ok(index.summary.participantRecordings >= 1, JSON.stringify(index.summary));
+    const human = await cli('recordings', id);
+    assert.equal(human.code, 0, human.stderr);
+    assert.match(human.stdout, /Recordings index s3:\/\//);
+  });
+
+  void test('cancel ends a show CANCELLED; status --watch follows it to the end', async () => {
+    const id = h.showId('cli-cancel');
+    const started = await cli(
+      '--json',
+      'start',
+      await writeSpec({ id, name: 'Cancelled', schedule: { duration: '10m', leadTime: 0 } }, 'json'),
+    );
+    assert.equal(started.code, 0, started.stderr);
+    assert.equal(parseJson<{ workflowId: string }>(started).workflowId, `show-${id}`);
+    await waitForPhase(id, ['LIVE']);
+    const watching = runCli(['--json', 'status', id, '--watch'], env);
+    const cancelled = await cli('cancel', id);
+    assert.equal(cancelled.code, 0, cancelled.stderr);
+    const watched = await watching;
+    assert.equal(watched.code, 0, watched.stderr);
+    const snapshots = watched.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { workflow: { status: string }; status: ShowStatus });
+    assert.equal(snapshots.at(-1)?.workflow.status, 'CANCELLED');
+    assert.equal(snapshots.at(-1)?.status.phase, 'CANCELLED');
+    // Only changes are printed when stdout is not a terminal.
+    const distinct = new Set(snapshots.map((s) => JSON.stringify(s)));
+    assert.equal(distinct.size, snapshots.length);
+    const recordings = await cli('recordings', id);
+    assert.equal(recordings.code, 1);
+    assert.match(recordings.stderr, /ended CANCELLED: it has no recordings index/);
+  });
+
+  void test('start --at creates the workflow later; status says when', async () => {
+    const id = h.showId('cli-later');
+    const at = new Date(Date.now() + 10 * 60_000);
+    const started = await cli(
+      'start',
+      await writeSpec({ id, name: 'Later', schedule: { duration: '10m', leadTime: '1m' } }),
+      '--at',
+      at.toISOString(),
+    );
+    assert.equal(started.code, 0, started.stderr);
+    const status = parseJson<{ pending?: string }>(await cli('--json', 'status', id));
+    const workflowStart = new Date(at.getTime() - 60_000).toISOString().replace(/\.\d{3}Z$/, '');
+    assert.match(status.pending ?? '', new RegExp(`SCHEDULED: its workflow starts at ${workflowStart.slice(0, 16)}`));
+  });
+});
