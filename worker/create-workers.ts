@@ -2,6 +2,7 @@ import { Client, type DataConverter } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createAwsClients, type AwsClients } from '../activities/aws-clients';
+import { tracingWorkerOptions, type WorkerTracing } from './tracing';
 import type { WorkerConfig } from './worker-config';
 
 export interface ShowrunnerWorkers {
@@ -21,6 +22,8 @@ export interface CreateWorkersOptions {
   /** Prebuilt bundle or source path; tests pass a cached bundle. */
   workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>;
   aws?: AwsClients;
+  /** From installTracing(); absent means off (the bundled workflow interceptors still get their no-op sink). */
+  tracing?: WorkerTracing;
 }
 
 /**
@@ -45,6 +48,7 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Show
     dataConverter: options.dataConverter,
     activities,
     ...options.workflows,
+    ...tracingWorkerOptions(options.tracing, options.workflows),
   };
   const main = await Worker.create({
     ...common,

@@ -5,15 +5,18 @@ import { createDataConverter } from '../security/data-converter';
 import { loadKeyRing } from '../security/encryption-keys';
 import { createWorkers } from './create-workers';
 import { installRuntime } from './observability';
+import { installTracing } from './tracing';
 import { loadWorkerConfig } from './worker-config';
 
 /**
  * `npm run worker`. Settings: TEMPORAL_* (address, namespace, TLS, API key, profile) through envconfig, AWS
  * region and credentials from the default chain, Showrunner's own from SHOWRUNNER_* (see worker-config.ts).
- * SIGINT/SIGTERM shut the workers down gracefully (the SDK's runtime handles the signals).
+ * SIGINT/SIGTERM shut the workers down gracefully (the SDK's runtime handles the signals). Tracing: SHOWRUNNER_OTEL_*
+ * and OTEL_* (see tracing.ts).
  */
 async function main(): Promise<void> {
   const { metricsAddress } = installRuntime();
+  const tracing = installTracing();
   const config = loadWorkerConfig();
   const keyRing = loadKeyRing();
   const { connectionOptions, namespace } = loadClientConnectConfig();
@@ -21,7 +24,12 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect(connectionOptions);
   const clientConnection = await Connection.connect(connectionOptions);
   try {
-    const client = new Client({ connection: clientConnection, namespace: namespace ?? 'default', dataConverter });
+    const client = new Client({
+      connection: clientConnection,
+      namespace: namespace ?? 'default',
+      dataConverter,
+      interceptors: { workflow: tracing.clientInterceptors },
+    });
     const workers = await createWorkers({
       config,
       connection,
@@ -31,6 +39,7 @@ async function main(): Promise<void> {
       workflows: config.workflowBundlePath
         ? { workflowBundle: { codePath: config.workflowBundlePath } }
         : { workflowsPath: require.resolve('../workflows') },
+      tracing,
     });
     console.log(
       `Showrunner worker polling ${config.taskQueue} and ${config.monitorTaskQueue} (monitor budget ${config.monitorActivitiesPerSecond}/s${metricsAddress ? `, metrics on ${metricsAddress}/metrics` : ''})`,
@@ -39,6 +48,8 @@ async function main(): Promise<void> {
   } finally {
     await clientConnection.close();
     await connection.close();
+    // After the workers: their last workflow and activity spans are flushed with the rest.
+    await tracing.shutdown();
   }
 }
 

@@ -81,7 +81,11 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
   // Workflow metrics are emitted once, not on replay; "shows by phase" is the rate of entries per phase.
   const phaseCounter = metricMeter.createCounter('showrunner_show_phase_entries', 'shows', 'Shows entering each phase');
   const incidentCounter = metricMeter.createCounter('showrunner_show_incidents', 'incidents', 'Incidents by kind');
-  const restartCounter = metricMeter.createCounter('showrunner_composition_restarts', 'restarts', 'Compositions replaced');
+  const restartCounter = metricMeter.createCounter(
+    'showrunner_composition_restarts',
+    'restarts',
+    'Compositions replaced',
+  );
   const incident = (
     kind: IncidentKind,
     detail: string,

@@ -14,6 +14,7 @@ import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { startEmulatorFixture, type EmulatorFixture } from '../support/emulator-fixture';
+import { emulatorFixturePerSuite } from '../support/emulator-scenarios';
 import { errorBody, rawRequest, signedRequest, type RawResponse } from '../support/raw-ivs-request';
 
 /**
@@ -185,14 +186,7 @@ void describe('SigV4 authentication', () => {
 });
 
 void describe('account and region isolation', () => {
-  let fx: EmulatorFixture;
-
-  before(async () => {
-    fx = await startEmulatorFixture();
-  });
-  after(async () => {
-    await fx.stop();
-  });
+  const fx = emulatorFixturePerSuite();
 
   void test('a stage of account 111111111111 is invisible to account 222222222222 and to another region', async () => {
     const owner = fx.client({ accessKeyId: '111111111111' });

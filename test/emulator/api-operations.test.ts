@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import {
   CreateEncoderConfigurationCommand,
   CreateIngestConfigurationCommand,
@@ -44,7 +44,7 @@ import {
   type IVSRealTimeClient,
 } from '@aws-sdk/client-ivs-realtime';
 import constraints from '../../emulator/src/model/ivs-realtime-constraints.json';
-import { startEmulatorFixture, type EmulatorFixture } from '../support/emulator-fixture';
+import { emulatorFixturePerSuite } from '../support/emulator-scenarios';
 
 /**
  * Every operation of the service model, called through the real SDK on a happy path, with its response
@@ -79,13 +79,12 @@ function p384PublicKeyPem(): string {
 }
 
 void describe('IVS Real-Time operations through the AWS SDK', () => {
-  let fx: EmulatorFixture;
+  const fx = emulatorFixturePerSuite({ timings: { compositionStartMs: 50, compositionStopMs: 50 } });
   let ivs: IVSRealTimeClient;
   let bucket: string;
   const succeeded = new Set<string>();
 
   before(async () => {
-    fx = await startEmulatorFixture({ timings: { compositionStartMs: 50, compositionStopMs: 50 } });
     ivs = fx.ivs;
     ivs.middlewareStack.add(
       (next, context) => async (args) => {
@@ -96,9 +95,6 @@ void describe('IVS Real-Time operations through the AWS SDK', () => {
       { step: 'initialize', name: 'recordSucceededOperations' },
     );
     bucket = await fx.createBucket('ops');
-  });
-  after(async () => {
-    await fx.stop();
   });
 
   const storageConfiguration = async (name: string) =>

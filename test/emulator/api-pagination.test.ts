@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   CreateEncoderConfigurationCommand,
   CreateStageCommand,
@@ -11,7 +11,7 @@ import {
   paginateListStages,
   type IVSRealTimeClient,
 } from '@aws-sdk/client-ivs-realtime';
-import { startEmulatorFixture, type EmulatorFixture } from '../support/emulator-fixture';
+import { emulatorFixturePerSuite } from '../support/emulator-scenarios';
 
 /**
  * List pagination: page sizes, opaque tokens bound to the request that produced them, and stable iteration
@@ -35,16 +35,9 @@ async function createStages(ivs: IVSRealTimeClient, n: number, prefix: string): 
 }
 
 void describe('IVS Real-Time list pagination', () => {
-  let fx: EmulatorFixture;
+  const fx = emulatorFixturePerSuite();
   let account = 500000000000;
   const freshAccount = () => fx.client({ accessKeyId: String(++account) });
-
-  before(async () => {
-    fx = await startEmulatorFixture();
-  });
-  after(async () => {
-    await fx.stop();
-  });
 
   void test('7 stages with maxResults 3 come in 3 pages, each exactly once, no nextToken on the last', async () => {
     const ivs = freshAccount();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import {
   CreateParticipantTokenCommand,
   CreateStageCommand,
@@ -8,7 +8,7 @@ import {
   ListStagesCommand,
   type IVSRealTimeClient,
 } from '@aws-sdk/client-ivs-realtime';
-import { startEmulatorFixture, type EmulatorFixture } from '../support/emulator-fixture';
+import { emulatorFixturePerSuite } from '../support/emulator-scenarios';
 
 /**
  * The service's request rates (token buckets per account, region and operation) and the injected faults of
@@ -33,14 +33,7 @@ async function rejectsWith(promise: Promise<unknown>, name: string, status: numb
 }
 
 void describe('request rate limits', () => {
-  let fx: EmulatorFixture;
-
-  before(async () => {
-    fx = await startEmulatorFixture({ rateLimits: true });
-  });
-  after(async () => {
-    await fx.stop();
-  });
+  const fx = emulatorFixturePerSuite({ rateLimits: true });
 
   void test('a burst of 20 GetStage without retries gets 429 TooManyRequestsException; a slow sequence succeeds', async () => {
     const noRetry = fx.client({ accessKeyId: '100000000001', maxAttempts: 1 });
@@ -93,17 +86,13 @@ void describe('request rate limits', () => {
 });
 
 void describe('injected faults', () => {
-  let fx: EmulatorFixture;
+  const fx = emulatorFixturePerSuite();
   let ivs: IVSRealTimeClient;
   let stageArn: string;
 
   before(async () => {
-    fx = await startEmulatorFixture();
     ivs = fx.client({ maxAttempts: 1 });
     stageArn = (await ivs.send(new CreateStageCommand({ name: 'faulty' }))).stage!.arn!;
-  });
-  after(async () => {
-    await fx.stop();
   });
 
   void test('errorType ConflictException with count 2: two calls fail with 409, the third succeeds', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import {
   CreateEncoderConfigurationCommand,
   CreateIngestConfigurationCommand,
@@ -17,7 +17,7 @@ import {
   type DestinationConfiguration,
   type IVSRealTimeClient,
 } from '@aws-sdk/client-ivs-realtime';
-import { startEmulatorFixture, type EmulatorFixture } from '../support/emulator-fixture';
+import { emulatorFixturePerSuite } from '../support/emulator-scenarios';
 import { signedRequest } from '../support/raw-ivs-request';
 
 /**
@@ -49,21 +49,17 @@ const tags = (n: number, prefix = 't') =>
   Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, 'v']));
 
 void describe('IVS Real-Time request validation', () => {
-  let fx: EmulatorFixture;
+  const fx = emulatorFixturePerSuite();
   let ivs: IVSRealTimeClient;
   let stageArn: string;
   let storageArn: string;
 
   before(async () => {
-    fx = await startEmulatorFixture();
     ivs = fx.ivs;
     stageArn = (await ivs.send(new CreateStageCommand({ name: 'validation' }))).stage!.arn!;
     const bucket = await fx.createBucket('val');
     storageArn = (await ivs.send(new CreateStorageConfigurationCommand({ s3: { bucketName: bucket } })))
       .storageConfiguration!.arn!;
-  });
-  after(async () => {
-    await fx.stop();
   });
 
   const token = (input: Partial<Record<keyof CreateParticipantTokenRequest, unknown>>) =>

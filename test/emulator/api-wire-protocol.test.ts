@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { after, before, describe, test } from 'node:test';
-import { startEmulatorFixture, type EmulatorFixture } from '../support/emulator-fixture';
+import { before, describe, test } from 'node:test';
+import { emulatorFixturePerSuite } from '../support/emulator-scenarios';
 import { rawRequest } from '../support/raw-ivs-request';
 
 /**
@@ -20,15 +20,11 @@ interface Answer {
 }
 
 void describe('IVS Real-Time restJson1 wire protocol', () => {
-  let fx: EmulatorFixture;
+  const fx = emulatorFixturePerSuite({ verifySignatures: false, maxBodyBytes: MAX_BODY_BYTES });
   let endpoint: string;
 
   before(async () => {
-    fx = await startEmulatorFixture({ verifySignatures: false, maxBodyBytes: MAX_BODY_BYTES });
     endpoint = fx.emulator.endpoint;
-  });
-  after(async () => {
-    await fx.stop();
   });
 
   async function call(path: string, init: RequestInit = {}): Promise<Answer> {

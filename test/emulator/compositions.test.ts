@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import {
   type Composition,
   type CompositionState,
   CreateEncoderConfigurationCommand,
-  CreateParticipantTokenCommand,
-  CreateStageCommand,
-  CreateStorageConfigurationCommand,
   DeleteEncoderConfigurationCommand,
   DeleteStageCommand,
   DeleteStorageConfigurationCommand,
@@ -19,48 +16,35 @@ import {
 } from '@aws-sdk/client-ivs-realtime';
 import { DeleteBucketCommand } from '@aws-sdk/client-s3';
 import type { IvsEvent } from '../../emulator/src';
-import { startEmulatorFixture, type EmulatorFixture } from '../support/emulator-fixture';
+import { rejectsWithSdkError } from '../support/emulator-assertions';
+import type { EmulatorFixture } from '../support/emulator-fixture';
+import {
+  createStage,
+  EMULATOR_TEST_SCALE,
+  EMULATOR_TEST_TIMINGS,
+  emulatorFixturePerSuite,
+  freshChannelArn as channelArn,
+  publishingParticipant,
+  storageWithBucket,
+} from '../support/emulator-scenarios';
 import { realMs, sleep, waitFor } from '../support/wait-for';
 
-const SCALE = 100;
+const SCALE = EMULATOR_TEST_SCALE;
 const TIMINGS = {
-  compositionStartMs: 1000,
+  ...EMULATOR_TEST_TIMINGS,
   // Long enough (0.4 s real) that STOPPING is reliably observable between StopComposition and STOPPED.
   compositionStopMs: 40_000,
-  idleStopAfterLastLeftMs: 60_000,
-  idleStopWithoutParticipantsMs: 60_000,
-  compositionPurgeMs: 300_000,
-  destinationReconnectWindowMs: 60_000,
 };
 /** How late a timer may fire on a loaded two-core machine, in emulated ms (0.5 s real). */
 const TIMER_SLACK_MS = 50_000;
 
-async function rejectsWithSdkError(promise: Promise<unknown>, name: string, status?: number): Promise<Error> {
-  let caught: unknown;
-  await promise.then(
-    () => assert.fail(`expected ${name}, but the call succeeded`),
-    (e: unknown) => (caught = e),
-  );
-  const error = caught as Error & { $metadata?: { httpStatusCode?: number } };
-  assert.equal(error.name, name, `expected ${name}, got ${error.name}: ${error.message}`);
-  if (status !== undefined) assert.equal(error.$metadata?.httpStatusCode, status);
-  return error;
-}
-
-const channelArn = () => `arn:aws:ivs:us-east-1:123456789012:channel/${randomBytes(6).toString('hex')}`;
-
 /** Helpers bound to one emulator fixture. */
 function compositionKit(fx: () => EmulatorFixture) {
   const kit = {
-    async stage(name: string): Promise<string> {
-      const { stage } = await fx().ivs.send(new CreateStageCommand({ name }));
-      return stage!.arn!;
-    },
+    stage: (name: string): Promise<string> => createStage(fx().ivs, name),
     /** Joins a participant so the idle rules leave the stage's compositions alone; returns its token. */
     async occupy(stageArn: string): Promise<string> {
-      const { participantToken } = await fx().ivs.send(new CreateParticipantTokenCommand({ stageArn }));
-      await fx().control.join(participantToken!.token!, { publish: true });
-      return participantToken!.token!;
+      return (await publishingParticipant(fx(), stageArn)).token;
     },
     async start(input: StartCompositionCommandInput): Promise<Composition> {
       const { composition } = await fx().ivs.send(new StartCompositionCommand(input));
@@ -115,7 +99,7 @@ const destinationOf = (c: Composition, kind: 'channel' | 's3') => {
 };
 
 void describe('compositions', () => {
-  let fx: EmulatorFixture;
+  const fx = emulatorFixturePerSuite({ clockScale: SCALE, timings: TIMINGS });
   const kit = compositionKit(() => fx);
   let storageArn = '';
   let encoderArn = '';
@@ -130,19 +114,11 @@ void describe('compositions', () => {
   });
 
   before(async () => {
-    fx = await startEmulatorFixture({ clockScale: SCALE, timings: TIMINGS });
-    const bucket = await fx.createBucket('compositions');
-    const { storageConfiguration } = await fx.ivs.send(
-      new CreateStorageConfigurationCommand({ name: 'main', s3: { bucketName: bucket } }),
-    );
-    storageArn = storageConfiguration!.arn!;
+    storageArn = (await storageWithBucket(fx, 'compositions', 'main')).arn;
     const { encoderConfiguration } = await fx.ivs.send(
       new CreateEncoderConfigurationCommand({ name: 'main', video: { width: 1280, height: 720, framerate: 30 } }),
     );
     encoderArn = encoderConfiguration!.arn!;
-  });
-  after(async () => {
-    await fx?.stop();
   });
 
   void test('StartComposition: STARTING → ACTIVE; StopComposition: STOPPING → STOPPED; purged afterwards', async () => {
@@ -390,16 +366,13 @@ void describe('compositions', () => {
   });
 
   void test('an s3 destination whose bucket was deleted fails; the channel destination carries on', async () => {
-    const bucket = await fx.createBucket('gone');
-    const { storageConfiguration } = await fx.ivs.send(
-      new CreateStorageConfigurationCommand({ name: 'gone', s3: { bucketName: bucket } }),
-    );
+    const { bucket, arn: goneStorageArn } = await storageWithBucket(fx, 'gone', 'gone');
     await fx.s3.send(new DeleteBucketCommand({ Bucket: bucket }));
     const stageArn = await kit.stage('bucket-gone');
     const token = await kit.occupy(stageArn);
     const c = await kit.start({
       stageArn,
-      destinations: [{ channel: { channelArn: channelArn() } }, s3Destination(storageConfiguration!.arn)],
+      destinations: [{ channel: { channelArn: channelArn() } }, s3Destination(goneStorageArn)],
     });
     const settled = await kit.waitForDestinations(
       c.arn!,
@@ -410,17 +383,13 @@ void describe('compositions', () => {
     assert.match(String(failure?.detail.reason), new RegExp(bucket));
     await kit.stopQuietly(c.arn!);
     await kit.waitForState(c.arn!, 'STOPPED');
-    await fx.ivs.send(new DeleteStorageConfigurationCommand({ arn: storageConfiguration!.arn! }));
+    await fx.ivs.send(new DeleteStorageConfigurationCommand({ arn: goneStorageArn }));
     await fx.control.leave({ token });
   });
 
   void test('storage and encoder configurations used by a live composition cannot be deleted until it stopped', async () => {
-    const bucket = await fx.createBucket('in-use');
-    const { storageConfiguration } = await fx.ivs.send(
-      new CreateStorageConfigurationCommand({ name: 'in-use', s3: { bucketName: bucket } }),
-    );
+    const { arn: storage } = await storageWithBucket(fx, 'in-use', 'in-use');
     const { encoderConfiguration } = await fx.ivs.send(new CreateEncoderConfigurationCommand({ name: 'in-use' }));
-    const storage = storageConfiguration!.arn!;
     const encoder = encoderConfiguration!.arn!;
     const stageArn = await kit.stage('in-use');
     const token = await kit.occupy(stageArn);
@@ -507,19 +476,12 @@ void describe('compositions', () => {
 });
 
 void describe('composition quotas', () => {
-  let fx: EmulatorFixture;
+  const fx = emulatorFixturePerSuite({
+    clockScale: SCALE,
+    timings: TIMINGS,
+    quotas: { compositionsPerAccount: 2, compositionsPerStage: 1 },
+  });
   const kit = compositionKit(() => fx);
-
-  before(async () => {
-    fx = await startEmulatorFixture({
-      clockScale: SCALE,
-      timings: TIMINGS,
-      quotas: { compositionsPerAccount: 2, compositionsPerStage: 1 },
-    });
-  });
-  after(async () => {
-    await fx?.stop();
-  });
 
   void test('compositionsPerStage and compositionsPerAccount give ServiceQuotaExceededException', async () => {
     const [a, b, c] = [await kit.stage('a'), await kit.stage('b'), await kit.stage('c')];

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   CreateEncoderConfigurationCommand,
   CreateIngestConfigurationCommand,
-  CreateParticipantTokenCommand,
   CreateStageCommand,
-  CreateStorageConfigurationCommand,
   DeleteEncoderConfigurationCommand,
   DeleteIngestConfigurationCommand,
   DeletePublicKeyCommand,
@@ -18,59 +16,39 @@ import {
   StopCompositionCommand,
 } from '@aws-sdk/client-ivs-realtime';
 import { exportSPKI, generateKeyPair } from 'jose';
-import { startEmulatorFixture, type EmulatorFixture } from '../support/emulator-fixture';
+import {
+  createStage,
+  EMULATOR_TEST_TIMINGS,
+  emulatorFixturePerSuite,
+  publishingParticipant,
+  rawControlRequest,
+  scaledEmulatorConfig,
+  storageWithBucket,
+} from '../support/emulator-scenarios';
 import { waitFor } from '../support/wait-for';
 
-const SCALE = 100;
-const TIMINGS = {
-  compositionStartMs: 1000,
-  compositionStopMs: 1000,
-  idleStopAfterLastLeftMs: 60_000,
-  idleStopWithoutParticipantsMs: 60_000,
-  compositionPurgeMs: 300_000,
-  destinationReconnectWindowMs: 60_000,
-};
 const OTHER_ACCOUNT = '210987654321';
 
 void describe('simulation and control API', () => {
-  let fx: EmulatorFixture;
-
-  before(async () => {
-    // publishersPerStage differs from its default so the PATCH test can tell "kept" from "reset to default".
-    fx = await startEmulatorFixture({ clockScale: SCALE, timings: TIMINGS, quotas: { publishersPerStage: 6 } });
-  });
-  after(async () => {
-    await fx?.stop();
-  });
+  // publishersPerStage differs from its default so the PATCH test can tell "kept" from "reset to default".
+  const fx = emulatorFixturePerSuite(scaledEmulatorConfig({ quotas: { publishersPerStage: 6 } }));
 
   /** A raw control call, for bodies the typed client would never send. */
-  async function rawControl(method: string, path: string, body?: string) {
-    const res = await fetch(`${fx.emulator.endpoint}/_emulator${path}`, {
-      method,
-      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
-      body,
-    });
-    return { status: res.status, json: (await res.json()) as { error?: string; message?: string } };
-  }
+  const rawControl = (method: string, path: string, body?: string) => rawControlRequest(fx, method, path, body);
 
   void test('inventory lists live resources, and the live counts return to zero once everything is deleted', async () => {
     const { ivs, control } = fx;
-    const { stage } = await ivs.send(new CreateStageCommand({ name: 'inventory', tags: { owner: 'showrunner' } }));
-    const stageArn = stage!.arn!;
+    const stageArn = await createStage(ivs, 'inventory', { tags: { owner: 'showrunner' } });
     const { ingestConfiguration } = await ivs.send(
       new CreateIngestConfigurationCommand({ name: 'camera', stageArn, ingestProtocol: 'RTMPS' }),
     );
     const { encoderConfiguration } = await ivs.send(new CreateEncoderConfigurationCommand({ name: 'hd' }));
-    const bucket = await fx.createBucket('inventory');
-    const { storageConfiguration } = await ivs.send(
-      new CreateStorageConfigurationCommand({ name: 'archive', s3: { bucketName: bucket } }),
-    );
+    const storage = await storageWithBucket(fx, 'inventory', 'archive');
     const { publicKey } = await generateKeyPair('ES384', { extractable: true });
     const { publicKey: imported } = await ivs.send(
       new ImportPublicKeyCommand({ name: 'app', publicKeyMaterial: await exportSPKI(publicKey) }),
     );
-    const { participantToken } = await ivs.send(new CreateParticipantTokenCommand({ stageArn }));
-    const joined = await control.join(participantToken!.token!, { publish: true });
+    const joined = await publishingParticipant(fx, stageArn);
     const { composition } = await ivs.send(
       new StartCompositionCommand({
         stageArn,
@@ -105,7 +83,7 @@ void describe('simulation and control API', () => {
       [encoderConfiguration!.arn],
     );
     assert.deepEqual(home.storageConfigurations, [
-      { arn: storageConfiguration!.arn, name: 'archive', bucketName: bucket, tags: {} },
+      { arn: storage.arn, name: 'archive', bucketName: storage.bucket, tags: {} },
     ]);
     assert.deepEqual(home.publicKeys, [{ arn: imported!.arn, name: 'app' }]);
     const away = inventory.regions.find((r) => r.accountId === OTHER_ACCOUNT && r.region === 'eu-west-1');
@@ -115,7 +93,7 @@ void describe('simulation and control API', () => {
     );
 
     await ivs.send(new StopCompositionCommand({ arn: composition!.arn! }));
-    await control.leave({ token: participantToken!.token! });
+    await control.leave({ token: joined.token });
     await ivs.send(new DeleteIngestConfigurationCommand({ arn: ingestConfiguration!.arn! }));
     await ivs.send(new DeleteStageCommand({ arn: stageArn }));
     await other.send(new DeleteStageCommand({ arn: otherStage!.arn! }));
@@ -124,7 +102,7 @@ void describe('simulation and control API', () => {
       return c!.state === 'STOPPED';
     });
     await ivs.send(new DeleteEncoderConfigurationCommand({ arn: encoderConfiguration!.arn }));
-    await ivs.send(new DeleteStorageConfigurationCommand({ arn: storageConfiguration!.arn }));
+    await ivs.send(new DeleteStorageConfigurationCommand({ arn: storage.arn }));
     await ivs.send(new DeletePublicKeyCommand({ arn: imported!.arn! }));
 
     const emptied = await control.inventory();
@@ -232,7 +210,11 @@ void describe('simulation and control API', () => {
     assert.equal(config.quotas.stagesPerRegion, 1000);
     assert.equal(config.quotas.publishersPerStage, 6);
     assert.equal(config.timings.compositionStopMs, 2500);
-    assert.equal(config.timings.compositionStartMs, TIMINGS.compositionStartMs, 'a timings patch keeps the others');
-    assert.equal(config.timings.compositionPurgeMs, TIMINGS.compositionPurgeMs);
+    assert.equal(
+      config.timings.compositionStartMs,
+      EMULATOR_TEST_TIMINGS.compositionStartMs,
+      'a timings patch keeps the others',
+    );
+    assert.equal(config.timings.compositionPurgeMs, EMULATOR_TEST_TIMINGS.compositionPurgeMs);
   });
 });

@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   CreateIngestConfigurationCommand,
-  CreateParticipantTokenCommand,
-  CreateStageCommand,
-  CreateStorageConfigurationCommand,
   DeleteIngestConfigurationCommand,
   DeleteStageCommand,
   DisconnectParticipantCommand,
-  GetParticipantCommand,
-  GetStageCommand,
   ImportPublicKeyCommand,
-  ListParticipantEventsCommand,
   ListParticipantReplicasCommand,
   ListParticipantsCommand,
   ListTagsForResourceCommand,
@@ -23,37 +17,23 @@ import {
 } from '@aws-sdk/client-ivs-realtime';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
-import { EmulatorControlError, startEmulator } from '../../emulator/src';
+import { startEmulator } from '../../emulator/src';
 import { parseEmulatorConfig } from '../../emulator/src/config';
-import { startEmulatorFixture, type EmulatorFixture } from '../support/emulator-fixture';
+import { rejectsWithControlError } from '../support/emulator-assertions';
+import {
+  activeSessionId,
+  createStage,
+  createToken,
+  EMULATOR_TEST_TIMINGS,
+  emulatorFixturePerSuite,
+  getParticipant,
+  participantEvents,
+  publishingParticipant,
+  rawControlRequest,
+  scaledEmulatorConfig,
+  storageWithBucket,
+} from '../support/emulator-scenarios';
 import { sleep, waitFor } from '../support/wait-for';
-
-/** Regression tests for reported emulator bugs; each test names the behaviour it pins down. */
-const SCALE = 100;
-const TIMINGS = {
-  compositionStartMs: 1000,
-  compositionStopMs: 1000,
-  idleStopAfterLastLeftMs: 60_000,
-  idleStopWithoutParticipantsMs: 60_000,
-  compositionPurgeMs: 300_000,
-  destinationReconnectWindowMs: 60_000,
-};
-
-async function rejectsWithControlError(
-  promise: Promise<unknown>,
-  status: number,
-  type: string,
-): Promise<EmulatorControlError> {
-  let caught: unknown;
-  await promise.then(
-    () => assert.fail(`expected HTTP ${status} ${type}, but the call succeeded`),
-    (e: unknown) => (caught = e),
-  );
-  assert.ok(caught instanceof EmulatorControlError, `expected EmulatorControlError, got ${String(caught)}`);
-  assert.equal(caught.status, status, caught.message);
-  assert.equal(caught.type, type, caught.message);
-  return caught;
-}
 
 /** Collects a server-sent-events stream's frames until `close()`. */
 function openEventStream(endpoint: string, query = ''): Promise<{ events: () => string[]; close: () => void }> {
@@ -81,41 +61,18 @@ function openEventStream(endpoint: string, query = ''): Promise<{ events: () => 
   });
 }
 
+/** Regression tests for reported emulator bugs; each test names the behaviour it pins down. */
 void describe('emulator fixes', () => {
-  let fx: EmulatorFixture;
+  const fx = emulatorFixturePerSuite(scaledEmulatorConfig());
 
-  before(async () => {
-    fx = await startEmulatorFixture({ clockScale: SCALE, timings: TIMINGS });
-  });
-  after(async () => {
-    await fx?.stop();
-  });
+  const stage = (name: string, ivs: IVSRealTimeClient = fx.ivs) => createStage(ivs, name);
+  const token = (stageArn: string, capabilities?: ('PUBLISH' | 'SUBSCRIBE')[], ivs = fx.ivs) =>
+    createToken(ivs, stageArn, { userId: 'u', capabilities });
+  const eventNames = async (stageArn: string, sessionId: string, participantId: string) =>
+    (await participantEvents(fx.ivs, stageArn, sessionId, participantId)).map((e) => e.name!);
 
-  async function stage(name: string, ivs: IVSRealTimeClient = fx.ivs): Promise<string> {
-    const { stage: s } = await ivs.send(new CreateStageCommand({ name }));
-    return s!.arn!;
-  }
-
-  async function token(stageArn: string, capabilities?: ('PUBLISH' | 'SUBSCRIBE')[], ivs = fx.ivs) {
-    const { participantToken } = await ivs.send(
-      new CreateParticipantTokenCommand({ stageArn, userId: 'u', capabilities }),
-    );
-    return participantToken!;
-  }
-
-  async function eventNames(stageArn: string, sessionId: string, participantId: string): Promise<string[]> {
-    const { events } = await fx.ivs.send(new ListParticipantEventsCommand({ stageArn, sessionId, participantId }));
-    return (events ?? []).map((e) => e.name!);
-  }
-
-  async function rawControl(method: string, path: string, body?: unknown) {
-    const res = await fetch(`${fx.emulator.endpoint}/_emulator${path}`, {
-      method,
-      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, json: (await res.json()) as { error?: string; message?: string } };
-  }
+  const rawControl = (method: string, path: string, body?: unknown) =>
+    rawControlRequest(fx, method, path, body === undefined ? undefined : JSON.stringify(body));
 
   void describe('an ingest participant leaving ends its replications', () => {
     /** An RTMPS publisher on a source stage, replicated to a destination stage. */
@@ -139,22 +96,16 @@ void describe('emulator fixes', () => {
         (await fx.ivs.send(new ListParticipantReplicasCommand({ sourceStageArn: source, participantId }))).replicas ??
         [];
       assert.equal((await replicas()).length, 1);
-      const destinationSession = (await fx.ivs.send(new GetStageCommand({ arn: destination }))).stage!.activeSessionId!;
+      const destinationSession = (await activeSessionId(fx.ivs, destination))!;
       return { source, destination, config, sessionId, participantId, replicas, destinationSession };
     }
 
     async function assertReplicationEnded(r: Awaited<ReturnType<typeof replicatedIngest>>): Promise<void> {
       assert.deepEqual(await r.replicas(), []);
-      const { participant } = await fx.ivs.send(
-        new GetParticipantCommand({
-          stageArn: r.destination,
-          sessionId: r.destinationSession,
-          participantId: r.participantId,
-        }),
-      );
-      assert.equal(participant!.state, 'DISCONNECTED', 'the replica left the destination');
-      assert.equal(participant!.replicationState, 'STOPPED');
-      assert.equal((await fx.ivs.send(new GetStageCommand({ arn: r.destination }))).stage!.activeSessionId, undefined);
+      const replica = await getParticipant(fx.ivs, r.destination, r.destinationSession, r.participantId);
+      assert.equal(replica.state, 'DISCONNECTED', 'the replica left the destination');
+      assert.equal(replica.replicationState, 'STOPPED');
+      assert.equal(await activeSessionId(fx.ivs, r.destination), undefined);
       const names = await eventNames(r.source, r.sessionId, r.participantId);
       assert.ok(names.includes('REPLICATION_STOPPED'), names.join());
       assert.ok(names.indexOf('REPLICATION_STOPPED') < names.indexOf('LEFT'), names.join());
@@ -253,8 +204,7 @@ void describe('emulator fixes', () => {
     const stageArn = await stage('atomic-join');
     const viewer = await token(stageArn, ['SUBSCRIBE']);
     await rejectsWithControlError(fx.control.join(viewer.token!, { publish: true }), 403, 'AccessDeniedException');
-    const { stage: s } = await fx.ivs.send(new GetStageCommand({ arn: stageArn }));
-    assert.equal(s!.activeSessionId, undefined, 'nobody is connected');
+    assert.equal(await activeSessionId(fx.ivs, stageArn), undefined, 'nobody is connected');
     // Not left connected: the same token can join again (a connected participant could not: 409).
     const { sessionId } = await fx.control.join(viewer.token!);
     const { participants } = await fx.ivs.send(new ListParticipantsCommand({ stageArn, sessionId }));
@@ -349,47 +299,32 @@ void describe('emulator fixes', () => {
 void describe('minimumRecordedPublishMs', () => {
   const scale = 10;
   const minimumMs = 20_000; // 2 real seconds
-  let fx: EmulatorFixture;
-
-  before(async () => {
-    fx = await startEmulatorFixture({
-      clockScale: scale,
-      timings: { ...TIMINGS, minimumRecordedPublishMs: minimumMs },
-    });
-  });
-  after(async () => {
-    await fx?.stop();
+  const fx = emulatorFixturePerSuite({
+    clockScale: scale,
+    timings: { ...EMULATOR_TEST_TIMINGS, minimumRecordedPublishMs: minimumMs },
   });
 
   void test('a publish shorter than the minimum is not recorded; a longer one is, dated from the publish start', async () => {
-    const bucket = await fx.createBucket('minpub');
-    const { storageConfiguration } = await fx.ivs.send(
-      new CreateStorageConfigurationCommand({ s3: { bucketName: bucket } }),
-    );
-    const { stage } = await fx.ivs.send(
-      new CreateStageCommand({
-        name: 'short-publishes',
-        autoParticipantRecordingConfiguration: { storageConfigurationArn: storageConfiguration!.arn! },
-      }),
-    );
-    const stageArn = stage!.arn!;
-    const participant = async (sessionId: string, participantId: string) =>
-      (await fx.ivs.send(new GetParticipantCommand({ stageArn, sessionId, participantId }))).participant!;
+    const { bucket, arn: storageConfigurationArn } = await storageWithBucket(fx, 'minpub');
+    const stageArn = await createStage(fx.ivs, 'short-publishes', {
+      autoParticipantRecordingConfiguration: { storageConfigurationArn },
+    });
+    const participant = (sessionId: string, participantId: string) =>
+      getParticipant(fx.ivs, stageArn, sessionId, participantId);
     const objects = async () => (await fx.s3.send(new ListObjectsV2Command({ Bucket: bucket }))).KeyCount ?? 0;
 
-    const short = (await fx.ivs.send(new CreateParticipantTokenCommand({ stageArn }))).participantToken!;
-    const shortJoin = await fx.control.join(short.token!, { publish: true });
-    await fx.control.unpublish({ token: short.token! });
+    const short = await publishingParticipant(fx, stageArn);
+    await fx.control.unpublish({ token: short.token });
     await sleep(minimumMs / scale + 500);
-    assert.equal((await participant(shortJoin.sessionId, shortJoin.participantId)).recordingState, 'DISABLED');
+    assert.equal((await participant(short.sessionId, short.participantId)).recordingState, 'DISABLED');
     assert.equal(await objects(), 0, 'nothing was written for the short publish');
-    await fx.control.leave({ token: short.token! });
+    await fx.control.leave({ token: short.token });
 
-    const long = (await fx.ivs.send(new CreateParticipantTokenCommand({ stageArn }))).participantToken!;
-    const { sessionId, participantId } = await fx.control.join(long.token!, { publish: true });
-    const publishedAt = (
-      await fx.ivs.send(new ListParticipantEventsCommand({ stageArn, sessionId, participantId }))
-    ).events!.find((e) => e.name === 'PUBLISH_STARTED')!.eventTime!;
+    const long = await publishingParticipant(fx, stageArn);
+    const { sessionId, participantId } = long;
+    const publishedAt = (await participantEvents(fx.ivs, stageArn, sessionId, participantId)).find(
+      (e) => e.name === 'PUBLISH_STARTED',
+    )!.eventTime!;
     const active = await waitFor(
       async () => {
         const p = await participant(sessionId, participantId);
@@ -407,21 +342,14 @@ void describe('minimumRecordedPublishMs', () => {
       ).Body!.transformToString(),
     ) as { recording_started_at: string };
     assert.ok(Date.parse(started.recording_started_at) - publishedAt.getTime() < 1500, started.recording_started_at);
-    await fx.control.leave({ token: long.token! });
+    await fx.control.leave({ token: long.token });
     await waitFor(async () => (await participant(sessionId, participantId)).recordingState === 'STOPPED', 15_000);
     await fx.ivs.send(new DeleteStageCommand({ arn: stageArn }));
   });
 });
 
 void describe('slow clients', () => {
-  let fx: EmulatorFixture;
-
-  before(async () => {
-    fx = await startEmulatorFixture({ requestTimeoutMs: 500 });
-  });
-  after(async () => {
-    await fx?.stop();
-  });
+  const fx = emulatorFixturePerSuite({ requestTimeoutMs: 500 });
 
   /** Sends `data` and never the rest; resolves with what the server answered once it closes the connection. */
   function stall(data: string): Promise<{ answer: string; ms: number }> {

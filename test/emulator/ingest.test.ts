@@ -1,80 +1,43 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   CreateIngestConfigurationCommand,
   type CreateIngestConfigurationCommandInput,
-  CreateStageCommand,
   DeleteIngestConfigurationCommand,
   DeleteStageCommand,
   DisconnectParticipantCommand,
   GetIngestConfigurationCommand,
-  GetParticipantCommand,
   GetStageCommand,
   type IngestConfiguration,
   ListIngestConfigurationsCommand,
   UpdateIngestConfigurationCommand,
 } from '@aws-sdk/client-ivs-realtime';
-import { EmulatorControlError } from '../../emulator/src';
-import { startEmulatorFixture, type EmulatorFixture } from '../support/emulator-fixture';
-
-const SCALE = 100;
-const TIMINGS = {
-  compositionStartMs: 1000,
-  compositionStopMs: 1000,
-  idleStopAfterLastLeftMs: 60_000,
-  idleStopWithoutParticipantsMs: 60_000,
-  compositionPurgeMs: 300_000,
-  destinationReconnectWindowMs: 60_000,
-};
+import {
+  rejectsWithControlError as expectControlError,
+  rejectsWithSdkError as expectSdkError,
+} from '../support/emulator-assertions';
+import { emulatorFixturePerSuite, scaledEmulatorConfig, stageKit } from '../support/emulator-scenarios';
 
 /** Every error message the tests provoke, checked at the end for leaked stream keys. */
 const errorMessages: string[] = [];
 
 async function rejectsWithSdkError(promise: Promise<unknown>, name: string, status?: number): Promise<Error> {
-  let caught: unknown;
-  await promise.then(
-    () => assert.fail(`expected ${name}, but the call succeeded`),
-    (e: unknown) => (caught = e),
-  );
-  const error = caught as Error & { $metadata?: { httpStatusCode?: number } };
+  const error = await expectSdkError(promise, name, status);
   errorMessages.push(error.message);
-  assert.equal(error.name, name, `expected ${name}, got ${error.name}: ${error.message}`);
-  if (status !== undefined) assert.equal(error.$metadata?.httpStatusCode, status);
   return error;
 }
 
-async function rejectsWithControlError(
-  promise: Promise<unknown>,
-  status: number,
-  type: string,
-): Promise<EmulatorControlError> {
-  let caught: unknown;
-  await promise.then(
-    () => assert.fail(`expected HTTP ${status} ${type}, but the call succeeded`),
-    (e: unknown) => (caught = e),
-  );
-  assert.ok(caught instanceof EmulatorControlError, `expected EmulatorControlError, got ${String(caught)}`);
-  errorMessages.push(caught.message);
-  assert.equal(caught.status, status, caught.message);
-  assert.equal(caught.type, type, caught.message);
-  return caught;
+async function rejectsWithControlError(promise: Promise<unknown>, status: number, type: string) {
+  const error = await expectControlError(promise, status, type);
+  errorMessages.push(error.message);
+  return error;
 }
 
 void describe('ingest configurations', () => {
-  let fx: EmulatorFixture;
+  const fx = emulatorFixturePerSuite(scaledEmulatorConfig());
   const streamKeys: string[] = [];
 
-  before(async () => {
-    fx = await startEmulatorFixture({ clockScale: SCALE, timings: TIMINGS });
-  });
-  after(async () => {
-    await fx?.stop();
-  });
-
-  async function stage(name: string): Promise<string> {
-    const { stage: s } = await fx.ivs.send(new CreateStageCommand({ name }));
-    return s!.arn!;
-  }
+  const { stage, participant: participantOf } = stageKit(fx);
 
   async function create(input: CreateIngestConfigurationCommandInput): Promise<IngestConfiguration> {
     const { ingestConfiguration } = await fx.ivs.send(new CreateIngestConfigurationCommand(input));
@@ -85,11 +48,6 @@ void describe('ingest configurations', () => {
   async function get(arn: string): Promise<IngestConfiguration> {
     const { ingestConfiguration } = await fx.ivs.send(new GetIngestConfigurationCommand({ arn }));
     return ingestConfiguration!;
-  }
-
-  async function participantOf(stageArn: string, sessionId: string, participantId: string) {
-    const { participant } = await fx.ivs.send(new GetParticipantCommand({ stageArn, sessionId, participantId }));
-    return participant!;
   }
 
   void test('CreateIngestConfiguration returns a stream key; List never shows it', async () => {

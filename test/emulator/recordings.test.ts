@@ -1,21 +1,22 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   type AutoParticipantRecordingConfiguration,
   CreateEncoderConfigurationCommand,
-  CreateParticipantTokenCommand,
-  CreateStageCommand,
-  CreateStorageConfigurationCommand,
   GetCompositionCommand,
-  GetParticipantCommand,
   ListParticipantsCommand,
-  type Participant,
   StartCompositionCommand,
   StopCompositionCommand,
 } from '@aws-sdk/client-ivs-realtime';
 import { DeleteBucketCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { IvsEvent } from '../../emulator/src';
-import { startEmulatorFixture, type EmulatorFixture } from '../support/emulator-fixture';
+import {
+  emulatorFixturePerSuite,
+  publishingParticipant,
+  scaledEmulatorConfig,
+  stageKit,
+  storageWithBucket,
+} from '../support/emulator-scenarios';
 import { realMs, waitFor } from '../support/wait-for';
 
 /**
@@ -23,14 +24,6 @@ import { realMs, waitFor } from '../support/wait-for';
  * scale 20 that is ~20 S3 writes a second per recording, which a loaded machine keeps up with.
  */
 const SCALE = 20;
-const TIMINGS = {
-  compositionStartMs: 1000,
-  compositionStopMs: 1000,
-  idleStopAfterLastLeftMs: 60_000,
-  idleStopWithoutParticipantsMs: 60_000,
-  compositionPurgeMs: 300_000,
-  destinationReconnectWindowMs: 60_000,
-};
 const PREFIX_TIMESTAMP = /\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z/;
 
 interface RecordingDocument {
@@ -50,14 +43,7 @@ interface RecordingDocument {
 }
 
 void describe('recordings', () => {
-  let fx: EmulatorFixture;
-
-  before(async () => {
-    fx = await startEmulatorFixture({ clockScale: SCALE, timings: TIMINGS });
-  });
-  after(async () => {
-    await fx?.stop();
-  });
+  const fx = emulatorFixturePerSuite(scaledEmulatorConfig({ clockScale: SCALE }));
 
   async function listKeys(bucket: string, prefix: string): Promise<string[]> {
     const keys: string[] = [];
@@ -88,32 +74,12 @@ void describe('recordings', () => {
     return JSON.parse(text) as RecordingDocument;
   }
 
-  async function storageConfiguration(prefix: string): Promise<{ bucket: string; arn: string }> {
-    const bucket = await fx.createBucket(prefix);
-    const { storageConfiguration: sc } = await fx.ivs.send(
-      new CreateStorageConfigurationCommand({ name: prefix, s3: { bucketName: bucket } }),
-    );
-    return { bucket, arn: sc!.arn! };
-  }
+  const storageConfiguration = (prefix: string) => storageWithBucket(fx, prefix, prefix);
 
-  async function recordedStage(name: string, recording: AutoParticipantRecordingConfiguration): Promise<string> {
-    const { stage } = await fx.ivs.send(
-      new CreateStageCommand({ name, autoParticipantRecordingConfiguration: recording }),
-    );
-    return stage!.arn!;
-  }
-
-  async function joinAndPublish(stageArn: string) {
-    const { participantToken } = await fx.ivs.send(new CreateParticipantTokenCommand({ stageArn, userId: 'host' }));
-    const token = participantToken!.token!;
-    const membership = await fx.control.join(token, { publish: true });
-    return { token, ...membership };
-  }
-
-  async function participant(stageArn: string, sessionId: string, participantId: string): Promise<Participant> {
-    const { participant: p } = await fx.ivs.send(new GetParticipantCommand({ stageArn, sessionId, participantId }));
-    return p!;
-  }
+  const { stage, participant } = stageKit(fx);
+  const recordedStage = (name: string, recording: AutoParticipantRecordingConfiguration) =>
+    stage(name, { autoParticipantRecordingConfiguration: recording });
+  const joinAndPublish = (stageArn: string) => publishingParticipant(fx, stageArn, { userId: 'host' });
 
   async function waitForRecordingState(stageArn: string, sessionId: string, participantId: string, state: string) {
     return waitFor(
@@ -308,8 +274,7 @@ void describe('recordings', () => {
       new CreateEncoderConfigurationCommand({ name: 'hd', video: { width: 1280, height: 720, framerate: 30 } }),
     );
     const encoderArn: string = encoderConfiguration!.arn!;
-    const { stage } = await fx.ivs.send(new CreateStageCommand({ name: 'composite' }));
-    const stageArn = stage!.arn!;
+    const stageArn = await stage('composite');
     const host = await joinAndPublish(stageArn);
     const { composition } = await fx.ivs.send(
       new StartCompositionCommand({

@@ -1,73 +1,28 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
-  CreateParticipantTokenCommand,
-  CreateStageCommand,
   DisconnectParticipantCommand,
-  GetParticipantCommand,
-  GetStageCommand,
   ListParticipantEventsCommand,
   ListParticipantReplicasCommand,
   ListParticipantsCommand,
   StartParticipantReplicationCommand,
   StopParticipantReplicationCommand,
 } from '@aws-sdk/client-ivs-realtime';
-import { startEmulatorFixture, type EmulatorFixture } from '../support/emulator-fixture';
-
-const SCALE = 100;
-const TIMINGS = {
-  compositionStartMs: 1000,
-  compositionStopMs: 1000,
-  idleStopAfterLastLeftMs: 60_000,
-  idleStopWithoutParticipantsMs: 60_000,
-  compositionPurgeMs: 300_000,
-  destinationReconnectWindowMs: 60_000,
-};
-
-async function rejectsWithSdkError(promise: Promise<unknown>, name: string, status?: number): Promise<Error> {
-  let caught: unknown;
-  await promise.then(
-    () => assert.fail(`expected ${name}, but the call succeeded`),
-    (e: unknown) => (caught = e),
-  );
-  const error = caught as Error & { $metadata?: { httpStatusCode?: number } };
-  assert.equal(error.name, name, `expected ${name}, got ${error.name}: ${error.message}`);
-  if (status !== undefined) assert.equal(error.$metadata?.httpStatusCode, status);
-  return error;
-}
+import { rejectsWithSdkError } from '../support/emulator-assertions';
+import { emulatorFixturePerSuite, scaledEmulatorConfig, stageKit } from '../support/emulator-scenarios';
 
 void describe('participant replication', () => {
-  let fx: EmulatorFixture;
+  const fx = emulatorFixturePerSuite(scaledEmulatorConfig());
 
-  before(async () => {
-    fx = await startEmulatorFixture({ clockScale: SCALE, timings: TIMINGS });
+  const { stage, join: joinWith, participant, activeSession } = stageKit(fx);
+  const join = (stageArn: string, publish: boolean) =>
+    joinWith(stageArn, { userId: 'speaker', attributes: { lang: 'en' }, publish });
+
+  const replicationRef = (sourceStageArn: string, destinationStageArn: string, participantId: string) => ({
+    sourceStageArn,
+    destinationStageArn,
+    participantId,
   });
-  after(async () => {
-    await fx?.stop();
-  });
-
-  async function stage(name: string): Promise<string> {
-    const { stage: s } = await fx.ivs.send(new CreateStageCommand({ name }));
-    return s!.arn!;
-  }
-
-  async function join(stageArn: string, publish: boolean) {
-    const { participantToken } = await fx.ivs.send(
-      new CreateParticipantTokenCommand({ stageArn, userId: 'speaker', attributes: { lang: 'en' } }),
-    );
-    const membership = await fx.control.join(participantToken!.token!, { publish });
-    return { token: participantToken!.token!, ...membership };
-  }
-
-  async function participant(stageArn: string, sessionId: string, participantId: string) {
-    const { participant: p } = await fx.ivs.send(new GetParticipantCommand({ stageArn, sessionId, participantId }));
-    return p!;
-  }
-
-  async function activeSession(stageArn: string): Promise<string | undefined> {
-    const { stage: s } = await fx.ivs.send(new GetStageCommand({ arn: stageArn }));
-    return s!.activeSessionId;
-  }
 
   async function replicas(sourceStageArn: string, participantId: string) {
     const { replicas: r } = await fx.ivs.send(new ListParticipantReplicasCommand({ sourceStageArn, participantId }));
@@ -81,9 +36,7 @@ void describe('participant replication', () => {
 
     await fx.ivs.send(
       new StartParticipantReplicationCommand({
-        sourceStageArn: source,
-        destinationStageArn: destination,
-        participantId: speaker.participantId,
+        ...replicationRef(source, destination, speaker.participantId),
         attributes: { replicated: 'yes' },
       }),
     );
@@ -120,23 +73,13 @@ void describe('participant replication', () => {
       },
     ]);
     await rejectsWithSdkError(
-      fx.ivs.send(
-        new StartParticipantReplicationCommand({
-          sourceStageArn: source,
-          destinationStageArn: destination,
-          participantId: speaker.participantId,
-        }),
-      ),
+      fx.ivs.send(new StartParticipantReplicationCommand(replicationRef(source, destination, speaker.participantId))),
       'ConflictException',
       409,
     );
 
     await fx.ivs.send(
-      new StopParticipantReplicationCommand({
-        sourceStageArn: source,
-        destinationStageArn: destination,
-        participantId: speaker.participantId,
-      }),
+      new StopParticipantReplicationCommand(replicationRef(source, destination, speaker.participantId)),
     );
     const gone = await participant(destination, destinationSession, speaker.participantId);
     assert.equal(gone.state, 'DISCONNECTED');
@@ -163,13 +106,7 @@ void describe('participant replication', () => {
       ],
     );
     await rejectsWithSdkError(
-      fx.ivs.send(
-        new StopParticipantReplicationCommand({
-          sourceStageArn: source,
-          destinationStageArn: destination,
-          participantId: speaker.participantId,
-        }),
-      ),
+      fx.ivs.send(new StopParticipantReplicationCommand(replicationRef(source, destination, speaker.participantId))),
       'ResourceNotFoundException',
       404,
     );
@@ -182,11 +119,7 @@ void describe('participant replication', () => {
     const viewer = await join(destination, false);
     const speaker = await join(source, true);
     await fx.ivs.send(
-      new StartParticipantReplicationCommand({
-        sourceStageArn: source,
-        destinationStageArn: destination,
-        participantId: speaker.participantId,
-      }),
+      new StartParticipantReplicationCommand(replicationRef(source, destination, speaker.participantId)),
     );
     assert.equal(
       (await participant(destination, viewer.sessionId, speaker.participantId)).state,
@@ -208,7 +141,7 @@ void describe('participant replication', () => {
     const source = await stage('kicked-source');
     const destination = await stage('kicked-destination');
     const speaker = await join(source, true);
-    const ref = { sourceStageArn: source, destinationStageArn: destination, participantId: speaker.participantId };
+    const ref = replicationRef(source, destination, speaker.participantId);
     await fx.ivs.send(new StartParticipantReplicationCommand(ref));
     const destinationSession = (await activeSession(destination))!;
 
@@ -233,13 +166,7 @@ void describe('participant replication', () => {
     const destination = await stage('quiet-destination');
     const listener = await join(source, false);
     await rejectsWithSdkError(
-      fx.ivs.send(
-        new StartParticipantReplicationCommand({
-          sourceStageArn: source,
-          destinationStageArn: destination,
-          participantId: listener.participantId,
-        }),
-      ),
+      fx.ivs.send(new StartParticipantReplicationCommand(replicationRef(source, destination, listener.participantId))),
       'ConflictException',
       409,
     );
@@ -251,13 +178,7 @@ void describe('participant replication', () => {
     const only = await stage('same-stage');
     const speaker = await join(only, true);
     await rejectsWithSdkError(
-      fx.ivs.send(
-        new StartParticipantReplicationCommand({
-          sourceStageArn: only,
-          destinationStageArn: only,
-          participantId: speaker.participantId,
-        }),
-      ),
+      fx.ivs.send(new StartParticipantReplicationCommand(replicationRef(only, only, speaker.participantId))),
       'ValidationException',
       400,
     );

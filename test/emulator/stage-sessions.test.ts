@@ -1,63 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
-  CreateParticipantTokenCommand,
   CreateStageCommand,
   DeleteStageCommand,
   DisconnectParticipantCommand,
-  GetParticipantCommand,
   GetStageCommand,
   GetStageSessionCommand,
   ImportPublicKeyCommand,
-  ListParticipantEventsCommand,
   ListParticipantsCommand,
   ListStageSessionsCommand,
-  type ParticipantTokenCapability,
 } from '@aws-sdk/client-ivs-realtime';
 import { exportSPKI, generateKeyPair, SignJWT, type KeyLike } from 'jose';
-import { EmulatorControlError } from '../../emulator/src';
-import { startEmulatorFixture, type EmulatorFixture } from '../support/emulator-fixture';
+import { rejectsWithControlError, rejectsWithSdkError } from '../support/emulator-assertions';
+import { emulatorFixturePerSuite, scaledEmulatorConfig, stageKit } from '../support/emulator-scenarios';
 import { waitFor } from '../support/wait-for';
-
-const SCALE = 100;
-const TIMINGS = {
-  compositionStartMs: 1000,
-  compositionStopMs: 1000,
-  idleStopAfterLastLeftMs: 60_000,
-  idleStopWithoutParticipantsMs: 60_000,
-  compositionPurgeMs: 300_000,
-  destinationReconnectWindowMs: 60_000,
-};
-
-/** Asserts that `promise` rejects with an AWS SDK error of this name (and HTTP status, when given). */
-async function rejectsWithSdkError(promise: Promise<unknown>, name: string, status?: number): Promise<Error> {
-  let caught: unknown;
-  await promise.then(
-    () => assert.fail(`expected ${name}, but the call succeeded`),
-    (e: unknown) => (caught = e),
-  );
-  const error = caught as Error & { $metadata?: { httpStatusCode?: number } };
-  assert.equal(error.name, name, `expected ${name}, got ${error.name}: ${error.message}`);
-  if (status !== undefined) assert.equal(error.$metadata?.httpStatusCode, status);
-  return error;
-}
-
-/** Asserts that a control API call rejects with this status and error type. */
-async function rejectsWithControlError(
-  promise: Promise<unknown>,
-  status: number,
-  type: string,
-): Promise<EmulatorControlError> {
-  let caught: unknown;
-  await promise.then(
-    () => assert.fail(`expected HTTP ${status} ${type}, but the call succeeded`),
-    (e: unknown) => (caught = e),
-  );
-  assert.ok(caught instanceof EmulatorControlError, `expected EmulatorControlError, got ${String(caught)}`);
-  assert.equal(caught.status, status, caught.message);
-  assert.equal(caught.type, type, caught.message);
-  return caught;
-}
 
 /** The JWT's header and payload; tokens are opaque to applications, but the emulator promises the service's shape. */
 function decodeJwt(token: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
@@ -80,37 +36,9 @@ function assertLifetime(payload: Record<string, unknown>, minutes: number): void
 }
 
 void describe('stage sessions, participants and tokens', () => {
-  let fx: EmulatorFixture;
+  const fx = emulatorFixturePerSuite(scaledEmulatorConfig());
 
-  before(async () => {
-    fx = await startEmulatorFixture({ clockScale: SCALE, timings: TIMINGS });
-  });
-  after(async () => {
-    await fx?.stop();
-  });
-
-  async function createStage(name: string): Promise<string> {
-    const { stage } = await fx.ivs.send(new CreateStageCommand({ name }));
-    return stage!.arn!;
-  }
-
-  async function token(
-    stageArn: string,
-    options: { userId?: string; capabilities?: ParticipantTokenCapability[]; duration?: number } = {},
-  ) {
-    const { participantToken } = await fx.ivs.send(new CreateParticipantTokenCommand({ stageArn, ...options }));
-    return participantToken!;
-  }
-
-  async function participant(stageArn: string, sessionId: string, participantId: string) {
-    const { participant: p } = await fx.ivs.send(new GetParticipantCommand({ stageArn, sessionId, participantId }));
-    return p!;
-  }
-
-  async function eventNames(stageArn: string, sessionId: string, participantId: string) {
-    const { events } = await fx.ivs.send(new ListParticipantEventsCommand({ stageArn, sessionId, participantId }));
-    return events ?? [];
-  }
+  const { stage: createStage, token, participant, participantEvents: eventNames } = stageKit(fx);
 
   void test('a session begins with the first join and ends when everyone left; the next join starts a new one', async () => {
     const stageArn = await createStage('sessions');
@@ -385,14 +313,7 @@ void describe('stage sessions, participants and tokens', () => {
 });
 
 void describe('stage quota', () => {
-  let fx: EmulatorFixture;
-
-  before(async () => {
-    fx = await startEmulatorFixture({ clockScale: SCALE, timings: TIMINGS, quotas: { stagesPerRegion: 2 } });
-  });
-  after(async () => {
-    await fx?.stop();
-  });
+  const fx = emulatorFixturePerSuite(scaledEmulatorConfig({ quotas: { stagesPerRegion: 2 } }));
 
   void test('the third stage of a region is refused with ServiceQuotaExceededException (HTTP 402)', async () => {
     const { stage: first } = await fx.ivs.send(new CreateStageCommand({ name: 'one' }));

@@ -6,6 +6,7 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createDataConverter } from '../../security/data-converter';
 import { loadKeyRing } from '../../security/encryption-keys';
+import { tracingOff } from '../../worker/tracing';
 import { cachedWorkflowBundle } from '../support/workflow-bundle';
 import { REPLAY_FIXTURE_KEYS } from './fixture-key';
 
@@ -45,6 +46,8 @@ void describe('replay gate', () => {
     for await (const result of Worker.runReplayHistories(
       {
         workflowBundle: bundle,
+        // The bundle's tracing interceptors call this sink; unregistered, every activation logs an error.
+        sinks: tracingOff.sinks,
         dataConverter: createDataConverter(loadKeyRing({ SHOWRUNNER_ENCRYPTION_KEYS: REPLAY_FIXTURE_KEYS })),
       },
       histories,

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { FAILURE_CONVERTER_PATH } from '../../security/data-converter';
+import { WORKFLOW_TRACING_INTERCEPTORS } from '../../worker/tracing';
 
 const REPO = path.resolve(__dirname, '../..');
 // security/ holds the failure converter compiled into the bundle.
@@ -20,6 +21,8 @@ function sourceDigest(): string {
     }
   };
   for (const dir of SOURCES) walk(path.join(REPO, dir));
+  // Bundles cached before the tracing interceptors were compiled in must not be reused.
+  hash.update(WORKFLOW_TRACING_INTERCEPTORS);
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -33,6 +36,7 @@ export async function cachedWorkflowBundle(): Promise<{ codePath: string }> {
     const { code } = await bundleWorkflowCode({
       workflowsPath: path.join(REPO, 'workflows'),
       failureConverterPath: FAILURE_CONVERTER_PATH,
+      workflowInterceptorModules: [WORKFLOW_TRACING_INTERCEPTORS],
       logger: {
         log: () => undefined,
         trace: () => undefined,

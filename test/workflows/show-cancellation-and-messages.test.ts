@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { describe, test } from 'node:test';
+import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
-import type { ShowSpecInput } from '../../spec/show-spec';
-import type { showWorkflow } from '../../workflows';
 import {
-  endUpdate,
   extendUpdate,
   issueTokenUpdate,
   participantTokensQuery,
@@ -14,76 +10,37 @@ import {
   statusQuery,
 } from '../../workflows/show-messages';
 import type { ShowStatus } from '../../workflows/show-state';
-import { startShowHarness, type ShowHarness } from '../support/show-harness';
-import { waitFor } from '../support/wait-for';
-
-type ShowHandle = WorkflowHandle<typeof showWorkflow>;
-
-const freshChannelArn = () => `arn:aws:ivs:us-east-1:123456789012:channel/${randomBytes(6).toString('hex')}`;
-const NOTHING_LIVE = { stages: 0, ingestConfigurations: 0, compositions: 0 };
+import {
+  assertNothingLive,
+  endShow,
+  liveShow,
+  onAir,
+  QUICK_IDLE_STOP_TIMINGS,
+  setChannelDestination,
+  showEmulatorConfig,
+  showHarnessPerSuite,
+  waitForNewComposition,
+  waitForStatus,
+} from '../support/show-scenarios';
 
 void describe('show workflow: cancellation, updates and continue-as-new', () => {
-  let h: ShowHarness;
-  before(async () => {
-    h = await startShowHarness({
-      clockScale: 1,
-      timings: {
-        compositionStartMs: 500,
-        compositionStopMs: 500,
-        idleStopAfterLastLeftMs: 3_000,
-        idleStopWithoutParticipantsMs: 3_000,
-        destinationReconnectWindowMs: 60_000,
+  const h = showHarnessPerSuite(showEmulatorConfig(QUICK_IDLE_STOP_TIMINGS));
+
+  const startLiveShow = (options: { continueAsNewAfterEvents?: number } = {}) =>
+    liveShow(
+      h,
+      {
+        id: h.showId('messages'),
+        name: 'Messages',
+        participants: [{ userId: 'alice', role: 'host' }, { userId: 'bob' }],
+        ingest: { enabled: true },
+        policies: { reconnectingTolerance: '30s', restartBackoff: { initial: 0 } },
       },
-    });
-  });
-  after(async () => h.stop());
-
-  async function waitForStatus(
-    handle: ShowHandle,
-    what: string,
-    predicate: (s: ShowStatus) => boolean,
-    timeoutMs = 30_000,
-  ): Promise<ShowStatus> {
-    let last: ShowStatus | undefined;
-    try {
-      return await waitFor(
-        async () => {
-          last = await handle.query(statusQuery);
-          return predicate(last) ? last : undefined;
-        },
-        timeoutMs,
-        { intervalMs: 250, description: what },
-      );
-    } catch (e) {
-      throw new Error(`${(e as Error).message}; last status: ${JSON.stringify(last)}`);
-    }
-  }
-
-  const onAir = (s: ShowStatus) =>
-    s.phase === 'LIVE' &&
-    s.composition?.state === 'ACTIVE' &&
-    s.composition.destinations.every((d) => d.state === 'ACTIVE');
-
-  async function startLiveShow(options: { continueAsNewAfterEvents?: number } = {}) {
-    const spec: ShowSpecInput = {
-      id: h.showId('messages'),
-      name: 'Messages',
-      schedule: { duration: '10m', leadTime: 0 },
-      participants: [{ userId: 'alice', role: 'host' }, { userId: 'bob' }],
-      ingest: { enabled: true },
-      composition: { channelArn: freshChannelArn() },
-      policies: { pollInterval: '1s', reconnectingTolerance: '30s', restartBackoff: { initial: 0 } },
-    };
-    const handle = await h.startShow(spec, options);
-    await waitForStatus(handle, 'waiting for a publisher', (s) => s.phase === 'WAITING_FOR_PUBLISHER');
-    const tokens = await handle.query(participantTokensQuery);
-    await h.fixture.control.join(tokens[0]!.token, { publish: true });
-    const live = await waitForStatus(handle, 'on air', onAir);
-    return { handle, live, tokens };
-  }
+      options,
+    );
 
   void test('cancelling a live show ends it CANCELLED with everything removed', async () => {
-    const { handle, tokens } = await startLiveShow();
+    const { handle, token } = await startLiveShow();
     await handle.cancel();
     await assert.rejects(handle.result(), (e: unknown) => {
       assert.ok(e instanceof WorkflowFailedError, String(e));
@@ -92,12 +49,12 @@ void describe('show workflow: cancellation, updates and continue-as-new', () => 
     });
     assert.equal((await handle.describe()).status.name, 'CANCELLED');
     assert.equal((await handle.query(statusQuery)).phase, 'CANCELLED');
-    await h.fixture.control.leave({ token: tokens[0]!.token }).catch(() => undefined);
-    assert.deepEqual((await h.fixture.control.inventory()).live, NOTHING_LIVE);
+    await h.fixture.control.leave({ token }).catch(() => undefined);
+    await assertNothingLive(h.fixture);
   });
 
   void test('extend, issueToken, restartComposition and end act on a live show; invalid ones are rejected', async () => {
-    const { handle, live, tokens } = await startLiveShow();
+    const { handle, live, token } = await startLiveShow();
 
     // extend: a later end moves plannedEnd.
     const laterEnd = new Date(Date.parse(live.plannedEnd) + 30 * 60_000).toISOString();
@@ -144,39 +101,29 @@ void describe('show workflow: cancellation, updates and continue-as-new', () => 
     const firstArn = live.composition!.arn;
     const restarted = await handle.executeUpdate(restartCompositionUpdate, { args: [{ reason: 'operator asked' }] });
     assert.equal(restarted.restarts, 1);
-    const again = await waitForStatus(
-      handle,
-      'a new composition on air',
-      (s) => onAir(s) && s.composition?.arn !== firstArn,
-    );
+    const again = await waitForNewComposition(handle, firstArn);
     const requested = again.incidents.find((i) => i.kind === 'RESTART_REQUESTED');
     assert.equal(requested?.detail, 'operator asked');
     assert.equal(requested?.compositionArn, firstArn);
 
     // end: early, and a normal completion.
-    await handle.executeUpdate(endUpdate, { args: [{ reason: 'wrap it up' }] });
-    const result = await handle.result();
-    await h.fixture.control.leave({ token: tokens[0]!.token }).catch(() => undefined);
+    const result = await endShow(h, handle, { token, reason: 'wrap it up' });
     assert.equal(result.outcome, 'COMPLETED');
     assert.equal(result.timings.plannedEnd, laterEnd);
     assert.ok(Date.parse(result.timings.endedAt!) < Date.parse(laterEnd), 'ended before the planned end');
-    assert.deepEqual((await h.fixture.control.inventory()).live, NOTHING_LIVE);
+    await assertNothingLive(h.fixture);
   });
 
   void test('continue-as-new keeps incidents and tokens, and the show still ends and tidies', async () => {
-    const { handle, live, tokens } = await startLiveShow({ continueAsNewAfterEvents: 40 });
+    const { handle, live, tokens, token } = await startLiveShow({ continueAsNewAfterEvents: 40 });
     const compositionArn = live.composition!.arn;
 
     const count = (s: ShowStatus, kind: string) => s.incidents.filter((i) => i.kind === kind).length;
     /** One RECONNECTING → ACTIVE round trip of the channel destination, seen by the show. */
     async function reconnectAndRecover(n: number) {
-      await h.fixture.control.setCompositionState({
-        compositionArn,
-        state: 'RECONNECTING',
-        destinationType: 'channel',
-      });
+      await setChannelDestination(h, compositionArn, 'RECONNECTING');
       await waitForStatus(handle, `DESTINATION_RECONNECTING #${n}`, (s) => count(s, 'DESTINATION_RECONNECTING') === n);
-      await h.fixture.control.setCompositionState({ compositionArn, state: 'ACTIVE', destinationType: 'channel' });
+      await setChannelDestination(h, compositionArn, 'ACTIVE');
       await waitForStatus(handle, `DESTINATION_RECOVERED #${n}`, (s) => count(s, 'DESTINATION_RECOVERED') === n);
     }
     const runId = async () => (await handle.describe()).runId;
@@ -197,12 +144,10 @@ void describe('show workflow: cancellation, updates and continue-as-new', () => 
     assert.equal(status.composition?.arn, compositionArn);
     assert.deepEqual(await handle.query(participantTokensQuery), tokens);
 
-    await handle.executeUpdate(endUpdate, { args: [{ reason: 'test over' }] });
-    const result = await handle.result();
-    await h.fixture.control.leave({ token: tokens[0]!.token }).catch(() => undefined);
+    const result = await endShow(h, handle, { token });
     assert.equal(result.outcome, 'COMPLETED');
     assert.ok(result.continuedAsNew > 0);
     assert.equal(result.compositionRestarts, 0);
-    assert.deepEqual((await h.fixture.control.inventory()).live, NOTHING_LIVE);
+    await assertNothingLive(h.fixture);
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   CreateStageCommand,
   DeleteStageCommand,
@@ -11,44 +11,26 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { parseShowSpec, ShowSpecError } from '../../spec/parse-show-spec';
 import type { ShowSpecInput } from '../../spec/show-spec';
 import { statusQuery } from '../../workflows/show-messages';
-import { startShowHarness, type ShowHarness } from '../support/show-harness';
-
-function failureTypes(error: unknown): string[] {
-  const types: string[] = [];
-  for (let e = error as { type?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e)
-    if (e.type) types.push(e.type);
-  return types;
-}
-
-const freshChannelArn = () => `arn:aws:ivs:us-east-1:123456789012:channel/${randomBytes(6).toString('hex')}`;
+import {
+  apiCalls as apiCallsIn,
+  assertNothingLive,
+  assertShowFailsWith,
+  baseShowSpec,
+  freshChannelArn,
+  idleStopAfter,
+  NOTHING_LIVE,
+  showEmulatorConfig,
+  showHarnessPerSuite,
+} from '../support/show-scenarios';
 
 /** A non-retryable failure must end the show at once, not after minutes of retries. */
 const FAIL_FAST_MS = 20_000;
 
 void describe('show workflow: failures before going live', () => {
-  let h: ShowHarness;
-  before(async () => {
-    // Idle rules long enough that a filler composition without participants stays live through a test.
-    h = await startShowHarness({
-      clockScale: 1,
-      timings: {
-        compositionStartMs: 500,
-        compositionStopMs: 500,
-        idleStopAfterLastLeftMs: 60_000,
-        idleStopWithoutParticipantsMs: 60_000,
-      },
-    });
-  });
-  after(async () => h.stop());
+  // Idle rules long enough that a filler composition without participants stays live through a test.
+  const h = showHarnessPerSuite(showEmulatorConfig(idleStopAfter(60_000)));
 
-  /** Calls per IVS operation so far, over every account and region. */
-  async function apiCalls(): Promise<Record<string, number>> {
-    const { api } = await h.fixture.control.metrics();
-    const calls: Record<string, number> = {};
-    for (const operations of Object.values(api))
-      for (const [operation, m] of Object.entries(operations)) calls[operation] = (calls[operation] ?? 0) + m.calls;
-    return calls;
-  }
+  const apiCalls = () => apiCallsIn(h.fixture);
   const delta = (before: Record<string, number>, after: Record<string, number>, operation: string) =>
     (after[operation] ?? 0) - (before[operation] ?? 0);
 
@@ -84,11 +66,7 @@ void describe('show workflow: failures before going live', () => {
 
     await assert.rejects(h.client.workflow.getHandle(`show-${id}`).describe(), WorkflowNotFoundError);
     assert.deepEqual(await apiCalls(), callsBefore, 'no IVS API call was made');
-    assert.deepEqual((await h.fixture.control.inventory()).live, {
-      stages: 0,
-      ingestConfigurations: 0,
-      compositions: 0,
-    });
+    await assertNothingLive(h.fixture);
   });
 
   void test('composite recording to a bucket that does not exist fails preparation, leaving nothing behind', async () => {
@@ -96,20 +74,16 @@ void describe('show workflow: failures before going live', () => {
     const missingBucket = `missing-${randomBytes(6).toString('hex')}`;
     const callsBefore = await apiCalls();
     const startedAt = Date.now();
-    const handle = await h.startShow({
-      id,
-      name: 'Missing bucket',
-      schedule: { duration: '10m', leadTime: 0 },
-      participants: [{ userId: 'alice' }],
-      ingest: { enabled: true },
-      composition: { recording: { bucket: missingBucket } },
-      policies: { pollInterval: '1s' },
-    });
+    const handle = await h.startShow(
+      baseShowSpec(id, {
+        name: 'Missing bucket',
+        participants: [{ userId: 'alice' }],
+        ingest: { enabled: true },
+        composition: { recording: { bucket: missingBucket } },
+      }),
+    );
 
-    await assert.rejects(handle.result(), (e: unknown) => {
-      assert.ok(failureTypes(e).includes('ValidationException'), `failure types: ${failureTypes(e).join(', ')}`);
-      return true;
-    });
+    await assertShowFailsWith(handle, 'ValidationException');
     assert.ok(Date.now() - startedAt < FAIL_FAST_MS, `failed after ${Date.now() - startedAt} ms`);
     assert.equal((await handle.query(statusQuery)).phase, 'FAILED');
 
@@ -121,7 +95,7 @@ void describe('show workflow: failures before going live', () => {
     );
     assert.equal(delta(callsBefore, callsAfter, 'CreateStage'), 0, 'preparation stopped before the stage');
     const inventory = await h.fixture.control.inventory();
-    assert.deepEqual(inventory.live, { stages: 0, ingestConfigurations: 0, compositions: 0 });
+    assert.deepEqual(inventory.live, NOTHING_LIVE);
     assert.ok(!inventory.regions.some((r) => r.storageConfigurations.some((s) => s.bucketName === missingBucket)));
   });
 
@@ -134,19 +108,8 @@ void describe('show workflow: failures before going live', () => {
       const id = h.showId('stagequota');
       const callsBefore = await apiCalls();
       const startedAt = Date.now();
-      const handle = await h.startShow({
-        id,
-        name: 'Stage quota',
-        schedule: { duration: '10m', leadTime: 0 },
-        participants: [{ userId: 'alice' }],
-        composition: { channelArn: freshChannelArn() },
-        policies: { pollInterval: '1s' },
-      });
-      await assert.rejects(handle.result(), (e: unknown) => {
-        const types = failureTypes(e);
-        assert.ok(types.includes('ServiceQuotaExceededException'), `failure types: ${types.join(', ')}`);
-        return true;
-      });
+      const handle = await h.startShow(baseShowSpec(id, { name: 'Stage quota', participants: [{ userId: 'alice' }] }));
+      await assertShowFailsWith(handle, 'ServiceQuotaExceededException');
       assert.ok(Date.now() - startedAt < FAIL_FAST_MS, `failed after ${Date.now() - startedAt} ms`);
       assert.equal(delta(callsBefore, await apiCalls(), 'CreateStage'), 1, 'the quota error is not retried');
       assert.deepEqual(await stagesOfShow(id), []);
@@ -174,20 +137,15 @@ void describe('show workflow: failures before going live', () => {
       const id = h.showId('compquota');
       const callsBefore = await apiCalls();
       const startedAt = Date.now();
-      const handle = await h.startShow({
-        id,
-        name: 'Composition quota',
-        schedule: { duration: '10m', leadTime: 0 },
-        participants: [{ userId: 'alice' }],
-        ingest: { enabled: true },
-        composition: { channelArn: freshChannelArn() },
-        policies: { pollInterval: '1s', startComposition: 'immediately' },
-      });
-      await assert.rejects(handle.result(), (e: unknown) => {
-        const types = failureTypes(e);
-        assert.ok(types.includes('ServiceQuotaExceededException'), `failure types: ${types.join(', ')}`);
-        return true;
-      });
+      const handle = await h.startShow(
+        baseShowSpec(id, {
+          name: 'Composition quota',
+          participants: [{ userId: 'alice' }],
+          ingest: { enabled: true },
+          policies: { startComposition: 'immediately' },
+        }),
+      );
+      await assertShowFailsWith(handle, 'ServiceQuotaExceededException');
       assert.ok(Date.now() - startedAt < FAIL_FAST_MS, `failed after ${Date.now() - startedAt} ms`);
       assert.equal(delta(callsBefore, await apiCalls(), 'StartComposition'), 1, 'the quota error is not retried');
 

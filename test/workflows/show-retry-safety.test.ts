@@ -1,71 +1,31 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import type { WorkflowHandle } from '@temporalio/client';
+import { describe, test } from 'node:test';
 import type { ShowSpecInput } from '../../spec/show-spec';
-import type { showWorkflow } from '../../workflows';
-import { endUpdate, participantTokensQuery, statusQuery } from '../../workflows/show-messages';
-import type { ShowStatus } from '../../workflows/show-state';
-import { startShowHarness, type ShowHarness } from '../support/show-harness';
-import { waitFor } from '../support/wait-for';
-
-type ShowHandle = WorkflowHandle<typeof showWorkflow>;
-
-const freshChannelArn = () => `arn:aws:ivs:us-east-1:123456789012:channel/${randomBytes(6).toString('hex')}`;
+import {
+  apiCalls as apiCallsIn,
+  assertNothingLive,
+  baseShowSpec,
+  endShow,
+  idleStopAfter,
+  liveShow,
+  onAir,
+  showEmulatorConfig,
+  type ShowHandle,
+  showHarnessPerSuite,
+  waitForPhase,
+  waitForStatus,
+} from '../support/show-scenarios';
 
 void describe('show workflow: retries never duplicate resources', () => {
-  let h: ShowHarness;
-  before(async () => {
-    // Long idle rules: a composition started before anyone joins must stay up through a test.
-    h = await startShowHarness({
-      clockScale: 1,
-      timings: {
-        compositionStartMs: 500,
-        compositionStopMs: 500,
-        idleStopAfterLastLeftMs: 60_000,
-        idleStopWithoutParticipantsMs: 60_000,
-        destinationReconnectWindowMs: 60_000,
-      },
-    });
-  });
-  after(async () => {
-    await h.fixture.control.clearFaults().catch(() => undefined);
-    await h.stop();
-  });
+  // Long idle rules: a composition started before anyone joins must stay up through a test.
+  const h = showHarnessPerSuite(
+    showEmulatorConfig({ ...idleStopAfter(60_000), destinationReconnectWindowMs: 60_000 }),
+    {
+      beforeStop: (harness) => harness.fixture.control.clearFaults().catch(() => undefined),
+    },
+  );
 
-  async function waitForStatus(
-    handle: ShowHandle,
-    what: string,
-    predicate: (s: ShowStatus) => boolean,
-    timeoutMs = 30_000,
-  ): Promise<ShowStatus> {
-    let last: ShowStatus | undefined;
-    try {
-      return await waitFor(
-        async () => {
-          last = await handle.query(statusQuery);
-          return predicate(last) ? last : undefined;
-        },
-        timeoutMs,
-        { intervalMs: 250, description: what },
-      );
-    } catch (e) {
-      throw new Error(`${(e as Error).message}; last status: ${JSON.stringify(last)}`);
-    }
-  }
-
-  const onAir = (s: ShowStatus) =>
-    s.phase === 'LIVE' &&
-    s.composition?.state === 'ACTIVE' &&
-    s.composition.destinations.every((d) => d.state === 'ACTIVE');
-
-  async function apiCalls(): Promise<Record<string, number>> {
-    const { api } = await h.fixture.control.metrics();
-    const calls: Record<string, number> = {};
-    for (const operations of Object.values(api))
-      for (const [operation, m] of Object.entries(operations)) calls[operation] = (calls[operation] ?? 0) + m.calls;
-    return calls;
-  }
+  const apiCalls = () => apiCallsIn(h.fixture);
 
   /** What the emulator holds for one show: stages by tag, and everything attached to those stages. */
   async function resourcesOf(showId: string) {
@@ -81,19 +41,10 @@ void describe('show workflow: retries never duplicate resources', () => {
     };
   }
 
-  const spec = (id: string, extra: Partial<ShowSpecInput> = {}): ShowSpecInput => ({
-    id,
-    name: 'Retry safety',
-    schedule: { duration: '10m', leadTime: 0 },
-    participants: [{ userId: 'alice', role: 'host' }],
-    composition: { channelArn: freshChannelArn() },
-    ...extra,
-    policies: { pollInterval: '1s', ...extra.policies },
-  });
+  const spec = (id: string, extra: Partial<ShowSpecInput> = {}) => baseShowSpec(id, { name: 'Retry safety', ...extra });
 
   async function endAndCheckTidy(handle: ShowHandle, showId: string) {
-    await handle.executeUpdate(endUpdate, { args: [{ reason: 'test over' }] });
-    const result = await handle.result();
+    const result = await endShow(h, handle);
     assert.equal(result.outcome, 'COMPLETED');
     assert.deepEqual(await resourcesOf(showId), { stages: [], ingestConfigurations: [], liveCompositions: [] });
     return result;
@@ -104,7 +55,7 @@ void describe('show workflow: retries never duplicate resources', () => {
     const id = h.showId('lost-stage');
     const before = await apiCalls();
     const handle = await h.startShow(spec(id));
-    const waiting = await waitForStatus(handle, 'waiting for a publisher', (s) => s.phase === 'WAITING_FOR_PUBLISHER');
+    const waiting = await waitForPhase(handle, 'WAITING_FOR_PUBLISHER');
 
     assert.deepEqual(await h.fixture.control.listFaults(), [], 'the fault fired');
     const { stages } = await resourcesOf(id);
@@ -141,7 +92,7 @@ void describe('show workflow: retries never duplicate resources', () => {
     const id = h.showId('lost-ingest');
     const before = await apiCalls();
     const handle = await h.startShow(spec(id, { ingest: { enabled: true } }));
-    const waiting = await waitForStatus(handle, 'waiting for a publisher', (s) => s.phase === 'WAITING_FOR_PUBLISHER');
+    const waiting = await waitForPhase(handle, 'WAITING_FOR_PUBLISHER');
 
     assert.deepEqual(await h.fixture.control.listFaults(), [], 'the fault fired');
     const after = await apiCalls();
@@ -163,11 +114,7 @@ void describe('show workflow: retries never duplicate resources', () => {
       probability: 0.3,
     });
     try {
-      const handle = await h.startShow(spec(id, { ingest: { enabled: true } }));
-      await waitForStatus(handle, 'waiting for a publisher', (s) => s.phase === 'WAITING_FOR_PUBLISHER', 60_000);
-      const [alice] = await handle.query(participantTokensQuery);
-      await h.fixture.control.join(alice!.token, { publish: true });
-      const live = await waitForStatus(handle, 'on air', onAir, 60_000);
+      const { handle, live } = await liveShow(h, spec(id, { ingest: { enabled: true } }), { timeoutMs: 60_000 });
 
       const during = await resourcesOf(id);
       assert.equal(during.stages.length, 1);
@@ -185,10 +132,6 @@ void describe('show workflow: retries never duplicate resources', () => {
     } finally {
       await h.fixture.control.removeFault(fault.id);
     }
-    assert.deepEqual((await h.fixture.control.inventory()).live, {
-      stages: 0,
-      ingestConfigurations: 0,
-      compositions: 0,
-    });
+    await assertNothingLive(h.fixture);
   });
 });

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { GetIngestConfigurationCommand } from '@aws-sdk/client-ivs-realtime';
 import { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
@@ -8,10 +7,19 @@ import { temporal } from '@temporalio/proto';
 import { EncryptionCodec } from '../../security/encryption-codec';
 import { loadKeyRing } from '../../security/encryption-keys';
 import { compositionMonitorWorkflowId } from '../../workflows/monitor-messages';
-import { endUpdate, issueTokenUpdate, participantTokensQuery, statusQuery } from '../../workflows/show-messages';
-import { startShowHarness, TEST_KEY_RING_ENV, type ShowHarness } from '../support/show-harness';
+import { issueTokenUpdate } from '../../workflows/show-messages';
+import { TEST_KEY_RING_ENV } from '../support/show-harness';
+import {
+  baseShowSpec,
+  compositionActive,
+  endShow,
+  publishWithFirstToken,
+  showEmulatorConfig,
+  showHarnessPerSuite,
+  waitForPhase,
+  waitForStatus,
+} from '../support/show-scenarios';
 import { testTemporalEnv } from '../support/test-env';
-import { waitFor } from '../support/wait-for';
 
 type History = temporal.api.history.v1.IHistory;
 
@@ -38,14 +46,12 @@ function payloadsIn(value: unknown, found: Payload[] = []): Payload[] {
 }
 
 void describe('show workflow: secrets never reach history in plain text', () => {
-  let h: ShowHarness;
+  const h = showHarnessPerSuite(showEmulatorConfig());
   let raw: Client;
-  before(async () => {
-    h = await startShowHarness({ clockScale: 1, timings: { compositionStartMs: 500, compositionStopMs: 500 } });
+  before(() => {
     // Same connection, no data converter: what an operator without the key sees.
     raw = new Client({ connection: h.client.connection, namespace: testTemporalEnv().namespace });
   });
-  after(async () => h.stop());
 
   async function rawHistory(workflowId: string): Promise<History> {
     const events: temporal.api.history.v1.IHistoryEvent[] = [];
@@ -63,45 +69,26 @@ void describe('show workflow: secrets never reach history in plain text', () => 
   }
 
   void test('participant tokens and the stream key appear in history only encrypted', async () => {
-    const handle = await h.startShow({
-      id: h.showId('secrets'),
-      name: 'Secrets',
-      schedule: { duration: '10m', leadTime: 0 },
-      participants: [{ userId: 'alice', role: 'host' }, { userId: 'bob' }],
-      ingest: { enabled: true },
-      composition: { channelArn: `arn:aws:ivs:us-east-1:123456789012:channel/${randomBytes(6).toString('hex')}` },
-      policies: { pollInterval: '1s' },
-    });
-    const status = await waitFor(
-      async () => {
-        const s = await handle.query(statusQuery);
-        return s.phase === 'WAITING_FOR_PUBLISHER' ? s : undefined;
-      },
-      30_000,
-      { intervalMs: 250 },
+    const handle = await h.startShow(
+      baseShowSpec(h.showId('secrets'), {
+        name: 'Secrets',
+        participants: [{ userId: 'alice', role: 'host' }, { userId: 'bob' }],
+        ingest: { enabled: true },
+      }),
     );
+    const status = await waitForPhase(handle, 'WAITING_FOR_PUBLISHER');
     // A token issued later travels back as an update result, another way into history.
     await handle.executeUpdate(issueTokenUpdate, { args: [{ userId: 'carol' }] });
-    const tokens = (await handle.query(participantTokensQuery)).map((t) => t.token);
-    assert.equal(tokens.length, 3);
     // Going live adds the composition and its monitor's signals to history.
-    await h.fixture.control.join(tokens[0]!, { publish: true });
-    const live = await waitFor(
-      async () => {
-        const s = await handle.query(statusQuery);
-        return s.phase === 'LIVE' && s.composition?.state === 'ACTIVE' ? s : undefined;
-      },
-      30_000,
-      { intervalMs: 250 },
-    );
+    const tokens = (await publishWithFirstToken(h, handle)).tokens.map((t) => t.token);
+    assert.equal(tokens.length, 3);
+    const live = await waitForStatus(handle, 'composition active', compositionActive);
     const { ingestConfiguration } = await h.fixture.ivs.send(
       new GetIngestConfigurationCommand({ arn: status.resources.ingestConfigurationArn }),
     );
     const streamKey = ingestConfiguration!.streamKey!;
     assert.ok(streamKey.length > 10);
-    await handle.executeUpdate(endUpdate, { args: [{ reason: 'test over' }] });
-    assert.equal((await handle.result()).outcome, 'COMPLETED');
-    await h.fixture.control.leave({ token: tokens[0]! }).catch(() => undefined);
+    assert.equal((await endShow(h, handle, { token: tokens[0] })).outcome, 'COMPLETED');
 
     const [, , , region, account] = live.composition!.arn.split(':');
     const histories = [
