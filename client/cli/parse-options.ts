@@ -8,9 +8,18 @@ import { InvalidArgumentError } from 'commander';
  */
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Date.parse rolls a day its month does not have over (2026-02-30 becomes March 2): refuse it instead. */
+function dayExists(value: string): boolean {
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return day <= (month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0));
+}
+
 export function isoTime(value: string): Date {
   const at = Date.parse(value);
-  if (!ISO_WITH_ZONE.test(value) || Number.isNaN(at)) {
+  if (!ISO_WITH_ZONE.test(value) || Number.isNaN(at) || !dayExists(value)) {
     throw new InvalidArgumentError('must be an ISO 8601 time with a time zone, e.g. 2026-03-12T17:00:00+01:00');
   }
   return new Date(at);
@@ -67,6 +76,8 @@ export const OVERLAP_POLICIES = [
 ] as const;
 export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
 
+const CALENDAR_FIELDS = ['second', 'minute', 'hour', 'dayOfMonth', 'month', 'year', 'dayOfWeek', 'comment'];
+
 /** `--calendar '{"hour":17,"dayOfWeek":"THURSDAY"}'` or an array of such objects (Temporal's CalendarSpec). */
 export function calendarJson(value: string): CalendarSpec[] {
   let parsed: unknown;
@@ -79,6 +90,13 @@ export function calendarJson(value: string): CalendarSpec[] {
   if (list.length === 0 || list.some((c) => typeof c !== 'object' || c === null || Array.isArray(c))) {
     throw new InvalidArgumentError(
       'must be a calendar object like {"hour":17,"dayOfWeek":"THURSDAY"} or an array of them',
+    );
+  }
+  // The SDK ignores fields it does not know, so a typo ("hours") would silently mean the default: midnight.
+  const unknown = (list as object[]).flatMap((c) => Object.keys(c)).filter((k) => !CALENDAR_FIELDS.includes(k));
+  if (unknown.length > 0) {
+    throw new InvalidArgumentError(
+      `unknown calendar field ${JSON.stringify(unknown[0])}: use ${CALENDAR_FIELDS.join(', ')}`,
     );
   }
   return list as CalendarSpec[];
