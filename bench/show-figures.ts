@@ -18,11 +18,11 @@ import { endUpdate, participantTokensQuery, statusQuery } from '../workflows/sho
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function historyLength(handle: WorkflowHandle<typeof showWorkflow>): Promise<number> {
+export async function historyLength(handle: WorkflowHandle<typeof showWorkflow>): Promise<number> {
   return (await handle.describe()).historyLength;
 }
 
-async function apiCalls(endpoint: string): Promise<{ total: number; byOperation: Record<string, number> }> {
+export async function apiCalls(endpoint: string): Promise<{ total: number; byOperation: Record<string, number> }> {
   const metrics = (await (await fetch(`${endpoint}/_emulator/metrics`)).json()) as {
     api: Record<string, Record<string, { calls: number }>>;
   };
@@ -124,10 +124,13 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+// Run as a script only: bench/history-bench.ts imports the helpers above.
+if (require.main === module) {
+  main().then(
+    () => process.exit(0),
+    (e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,557 @@
+/**
+ * Scenario "scale": N concurrent shows in the monitoring phase on ONE worker process (the real `worker/main.ts`,
+ * with Prometheus metrics on). The bench hosts the emulator (quotas raised for the run, rate limits on) and a
+ * headless Temporal dev server; the worker is a child whose CPU and RSS are read from /proc. Shows are started at a
+ * pace that keeps every IVS operation under its 5 TPS rate, run with `startComposition: immediately` (nobody
+ * publishes, so the emulator's idle stops are pushed out of the way), and then:
+ *
+ * 1. steady window: nothing changes; the worker's CPU and RSS, and the IVS calls the monitor makes;
+ * 2. burst: every composition's channel destination goes RECONNECTING at once, then ACTIVE again; how long until
+ *    every show has noticed each change, and the workflow task latencies that costs.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { tsToMs } from '@temporalio/common/lib/time';
+import { temporal } from '@temporalio/proto';
+import { EmulatorControlClient, startEmulator, type RunningEmulator } from '../emulator/src';
+import { startShow } from '../client/start-show';
+import { compositionMonitorWorkflowId } from '../workflows/monitor-messages';
+import { getFreePort } from '../scripts/tools/net-utils';
+import { SHOWRUNNER_SEARCH_ATTRIBUTES } from '../scripts/tools/search-attributes';
+import { startTemporalDevServer, type TemporalDevServer } from '../scripts/tools/start-temporal-dev-server';
+import { createDataConverter } from '../security/data-converter';
+import { generateKey, loadKeyRing } from '../security/encryption-keys';
+import {
+  benchShowSpec,
+  channelArnFor,
+  int,
+  machineSnapshot,
+  markdownTable,
+  mb,
+  recordIvsCalls,
+  REGION,
+  REPO_ROOT,
+  runSuffix,
+  seconds,
+  sleep,
+  waitUntil,
+  type IvsCallLog,
+  type Progress,
+  type ScenarioReport,
+  type SummaryRow,
+} from './bench-support';
+
+export interface ScaleOptions {
+  shows: number;
+  windowSeconds: number;
+}
+
+const ACCOUNT = '123456789012';
+const TASK_QUEUE = 'bench-scale';
+const MONITOR_TASK_QUEUE = 'bench-scale-monitor';
+/** Each show makes each of its IVS calls once while starting: 4 shows/s stays under the 5 TPS per operation. */
+const SHOWS_PER_SECOND = 4;
+const IVS_RATE_TARGET = 5;
+const CLOCK_TICKS_PER_SECOND = 100;
+const WFT_METRICS = ['temporal_workflow_task_schedule_to_start_latency', 'temporal_workflow_task_execution_latency'];
+
+// ---------------------------------------------------------------------------------------------------------------
+// The worker process: /proc readings and Prometheus
+
+interface ProcSample {
+  at: number;
+  cpuSeconds: number;
+  rss: number;
+}
+
+function procSample(pid: number): ProcSample {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may contain spaces), from field 3 on: utime is 14th, stime 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  const rss = Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024;
+  return { at: Date.now(), cpuSeconds: ticks / CLOCK_TICKS_PER_SECOND, rss };
+}
+
+/** Samples the worker every second: CPU share over a window and peak/mean RSS. */
+class WorkerSampler {
+  readonly samples: ProcSample[] = [];
+  private readonly timer: NodeJS.Timeout;
+  constructor(private readonly pid: number) {
+    this.samples.push(procSample(pid));
+    this.timer = setInterval(() => this.samples.push(procSample(pid)), 1_000);
+  }
+  now(): ProcSample {
+    return procSample(this.pid);
+  }
+  window(from: ProcSample, to: ProcSample) {
+    const inside = this.samples.filter((s) => s.at >= from.at && s.at <= to.at).concat([to]);
+    return {
+      cpuPercent: ((to.cpuSeconds - from.cpuSeconds) / ((to.at - from.at) / 1000)) * 100,
+      peakRss: Math.max(...inside.map((s) => s.rss)),
+      meanRss: inside.reduce((n, s) => n + s.rss, 0) / inside.length,
+    };
+  }
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+type Histogram = Map<number, number>;
+
+/** Cumulative bucket counts of a Prometheus histogram, summed over every label set (task queues, workflow types). */
+async function scrapeHistograms(url: string): Promise<Map<string, Histogram>> {
+  const text = await (await fetch(url)).text();
+  const out = new Map<string, Histogram>();
+  for (const line of text.split('\n')) {
+    const m = /^(\w+)_bucket\{(.*)\}\s+([0-9.e+]+)$/.exec(line);
+    if (!m || !WFT_METRICS.includes(m[1]!)) continue;
+    const le = /le="([^"]+)"/.exec(m[2]!)?.[1];
+    if (!le) continue;
+    const bound = le === '+Inf' ? Infinity : Number(le);
+    const h = out.get(m[1]!) ?? new Map<number, number>();
+    h.set(bound, (h.get(bound) ?? 0) + Number(m[3]));
+    out.set(m[1]!, h);
+  }
+  return out;
+}
+
+/** p50 and p99 of the observations between two scrapes, as bucket upper bounds (what a histogram can say). */
+function quantiles(before: Histogram | undefined, after: Histogram | undefined) {
+  if (!after) return { count: 0, p50: NaN, p99: NaN };
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const delta = bounds.map((b) => (after.get(b) ?? 0) - (before?.get(b) ?? 0));
+  const count = delta[delta.length - 1] ?? 0;
+  const q = (p: number) => bounds[delta.findIndex((c) => c >= p * count)] ?? NaN;
+  return { count, p50: count ? q(0.5) : NaN, p99: count ? q(0.99) : NaN };
+}
+
+const latency = (ms: number) => (Number.isFinite(ms) ? `≤ ${ms} ms` : ms === Infinity ? '> largest bucket' : '—');
+
+async function startWorker(env: NodeJS.ProcessEnv, progress: Progress): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'worker', 'main.ts')], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let tail = '';
+  const keep = (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-4000));
+  child.stderr.on('data', keep);
+  await new Promise<void>((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`worker exited (${code}) before polling:\n${tail}`));
+    child.once('exit', onExit);
+    child.stdout.on('data', (chunk: Buffer) => {
+      keep(chunk);
+      if (chunk.toString().includes('Showrunner worker polling')) {
+        child.off('exit', onExit);
+        resolve();
+      }
+    });
+  });
+  progress('scale: worker polling');
+  return child;
+}
+
+async function stopWorker(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Workflow tasks and signals as the server recorded them in each workflow's history (millisecond timestamps). */
+interface HistoryTimings {
+  /** Per workflow task: scheduled, started and completed times. */
+  tasks: { scheduled: number; started: number; completed: number }[];
+  /** Per workflow: when each signal was recorded. */
+  signals: Map<string, number[]>;
+}
+
+async function historyTimings(client: Client, workflowIds: string[]): Promise<HistoryTimings> {
+  const { EventType } = temporal.api.enums.v1;
+  const tasks: HistoryTimings['tasks'] = [];
+  const signals = new Map<string, number[]>();
+  await poolRun(workflowIds.length, 8, async (i) => {
+    const id = workflowIds[i]!;
+    const history = await client.workflow.getHandle(id).fetchHistory();
+    const at = new Map<number, number>();
+    const mine: number[] = [];
+    for (const e of history.events ?? []) {
+      const time = tsToMs(e.eventTime);
+      const eventId = Number(e.eventId);
+      at.set(eventId, time);
+      if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED) mine.push(time);
+      if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
+        const a = e.workflowTaskCompletedEventAttributes!;
+        const scheduled = at.get(Number(a.scheduledEventId));
+        const started = at.get(Number(a.startedEventId));
+        if (scheduled !== undefined && started !== undefined) tasks.push({ scheduled, started, completed: time });
+      }
+    }
+    signals.set(id, mine);
+  });
+  return { tasks, signals };
+}
+
+function percentiles(values: number[]): { count: number; min: number; p50: number; p99: number; max: number } {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? NaN;
+  return {
+    count: sorted.length,
+    min: sorted[0] ?? NaN,
+    p50: at(0.5),
+    p99: at(0.99),
+    max: sorted[sorted.length - 1] ?? NaN,
+  };
+}
+
+/** Schedule-to-start and start-to-complete of the workflow tasks scheduled in [from, to]. */
+function taskLatencies(t: HistoryTimings, from: number, to: number) {
+  const inside = t.tasks.filter((x) => x.scheduled >= from && x.scheduled <= to);
+  return {
+    scheduleToStart: percentiles(inside.map((x) => x.started - x.scheduled)),
+    execution: percentiles(inside.map((x) => x.completed - x.started)),
+  };
+}
+
+/** Busiest one-second window per operation of one account, over the calls in [from, to]. */
+function peakPerSecond(calls: IvsCallLog, from: number, to: number): Record<string, number> {
+  const perSecond = new Map<string, number>();
+  for (const c of calls.between(from, to)) {
+    if (c.accountId !== ACCOUNT) continue;
+    const key = `${c.operation}@${Math.floor(c.at / 1000)}`;
+    perSecond.set(key, (perSecond.get(key) ?? 0) + 1);
+  }
+  const peaks: Record<string, number> = {};
+  for (const [key, n] of perSecond) {
+    const op = key.slice(0, key.indexOf('@'));
+    peaks[op] = Math.max(peaks[op] ?? 0, n);
+  }
+  return peaks;
+}
+
+async function poolRun(count: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next < count) await fn(next++);
+    }),
+  );
+}
+
+export async function runScale(o: ScaleOptions, progress: Progress, command: string): Promise<ScenarioReport> {
+  const startedAt = new Date();
+  const machineBefore = machineSnapshot();
+  const n = o.shows;
+  let temporal: TemporalDevServer | undefined;
+  let emulator: RunningEmulator | undefined;
+  let worker: ChildProcess | undefined;
+  let sampler: WorkerSampler | undefined;
+  let connection: Connection | undefined;
+  try {
+    progress('scale: starting the Temporal dev server and the emulator…');
+    temporal = await startTemporalDevServer({
+      searchAttributes: { ...SHOWRUNNER_SEARCH_ATTRIBUTES },
+      headless: true,
+      logLevel: 'error',
+    });
+    emulator = await startEmulator(
+      {
+        rateLimits: true,
+        quotas: {
+          stagesPerRegion: Math.max(1000, n + 50),
+          compositionsPerAccount: n + 50,
+        },
+        timings: {
+          compositionStartMs: 2_000,
+          compositionStopMs: 1_000,
+          // Nobody publishes on these stages: keep their compositions from idling out during the run.
+          idleStopWithoutParticipantsMs: 24 * 60 * 60_000,
+          idleStopAfterLastLeftMs: 24 * 60 * 60_000,
+        },
+      },
+      () => undefined,
+    );
+    const calls = recordIvsCalls(emulator);
+    const keys = `bench:${generateKey()}`;
+    const metricsPort = await getFreePort();
+    progress('scale: starting the worker (worker/main.ts, bundling the workflows)…');
+    worker = await startWorker(
+      {
+        TEMPORAL_ADDRESS: temporal.address,
+        TEMPORAL_NAMESPACE: temporal.namespace,
+        SHOWRUNNER_TASK_QUEUE: TASK_QUEUE,
+        SHOWRUNNER_MONITOR_TASK_QUEUE: MONITOR_TASK_QUEUE,
+        SHOWRUNNER_IVS_ENDPOINT: emulator.endpoint,
+        SHOWRUNNER_ENCRYPTION_KEYS: keys,
+        SHOWRUNNER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
+        SHOWRUNNER_LOG_LEVEL: 'WARN',
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_REGION: REGION,
+      },
+      progress,
+    );
+    const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+    sampler = new WorkerSampler(worker.pid!);
+    connection = await Connection.connect({ address: temporal.address });
+    const client = new Client({
+      connection,
+      namespace: temporal.namespace,
+      dataConverter: createDataConverter(loadKeyRing({ SHOWRUNNER_ENCRYPTION_KEYS: keys })),
+    });
+    const count = async (phase: string) => Number((await client.workflow.count(`ShowPhase = '${phase}'`)).count);
+
+    // Ramp-up.
+    const suffix = runSuffix();
+    const rampFrom = sampler.now();
+    const rampHist = await scrapeHistograms(metricsUrl);
+    progress(`scale: starting ${n} shows at ${SHOWS_PER_SECOND}/s…`);
+    const rampStarted = Date.now();
+    const showIds: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const due = rampStarted + (i * 1000) / SHOWS_PER_SECOND;
+      if (due > Date.now()) await sleep(due - Date.now());
+      const handle = await startShow(
+        client,
+        benchShowSpec({
+          id: `scale-${i}-${suffix}`,
+          name: 'Scale bench',
+          channel: channelArnFor(`scale${i}${suffix}`),
+          policies: { startComposition: 'immediately' },
+        }),
+        { taskQueue: TASK_QUEUE, monitorTaskQueue: MONITOR_TASK_QUEUE },
+      );
+      showIds.push(handle.workflowId);
+      if ((i + 1) % 50 === 0) progress(`scale: ${i + 1}/${n} started`);
+    }
+    await waitUntil(async () => (await count('LIVE')) >= n, {
+      timeoutMs: 120_000 + (n / SHOWS_PER_SECOND) * 1000,
+      intervalMs: 2_000,
+      what: `${n} shows LIVE`,
+    });
+    const allLive = Date.now();
+    const rampTo = sampler.now();
+    const rampAfterHist = await scrapeHistograms(metricsUrl);
+    progress(`scale: ${n} shows LIVE after ${seconds(allLive - rampStarted)} s; settling 15 s…`);
+    await sleep(15_000);
+
+    // Steady window.
+    progress(`scale: steady window of ${o.windowSeconds} s…`);
+    const steadyFrom = sampler.now();
+    const steadyHist = await scrapeHistograms(metricsUrl);
+    const benchCpuBefore = process.cpuUsage();
+    await sleep(o.windowSeconds * 1000);
+    const steadyTo = sampler.now();
+    const benchCpu = process.cpuUsage(benchCpuBefore);
+    const steadyAfterHist = await scrapeHistograms(metricsUrl);
+    const steadyCalls = calls.between(steadyFrom.at, steadyTo.at).filter((c) => c.accountId === ACCOUNT);
+
+    // Burst: every composition changes at once, twice.
+    const control = new EmulatorControlClient(emulator.endpoint);
+    const compositions = (await control.inventory()).regions
+      .filter((r) => r.accountId === ACCOUNT)
+      .flatMap((r) => r.compositions)
+      .filter((c) => c.state === 'ACTIVE')
+      .map((c) => c.arn);
+    const setAll = (state: 'RECONNECTING' | 'ACTIVE') =>
+      poolRun(compositions.length, 16, async (i) => {
+        await control.setCompositionState({ compositionArn: compositions[i]!, state, destinationType: 'channel' });
+      });
+    progress(`scale: burst: ${compositions.length} destinations RECONNECTING at once…`);
+    const burstFrom = sampler.now();
+    const burstHist = await scrapeHistograms(metricsUrl);
+    const burstStarted = Date.now();
+    await setAll('RECONNECTING');
+    const reconnectingSet = Date.now();
+    // Under the 60 s reconnecting tolerance: past it the shows would replace their compositions.
+    const allRecovering = await waitUntil(async () => ((await count('RECOVERING')) >= n ? Date.now() : undefined), {
+      timeoutMs: 50_000,
+      intervalMs: 250,
+      what: `${n} shows RECOVERING`,
+    }).catch(() => NaN);
+    const recoveringSeen = await count('RECOVERING');
+    const activeStarted = Date.now();
+    await setAll('ACTIVE');
+    const allBackLive = await waitUntil(async () => ((await count('LIVE')) >= n ? Date.now() : undefined), {
+      timeoutMs: 90_000,
+      intervalMs: 250,
+      what: `${n} shows LIVE again`,
+    }).catch(() => NaN);
+    const burstTo = sampler.now();
+    const burstAfterHist = await scrapeHistograms(metricsUrl);
+    const restarts = calls.between(burstStarted, Date.now()).filter((c) => c.operation === 'StartComposition').length;
+
+    const burstEnded = Date.now();
+    progress('scale: reading workflow task timings from the histories…');
+    const monitorId = compositionMonitorWorkflowId(MONITOR_TASK_QUEUE, ACCOUNT, REGION);
+    const timings = await historyTimings(client, [...showIds, monitorId]);
+    const firstSignalAfter = (from: number) =>
+      percentiles(showIds.map((id) => (timings.signals.get(id)?.find((t) => t >= from) ?? NaN) - from));
+    const noticedReconnecting = firstSignalAfter(burstStarted);
+    const noticedActive = firstSignalAfter(activeStarted);
+    const lat = {
+      ramp: taskLatencies(timings, rampStarted, allLive),
+      steady: taskLatencies(timings, steadyFrom.at, steadyTo.at),
+      burst: taskLatencies(timings, burstStarted, burstEnded),
+    };
+
+    const metrics = emulator.metrics.snapshot()[`${ACCOUNT}/${REGION}`] ?? {};
+    const ramp = sampler.window(rampFrom, rampTo);
+    const steady = sampler.window(steadyFrom, steadyTo);
+    const burst = sampler.window(burstFrom, burstTo);
+    const steadyPeaks = peakPerSecond(calls, steadyFrom.at, steadyTo.at);
+    const pollPeak = Math.max(metrics.ListCompositions?.peakPerSecond ?? 0, metrics.GetComposition?.peakPerSecond ?? 0);
+    const throttled = Object.values(metrics).reduce(
+      (t, m) => t + (m.errors.ThrottlingException ?? 0) + (m.errors.TooManyRequestsException ?? 0),
+      0,
+    );
+    const prom = (which: number, from: Map<string, Histogram>, to: Map<string, Histogram>) => {
+      const q = quantiles(from.get(WFT_METRICS[which]!), to.get(WFT_METRICS[which]!));
+      return `${latency(q.p50)} / ${latency(q.p99)} (${int(q.count)})`;
+    };
+    const ms = (p: { p50: number; p99: number }) => `${int(p.p50)} / ${int(p.p99)} ms`;
+
+    const rows: SummaryRow[] = [
+      {
+        figure: `${int(n)} shows monitored on one worker, steady: worker CPU / peak RSS`,
+        value: `${steady.cpuPercent.toFixed(1)} % of a core / ${mb(steady.peakRss)} MB (ramp-up: ${ramp.cpuPercent.toFixed(0)} %, ${mb(ramp.peakRss)} MB)`,
+      },
+      {
+        figure: `${int(n)} shows: workflow task schedule-to-start / execution p50 / p99 (ramp-up; burst)`,
+        value: `${ms(lat.ramp.scheduleToStart)}, ${ms(lat.ramp.execution)}; ${ms(lat.burst.scheduleToStart)}, ${ms(lat.burst.execution)}`,
+      },
+      {
+        figure: `${int(n)} shows: every composition changes at once → each show signalled, p50 / max`,
+        value: `${seconds(noticedReconnecting.p50)} / ${seconds(noticedReconnecting.max)} s (RECONNECTING), ${seconds(noticedActive.p50)} / ${seconds(noticedActive.max)} s (ACTIVE again)`,
+      },
+      {
+        figure: `${int(n)} shows: peak ListCompositions / GetComposition calls per second, one account and region`,
+        value: `${metrics.ListCompositions?.peakPerSecond ?? 0} / ${metrics.GetComposition?.peakPerSecond ?? 0} (whole run)`,
+        target: `≤ ${IVS_RATE_TARGET}/s`,
+        verdict: pollPeak <= IVS_RATE_TARGET ? 'met' : 'missed',
+        note:
+          pollPeak <= IVS_RATE_TARGET
+            ? undefined
+            : 'one monitor poll lists every composition of the account page by page (100 per page), back to back',
+      },
+    ];
+    const ops = Object.entries(metrics).sort(([a], [b]) => a.localeCompare(b));
+    const details = [
+      `One worker process (\`worker/main.ts\`, the production entry point: main and monitor task queues, monitor ` +
+        'budget 4 activities/s, Prometheus metrics on) against a headless Temporal dev server and the emulator hosted ' +
+        `by the bench (rate limits on; quotas raised: ${n + 50} compositions per account, ${Math.max(1000, n + 50)} ` +
+        `stages per region; idle stops pushed to 24 h because nobody publishes). ${int(n)} shows (one participant ` +
+        'token, a channel destination, `startComposition: immediately`, otherwise default policies: poll every 10 s) ' +
+        `started at ${SHOWS_PER_SECOND}/s. No events endpoint: the composition monitor is the only source.`,
+      '',
+      `**One account.** The worker signs with one credential (the emulator maps \`test\` to ${ACCOUNT}), so every ` +
+        'show is in one account and region and one composition monitor polls for all of them; spreading shows over ' +
+        'emulated accounts (12-digit access keys) needs one worker deployment per credential, which this run does ' +
+        'not do. The per-second figures are therefore for the one account that carries the whole load.',
+      '',
+      'Worker CPU and RSS: /proc every second. Task latencies: from the histories of every show and of the monitor ' +
+        '(WorkflowTaskScheduled → Started → Completed event times, exact to the millisecond), by when the task was ' +
+        "scheduled; the worker's Prometheus histograms (`temporal_workflow_task_schedule_to_start_latency`, " +
+        '`..._execution_latency`, differenced between scrapes) are given too, but their buckets are coarse (100 ms ' +
+        'is the first schedule-to-start bound), so they only bound the figures.',
+      '',
+      markdownTable(
+        [
+          'window',
+          'length s',
+          'worker CPU % of a core',
+          'peak / mean RSS MB',
+          'WFTs',
+          'schedule-to-start p50 / p99 / max ms',
+          'execution p50 / p99 / max ms',
+          'Prometheus schedule-to-start p50 / p99 (count)',
+          'Prometheus execution p50 / p99 (count)',
+        ],
+        (
+          [
+            [`ramp-up (${int(n)} starts → all LIVE)`, rampFrom, rampTo, ramp, lat.ramp, [rampHist, rampAfterHist]],
+            ['steady monitoring', steadyFrom, steadyTo, steady, lat.steady, [steadyHist, steadyAfterHist]],
+            [
+              'burst (all RECONNECTING, then ACTIVE)',
+              burstFrom,
+              burstTo,
+              burst,
+              lat.burst,
+              [burstHist, burstAfterHist],
+            ],
+          ] as const
+        ).map(([name, from, to, w, l, [h0, h1]]) => [
+          name,
+          seconds(to.at - from.at),
+          w.cpuPercent.toFixed(1),
+          `${mb(w.peakRss)} / ${mb(w.meanRss)}`,
+          int(l.scheduleToStart.count),
+          `${int(l.scheduleToStart.p50)} / ${int(l.scheduleToStart.p99)} / ${int(l.scheduleToStart.max)}`,
+          `${int(l.execution.p50)} / ${int(l.execution.p99)} / ${int(l.execution.max)}`,
+          prom(0, h0, h1),
+          prom(1, h0, h1),
+        ]),
+      ),
+      '',
+      `Ramp: ${int(n)} shows from the first start to all LIVE in ${seconds(allLive - rampStarted)} s. Steady ` +
+        `window: ${steadyCalls.length} IVS calls in ${o.windowSeconds} s ` +
+        `(${(steadyCalls.length / o.windowSeconds).toFixed(2)}/s; ` +
+        `${
+          Object.entries(steadyPeaks)
+            .map(([op, p]) => `${op} peak ${p}/s`)
+            .join(', ') || 'none'
+        }); the bench ` +
+        `process (emulator and client) used ${(((benchCpu.user + benchCpu.system) / 1e6 / o.windowSeconds) * 100).toFixed(1)} % of a core. ` +
+        `Burst: ${compositions.length} channel destinations set RECONNECTING (16 control calls in flight); each ` +
+        `show's next signal came first ${seconds(noticedReconnecting.min)} s / p50 ${seconds(noticedReconnecting.p50)} s / ` +
+        `p99 ${seconds(noticedReconnecting.p99)} s / max ${seconds(noticedReconnecting.max)} s later, ` +
+        `${noticedReconnecting.count} of ${int(n)} shows (the monitor polls every 10 s, then signals the changed ` +
+        'shows one after another, a workflow task each: the first-to-last spread is that signalling); all ' +
+        `${int(n)} RECOVERING in visibility ` +
+        `${Number.isFinite(allRecovering) ? `${seconds(allRecovering - reconnectingSet)} s after the last was set` : `NOT within 50 s (${recoveringSeen})`}. ` +
+        `Set ACTIVE again: signals first ${seconds(noticedActive.min)} s / p50 ${seconds(noticedActive.p50)} s / max ` +
+        `${seconds(noticedActive.max)} s; all LIVE ` +
+        `${Number.isFinite(allBackLive) ? `${seconds(allBackLive - activeStarted)} s later` : 'NOT within 90 s'}. ` +
+        `${restarts} compositions restarted. Throttled IVS calls over the whole run: ${throttled}.`,
+      '',
+      `Emulator \`/metrics\` for ${ACCOUNT}/${REGION}, whole run (ramp-up included):`,
+      '',
+      markdownTable(
+        ['operation', 'calls', 'peak per second', 'errors'],
+        ops.map(([op, m]) => [
+          op,
+          int(m.calls),
+          String(m.peakPerSecond),
+          Object.entries(m.errors)
+            .map(([e, c]) => `${e} ${c}`)
+            .join(', ') || '—',
+        ]),
+      ),
+    ];
+    return {
+      id: 'scale',
+      scaleShows: n,
+      title: `Scale: ${int(n)} concurrent shows on one worker`,
+      command,
+      startedAt: startedAt.toISOString(),
+      durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+      machineBefore,
+      machineAfter: machineSnapshot(),
+      rows,
+      details,
+    };
+  } finally {
+    sampler?.stop();
+    if (worker) await stopWorker(worker);
+    await connection?.close();
+    await emulator?.stop();
+    await temporal?.stop();
+  }
+}
