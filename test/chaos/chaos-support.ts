@@ -1,0 +1,632 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { CreateBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { startShow } from '../../client/start-show';
+import {
+  startEmulator,
+  EmulatorControlClient,
+  type EmulatorConfigInput,
+  type FaultRuleInput,
+  type Inventory,
+  type RunningEmulator,
+} from '../../emulator/src';
+import type { FaultRule } from '../../emulator/src/simulation/fault-injector';
+import { TAG_SHOW_ID } from '../../activities/show-tags';
+import { createDataConverter } from '../../security/data-converter';
+import { loadKeyRing } from '../../security/encryption-keys';
+import { parseShowSpec } from '../../spec/parse-show-spec';
+import type { ShowSpecInput } from '../../spec/show-spec';
+import type { showWorkflow } from '../../workflows';
+import { SHOW_PHASE } from '../../workflows/search-attributes';
+import { endUpdate, participantTokensQuery } from '../../workflows/show-messages';
+import type { ShowPhase, ShowResult } from '../../workflows/show-state';
+import { TEST_KEY_RING_ENV } from '../support/show-harness';
+import { sleep, waitFor } from '../support/wait-for';
+import { cachedWorkflowBundle } from '../support/workflow-bundle';
+
+/** `SHOWRUNNER_CHAOS=long` runs more shows and kills; the default short mode is sized for CI. */
+export const CHAOS_LONG = process.env.SHOWRUNNER_CHAOS === 'long';
+
+const MAIN = path.resolve(__dirname, '../../worker/main.ts');
+const ACCOUNT = '123456789012';
+/**
+ * Phases change only while a worker runs, and each kill -9 stalls every show for a sticky-queue or activity timeout
+ * (10-60 s); long mode's many kills stall them more often.
+ */
+const PHASE_TIMEOUT_MS = CHAOS_LONG ? 600_000 : 240_000;
+
+export interface S3Coordinates {
+  endpoint: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  region: string;
+}
+
+export interface TemporalCoordinates {
+  address: string;
+  namespace: string;
+}
+
+export const channelArn = (region = 'us-east-1') =>
+  `arn:aws:ivs:${region}:${ACCOUNT}:channel/${randomBytes(6).toString('hex')}`;
+
+/**
+ * A show for chaos runs: long enough never to end on its own, polled every second, quick composition restarts and a
+ * bounded wait for recordings; `overrides` replace top-level fields, `policies` are merged.
+ */
+export function chaosSpec(id: string, overrides: Partial<ShowSpecInput> = {}): ShowSpecInput {
+  return {
+    id,
+    name: id,
+    schedule: { duration: '30m', leadTime: 0 },
+    participants: [{ userId: 'host', role: 'host' }],
+    composition: { channelArn: channelArn(overrides.region) },
+    ...overrides,
+    policies: {
+      pollInterval: '1s',
+      restartBackoff: { initial: '2s' },
+      recordingsSettleTimeout: '30s',
+      ...overrides.policies,
+    },
+  };
+}
+
+/** Totals over every scenario, for the one summary line: shows and kills as they happen, the rest from audits. */
+export const tally = { shows: 0, kills: 0, faults: 0, leaked: 0, duplicates: 0 };
+
+/**
+ * `npm run worker` as a child process, so it can be killed with SIGKILL: no graceful shutdown, in-flight activities
+ * and workflow tasks are simply lost, as when a container is OOM-killed.
+ */
+export class WorkerProcess {
+  private child: ChildProcess | undefined;
+  private tail = '';
+  starts = 0;
+
+  constructor(private readonly env: NodeJS.ProcessEnv) {}
+
+  get running(): boolean {
+    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** The last lines the worker wrote, for failure messages. */
+  output(): string {
+    return this.tail.slice(-3000);
+  }
+
+  private append(text: string): void {
+    this.tail = (this.tail + text).slice(-20_000);
+  }
+
+  /** Spawns a worker and resolves once it polls its task queues. */
+  async start(): Promise<void> {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+      env: this.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    this.starts++;
+    let polling = false;
+    child.stdout.on('data', (d: Buffer) => {
+      const text = d.toString();
+      if (text.includes('Showrunner worker polling')) polling = true;
+      this.append(text);
+    });
+    child.stderr.on('data', (d: Buffer) => this.append(d.toString()));
+    const deadline = Date.now() + 90_000;
+    while (!polling) {
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`worker exited during start-up (${child.exitCode ?? child.signalCode}): ${this.output()}`);
+      if (Date.now() > deadline) throw new Error(`worker did not start polling within 90 s: ${this.output()}`);
+      await sleep(100);
+    }
+  }
+
+  /** SIGKILL, as the kernel's OOM killer or a lost node would. */
+  async kill9(): Promise<void> {
+    const child = this.child;
+    if (!child || !this.running) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  /** Graceful stop (SIGTERM), then SIGKILL if it lingers. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || !this.running) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+export interface KillRecord {
+  label: string;
+  /** Whether the kill point still held when the kill landed (kills queue behind each other's restarts). */
+  held: boolean;
+}
+
+/**
+ * Kills the worker when a condition holds and starts a new one. Kills are serialized: a kill point reached while
+ * another kill's replacement worker is starting waits its turn, then checks again whether it still holds.
+ */
+export class KillSwitch {
+  private queue: Promise<unknown> = Promise.resolve();
+  readonly kills: KillRecord[] = [];
+
+  constructor(
+    private readonly rig: ChaosRig,
+    private readonly timeoutMs = PHASE_TIMEOUT_MS,
+  ) {}
+
+  async killWhen(label: string, when: () => Promise<boolean>): Promise<void> {
+    const safely = () => when().catch(() => false);
+    await waitFor(safely, this.timeoutMs, { intervalMs: 100, description: `kill point ${label}` });
+    const turn = this.queue.then(async () => {
+      const held = await safely();
+      await this.rig.worker.kill9();
+      this.kills.push({ label, held });
+      tally.kills++;
+      this.rig.note(`kill -9 at ${label}${held ? '' : ' (point passed while queued)'}`);
+      await this.rig.worker.start();
+    });
+    this.queue = turn.catch(() => undefined);
+    await turn;
+  }
+
+  distinctPoints(): string[] {
+    return [...new Set(this.kills.filter((k) => k.held).map((k) => k.label))];
+  }
+}
+
+export interface ChaosShow {
+  id: string;
+  handle: WorkflowHandle<typeof showWorkflow>;
+  ingest: boolean;
+  token?: string;
+  result?: ShowResult;
+}
+
+export interface Audit {
+  shows: number;
+  leaked: number;
+  duplicates: number;
+  faults: number;
+  details: string[];
+}
+
+/** Resources of an inventory tagged as made for `showId` (any state). */
+function taggedIn(inventory: Inventory, showId: string) {
+  const mine = <T extends { tags: Record<string, string> }>(items: T[]) =>
+    items.filter((i) => i.tags[TAG_SHOW_ID] === showId);
+  return {
+    stages: mine(inventory.regions.flatMap((r) => r.stages)),
+    ingestConfigurations: mine(inventory.regions.flatMap((r) => r.ingestConfigurations)),
+    compositions: mine(inventory.regions.flatMap((r) => r.compositions)),
+  };
+}
+
+type Tagged = ReturnType<typeof taggedIn>;
+
+/**
+ * One chaos scenario's world: an in-process emulator writing recordings to `s3`, a worker process on a task queue
+ * of its own against `temporal`, and a client with the test encryption key. It samples the emulator's inventory
+ * while shows run, so a duplicate stage that lived only briefly is still seen.
+ */
+export class ChaosRig {
+  readonly shows: ChaosShow[] = [];
+  readonly trail: string[] = [];
+  /** Failures forced through the control API, S3 outages and server restarts; API faults are the emulator's count. */
+  injected = 0;
+  private readonly stagesSeen = new Map<string, Set<string>>();
+  private readonly ingestSeen = new Map<string, Set<string>>();
+  private sampler: NodeJS.Timeout | undefined;
+  private sampling = false;
+  private readonly started = Date.now();
+
+  private constructor(
+    readonly name: string,
+    readonly emulator: RunningEmulator,
+    readonly control: EmulatorControlClient,
+    readonly connection: Connection,
+    readonly client: Client,
+    readonly s3: S3Client,
+    readonly worker: WorkerProcess,
+    readonly taskQueue: string,
+    private readonly emulatorLog: string[],
+  ) {}
+
+  static async start(options: {
+    name: string;
+    temporal: TemporalCoordinates;
+    s3: S3Coordinates;
+    timings?: NonNullable<EmulatorConfigInput['timings']>;
+  }): Promise<ChaosRig> {
+    const { s3, temporal } = options;
+    const emulatorLog: string[] = [];
+    // The worker signs IVS and S3 requests with the same default-chain credentials, so the emulator accepts the S3 keys.
+    const emulator = await startEmulator(
+      {
+        rateLimits: false,
+        clockScale: 1,
+        credentials: [{ accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, accountId: ACCOUNT }],
+        s3: {
+          endpoint: s3.endpoint,
+          region: s3.region,
+          accessKeyId: s3.accessKeyId,
+          secretAccessKey: s3.secretAccessKey,
+        },
+        // Stopped compositions stay listed for the whole run, so the audit can count every one a show started.
+        timings: { compositionPurgeMs: 3 * 60 * 60_000, ...options.timings },
+      },
+      (line) => {
+        emulatorLog.push(line);
+        if (emulatorLog.length > 50) emulatorLog.shift();
+      },
+    );
+    const connection = await Connection.connect({ address: temporal.address });
+    const client = new Client({
+      connection,
+      namespace: temporal.namespace,
+      dataConverter: createDataConverter(loadKeyRing(TEST_KEY_RING_ENV)),
+    });
+    const taskQueue = `chaos-${options.name}-${randomBytes(3).toString('hex')}`;
+    const { codePath } = await cachedWorkflowBundle();
+    const worker = new WorkerProcess({
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_NAMESPACE: temporal.namespace,
+      AWS_ACCESS_KEY_ID: s3.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+      AWS_REGION: s3.region,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      SHOWRUNNER_IVS_ENDPOINT: emulator.endpoint,
+      SHOWRUNNER_S3_ENDPOINT: s3.endpoint,
+      SHOWRUNNER_TASK_QUEUE: taskQueue,
+      // Every show polls each second; the default fleet budget (4/s) would make polls queue behind each other.
+      SHOWRUNNER_MONITOR_ACTIVITIES_PER_SECOND: '20',
+      SHOWRUNNER_LOG_LEVEL: 'WARN',
+      // Keeps the output tail quoted in failure messages free of the SDK's Node 20 deprecation notice.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      NODE_ENV: 'production',
+      SHOWRUNNER_WORKFLOW_BUNDLE: codePath,
+      ...TEST_KEY_RING_ENV,
+    });
+    const rig = new ChaosRig(
+      options.name,
+      emulator,
+      new EmulatorControlClient(emulator.endpoint),
+      connection,
+      client,
+      new S3Client({
+        endpoint: s3.endpoint,
+        region: s3.region,
+        forcePathStyle: true,
+        credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+      }),
+      worker,
+      taskQueue,
+      emulatorLog,
+    );
+    try {
+      await worker.start();
+    } catch (e) {
+      await rig.stop();
+      throw e;
+    }
+    rig.sampler = setInterval(() => void rig.sample().catch(() => undefined), 500);
+    return rig;
+  }
+
+  note(message: string): void {
+    this.trail.push(`${((Date.now() - this.started) / 1000).toFixed(1)}s ${message}`);
+  }
+
+  /** What went on, for a failure message: the trail, the worker's last output, the emulator's last log lines. */
+  diagnostics(): string {
+    return [
+      `--- ${this.name}: trail`,
+      ...this.trail.slice(-40),
+      `--- worker output (tail)`,
+      this.worker.output(),
+      `--- emulator log (tail)`,
+      ...this.emulatorLog.slice(-10),
+    ].join('\n');
+  }
+
+  showId(prefix: string): string {
+    return `${prefix}-${randomBytes(3).toString('hex')}`;
+  }
+
+  async createBucket(prefix = 'chaos'): Promise<string> {
+    const bucket = `${prefix}-${randomBytes(6).toString('hex')}`;
+    await this.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    return bucket;
+  }
+
+  addFault(rule: FaultRuleInput): Promise<FaultRule> {
+    return this.control.addFault(rule);
+  }
+
+  async startShow(input: ShowSpecInput): Promise<ChaosShow> {
+    const spec = parseShowSpec(input);
+    const handle = await startShow(this.client, spec, {
+      taskQueue: this.taskQueue,
+      monitorTaskQueue: `${this.taskQueue}-monitor`,
+    });
+    const show: ChaosShow = { id: spec.id, handle, ingest: !!spec.ingest?.enabled };
+    this.shows.push(show);
+    tally.shows++;
+    this.note(`started ${spec.id}`);
+    return show;
+  }
+
+  /** The ShowPhase search attribute: read from the server, so it answers while no worker runs. */
+  async phase(show: ChaosShow): Promise<{ phase?: ShowPhase; historyLength: number }> {
+    const description = await show.handle.describe();
+    return {
+      phase: description.typedSearchAttributes.get(SHOW_PHASE) as ShowPhase | undefined,
+      historyLength: description.historyLength,
+    };
+  }
+
+  async inPhase(show: ChaosShow, phase: ShowPhase): Promise<boolean> {
+    return (await this.phase(show)).phase === phase;
+  }
+
+  async waitPhase(show: ChaosShow, phase: ShowPhase, timeoutMs = PHASE_TIMEOUT_MS): Promise<void> {
+    await waitFor(() => this.inPhase(show, phase), timeoutMs, {
+      intervalMs: 200,
+      description: `${show.id} in phase ${phase}`,
+    });
+    this.note(`${show.id} ${phase}`);
+  }
+
+  /** The emulator's resources tagged as made for `showId` (any state). */
+  async tagged(showId: string) {
+    return taggedIn(await this.control.inventory(), showId);
+  }
+
+  private async sample(): Promise<void> {
+    if (this.sampling) return;
+    this.sampling = true;
+    try {
+      const inventory = await this.control.inventory();
+      for (const show of this.shows) this.remember(show.id, taggedIn(inventory, show.id));
+    } finally {
+      this.sampling = false;
+    }
+  }
+
+  private remember(showId: string, tagged: Tagged): void {
+    const add = (map: Map<string, Set<string>>, arns: string[]) => {
+      const set = map.get(showId) ?? new Set<string>();
+      for (const arn of arns) set.add(arn);
+      map.set(showId, set);
+    };
+    const arns = (items: { arn: string }[]) => items.map((i) => i.arn);
+    add(this.stagesSeen, arns(tagged.stages));
+    add(this.ingestSeen, arns(tagged.ingestConfigurations));
+  }
+
+  /** Waits until the show is LIVE with an ACTIVE composition (other than `previousArn`) whose destinations are all ACTIVE. */
+  async waitOnAir(show: ChaosShow, previousArn?: string): Promise<string> {
+    const arn = await waitFor(
+      async () => {
+        if (!(await this.inPhase(show, 'LIVE'))) return undefined;
+        const { compositions } = await this.tagged(show.id);
+        return compositions.find(
+          (c) => c.arn !== previousArn && c.state === 'ACTIVE' && c.destinations.every((d) => d.state === 'ACTIVE'),
+        )?.arn;
+      },
+      PHASE_TIMEOUT_MS,
+      { intervalMs: 250, description: `${show.id} on air${previousArn ? ' with a new composition' : ''}` },
+    );
+    this.note(`${show.id} on air (${arn.slice(arn.lastIndexOf('/') + 1)})`);
+    return arn;
+  }
+
+  /** Joins the stage with the show's first token, publishing. Queries need a worker, so they are retried. */
+  async publish(show: ChaosShow): Promise<void> {
+    const tokens = await waitFor(
+      () => this.connection.withDeadline(Date.now() + 10_000, () => show.handle.query(participantTokensQuery)),
+      PHASE_TIMEOUT_MS,
+      { intervalMs: 500, description: `${show.id} participant tokens` },
+    );
+    show.token = tokens[0]!.token;
+    await this.control.join(show.token, { publish: true });
+    this.note(`${show.id} publisher joined`);
+  }
+
+  async leave(show: ChaosShow): Promise<void> {
+    if (show.token) await this.control.leave({ token: show.token }).catch(() => undefined);
+  }
+
+  /**
+   * Ends the show early. The update waits for a worker, and one may be killed under it: retry until accepted, and
+   * count a rejection because the show is already ending as success.
+   */
+  async end(show: ChaosShow): Promise<void> {
+    await waitFor(
+      async () => {
+        try {
+          await this.connection.withDeadline(Date.now() + 20_000, () =>
+            show.handle.executeUpdate(endUpdate, { args: [{ reason: 'chaos test over' }] }),
+          );
+          return true;
+        } catch (e) {
+          if (/already/.test(causeChain(e))) return true;
+          throw e;
+        }
+      },
+      PHASE_TIMEOUT_MS,
+      { intervalMs: 1_000, description: `${show.id} end update` },
+    );
+    this.note(`${show.id} end requested`);
+  }
+
+  /** The show's result; it must have COMPLETED its whole life, tidy-up included. */
+  async completed(show: ChaosShow, timeoutMs = 300_000): Promise<ShowResult> {
+    const result = await waitFor(
+      async () => {
+        try {
+          return await this.connection.withDeadline(Date.now() + 30_000, () => show.handle.result());
+        } catch (e) {
+          // A failed show is an answer; anything else (deadline, server restarting) means ask again.
+          if (e instanceof WorkflowFailedError) return { failed: e } as const;
+          throw e;
+        }
+      },
+      timeoutMs,
+      { intervalMs: 500, description: `${show.id} result` },
+    );
+    if ('failed' in result) assert.fail(`${show.id} failed: ${causeChain(result.failed)}`);
+    show.result = result;
+    this.note(`${show.id} ${result.outcome}`);
+    assert.equal(result.outcome, 'COMPLETED', `${show.id} incidents: ${JSON.stringify(result.incidents)}`);
+    const tidyFailures = result.incidents.filter((i) => i.kind === 'TIDY_UP_FAILED' || i.kind === 'INDEXING_FAILED');
+    assert.deepEqual(tidyFailures, [], `${show.id}: tidy-up and indexing without failures`);
+    return result;
+  }
+
+  /** The recordings index the show reports exists in S3. */
+  async assertIndexWritten(show: ChaosShow): Promise<void> {
+    const location = show.result?.recordingsIndex?.location;
+    assert.ok(location, `${show.id} reports a recordings index`);
+    const head = await this.s3.send(new HeadObjectCommand({ Bucket: location.bucket, Key: location.key }));
+    assert.ok((head.ContentLength ?? 0) > 0, `${location.uri} is written`);
+  }
+
+  /**
+   * Leaks and duplicates after every show finished. Leaked: stages, ingest configurations and live compositions
+   * still in the emulator. Duplicates: stages and ingest configurations created beyond one per show (the emulator's
+   * successful Create* calls, a lost response counting as created, and every ARN sampled under a show's tag), and
+   * compositions tagged with a show that the show itself never knew of.
+   */
+  async audit(): Promise<Audit> {
+    clearInterval(this.sampler);
+    const [inventory, metrics] = await Promise.all([this.control.inventory(), this.control.metrics()]);
+    for (const show of this.shows) this.remember(show.id, taggedIn(inventory, show.id));
+    const created = (operation: string) => {
+      let n = 0;
+      for (const operations of Object.values(metrics.api)) {
+        const m = operations[operation];
+        if (!m) continue;
+        const failed = Object.entries(m.errors).reduce(
+          (sum, [type, count]) => sum + (type === 'LostResponse' ? 0 : count),
+          0,
+        );
+        n += m.calls - failed;
+      }
+      return n;
+    };
+    const details: string[] = [];
+    const { live } = inventory;
+    const leaked = live.stages + live.ingestConfigurations + live.compositions;
+    if (leaked > 0) details.push(`leaked: ${JSON.stringify(live)}`);
+
+    const sampledExtra = (map: Map<string, Set<string>>) =>
+      [...map.values()].reduce((sum, arns) => sum + Math.max(0, arns.size - 1), 0);
+    const stageDuplicates = Math.max(created('CreateStage') - this.shows.length, sampledExtra(this.stagesSeen), 0);
+    const ingestShows = this.shows.filter((s) => s.ingest).length;
+    const ingestDuplicates = Math.max(
+      created('CreateIngestConfiguration') - ingestShows,
+      sampledExtra(this.ingestSeen),
+      0,
+    );
+    let compositionDuplicates = 0;
+    for (const show of this.shows) {
+      const known = new Set((show.result?.made ?? []).filter((r) => r.kind === 'composition').map((r) => r.arn));
+      const unknown = inventory.regions
+        .flatMap((r) => r.compositions)
+        .filter((c) => c.tags[TAG_SHOW_ID] === show.id && !known.has(c.arn));
+      compositionDuplicates += unknown.length;
+      if (unknown.length > 0)
+        details.push(`${show.id}: compositions it never knew of: ${unknown.map((c) => c.arn).join(', ')}`);
+      const stages = this.stagesSeen.get(show.id)?.size ?? 0;
+      if (stages !== 1) details.push(`${show.id}: ${stages} stages seen under its tag`);
+    }
+    if (stageDuplicates > 0) details.push(`stages created: ${created('CreateStage')} for ${this.shows.length} shows`);
+    if (ingestDuplicates > 0)
+      details.push(`ingest configurations created: ${created('CreateIngestConfiguration')} for ${ingestShows} shows`);
+    return {
+      shows: this.shows.length,
+      leaked,
+      duplicates: stageDuplicates + ingestDuplicates + compositionDuplicates,
+      faults: metrics.faultsFired + this.injected,
+      details,
+    };
+  }
+
+  /** Audits, adds the figures to the totals and asserts this scenario's own share is clean. */
+  async auditAndTally(): Promise<Audit> {
+    const audit = await this.audit();
+    tally.faults += audit.faults;
+    tally.leaked += audit.leaked;
+    tally.duplicates += audit.duplicates;
+    this.note(`audit ${JSON.stringify(audit)}`);
+    assert.equal(audit.leaked, 0, audit.details.join('; '));
+    assert.equal(audit.duplicates, 0, audit.details.join('; '));
+    return audit;
+  }
+
+  /** Terminates what still runs on this rig's task queues, then stops the worker and the emulator. */
+  async stop(): Promise<void> {
+    if (this.sampler) clearInterval(this.sampler);
+    for (const show of this.shows) await show.handle.terminate('chaos test finished').catch(() => undefined);
+    try {
+      const running = this.client.workflow.list({
+        query: `TaskQueue = '${this.taskQueue}-monitor' AND ExecutionStatus = 'Running'`,
+      });
+      for await (const w of running) {
+        await this.client.workflow
+          .getHandle(w.workflowId)
+          .terminate('chaos test finished')
+          .catch(() => undefined);
+      }
+    } catch {
+      // The server may already be gone (a scenario's own dev server); nothing is left running on it then.
+    }
+    await this.worker.stop();
+    this.s3.destroy();
+    await this.connection.close().catch(() => undefined);
+    await this.emulator.stop();
+  }
+}
+
+/** Every message along an error's cause chain: update rejections and activity failures nest the useful one. */
+export function causeChain(error: unknown): string {
+  const parts: string[] = [];
+  for (let e = error as { message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e)
+    if (e.message) parts.push(e.message);
+  return parts.join(' <- ');
+}
+
+/** Runs a scenario body; a failure carries the rig's diagnostics. The rig is always stopped. */
+export async function withRig(rig: ChaosRig, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (e) {
+    const error = new Error(`${(e as Error).message}\n${rig.diagnostics()}`, { cause: e });
+    throw error;
+  } finally {
+    await rig.stop();
+  }
+}
+
+/** Runs `fn` for 0..n-1 concurrently, the i-th starting `staggerMs * i` later (a few shows, not a thundering herd). */
+export function staggered<T>(n: number, staggerMs: number, fn: (i: number) => Promise<T>): Promise<T[]> {
+  return Promise.all(
+    Array.from({ length: n }, async (_, i) => {
+      await sleep(i * staggerMs);
+      return fn(i);
+    }),
+  );
+}

@@ -1,0 +1,372 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import type { ShowSpecInput } from '../../spec/show-spec';
+import { SHOWRUNNER_SEARCH_ATTRIBUTES } from '../../scripts/tools/search-attributes';
+import {
+  restartTemporalDevServer,
+  startTemporalDevServer,
+  type TemporalDevServer,
+} from '../../scripts/tools/start-temporal-dev-server';
+import { startVersitygw, type VersitygwServer } from '../../scripts/tools/start-versitygw';
+import { testS3Env, testTemporalEnv } from '../support/test-env';
+import { sleep } from '../support/wait-for';
+import {
+  CHAOS_LONG,
+  ChaosRig,
+  chaosSpec,
+  channelArn,
+  KillSwitch,
+  staggered,
+  tally,
+  withRig,
+  type ChaosShow,
+} from './chaos-support';
+
+/**
+ * Chaos: shows must complete, and leave nothing behind nor anything twice, while the worker is kill -9ed at every
+ * lifecycle point, the Temporal server restarts, the IVS API misbehaves on 30 % of calls, destinations and
+ * compositions fail and S3 goes away while recordings are indexed. Short mode (default) is sized for CI; set
+ * SHOWRUNNER_CHAOS=long for more shows and kills. The scenarios run side by side, each with its own emulator and
+ * worker process, and a last test prints one summary line over all of them.
+ */
+const SCENARIO_TIMEOUT_MS = CHAOS_LONG ? 40 * 60_000 : 10 * 60_000;
+
+/** Kills right after CreateStage and CreateIngestConfiguration, waiting for the publisher, RECOVERING and TIDYING. */
+async function killsThroughPreparationAndRecovery(rig: ChaosRig, kill: KillSwitch): Promise<void> {
+  const show = await rig.startShow(chaosSpec(rig.showId('kill-a'), { ingest: { enabled: true } }));
+  const tagged = () => rig.tagged(show.id);
+  await kill.killWhen('after CreateStage', async () => (await tagged()).stages.length > 0);
+  await kill.killWhen('after CreateIngestConfiguration', async () => (await tagged()).ingestConfigurations.length > 0);
+  await kill.killWhen('WAITING_FOR_PUBLISHER', () => rig.inPhase(show, 'WAITING_FOR_PUBLISHER'));
+  await rig.publish(show);
+  const first = await rig.waitOnAir(show);
+  await rig.control.setCompositionState({ compositionArn: first, state: 'FAILED', destinationType: 'channel' });
+  rig.injected++;
+  // Stopping the failed composition (3 s) and the restart backoff (2 s) keep the show RECOVERING long enough.
+  await kill.killWhen('RECOVERING', () => rig.inPhase(show, 'RECOVERING'));
+  await rig.waitOnAir(show, first);
+  await rig.end(show);
+  // Tidy-up waits for the composition to stop (3 s).
+  await kill.killWhen('TIDYING', () => rig.inPhase(show, 'TIDYING'));
+  const result = await rig.completed(show);
+  await rig.leave(show);
+  assert.equal(result.compositionRestarts, 1, `${show.id} restarted its composition once`);
+}
+
+/** Kills while the composition starts and while INDEXING (the costliest: the lost attempt waits out its heartbeat timeout). */
+async function killsWhileLiveAndIndexing(rig: ChaosRig, kill: KillSwitch, bucket: string): Promise<void> {
+  const show = await rig.startShow(
+    chaosSpec(rig.showId('kill-b'), {
+      composition: { channelArn: channelArn(), recording: { bucket } },
+      // After the publisher leaves, its recording stays open for the reconnect window; the index waits for it to
+      // end, which keeps the show INDEXING long enough to be caught there.
+      individualRecording: { storage: { bucket }, hlsSegmentSeconds: 2, reconnectWindowSeconds: 60 },
+    }),
+  );
+  await rig.waitPhase(show, 'WAITING_FOR_PUBLISHER');
+  await rig.publish(show);
+  // Compositions take 4 s to start.
+  await kill.killWhen('STARTING_COMPOSITION', () => rig.inPhase(show, 'STARTING_COMPOSITION'));
+  await rig.waitOnAir(show);
+  await rig.end(show);
+  await rig.leave(show);
+  await kill.killWhen('INDEXING', () => rig.inPhase(show, 'INDEXING'));
+  await rig.completed(show);
+  await rig.assertIndexWritten(show);
+}
+
+/** Kills while SCHEDULED and PREPARING, right after StartComposition, on air, and while its stage is being deleted. */
+async function killsAroundScheduleAndTidyUp(
+  rig: ChaosRig,
+  kill: KillSwitch,
+  region: string,
+  scheduledKilled: () => void,
+): Promise<void> {
+  // A region of its own, so a slow CreateParticipantToken catches this show only: it holds the show in PREPARING.
+  await rig.addFault({ operation: 'CreateParticipantToken', region, mode: 'latency', latencyMs: 6_000, count: 1 });
+  const show = await rig.startShow(
+    chaosSpec(rig.showId('kill-c'), {
+      region,
+      schedule: { start: new Date(Date.now() + 20_000).toISOString(), duration: '30m', leadTime: 0 },
+      composition: { channelArn: channelArn(region) },
+    }),
+  );
+  // The start sets SCHEDULED already; wait for the first workflow task to have started the timer.
+  await kill.killWhen('SCHEDULED', async () => {
+    const { phase, historyLength } = await rig.phase(show);
+    return phase === 'SCHEDULED' && historyLength >= 4;
+  });
+  scheduledKilled();
+  await kill.killWhen('PREPARING', () => rig.inPhase(show, 'PREPARING'));
+  await rig.waitPhase(show, 'WAITING_FOR_PUBLISHER');
+  await rig.publish(show);
+  await kill.killWhen('after StartComposition', async () => (await rig.tagged(show.id)).compositions.length > 0);
+  const arn = await rig.waitOnAir(show);
+  await kill.killWhen('LIVE', () => rig.inPhase(show, 'LIVE'));
+  assert.equal(await rig.waitOnAir(show), arn, `${show.id} kept its composition through the kill`);
+  // DeleteStage is the show's last call before it completes, too quick to catch by polling. A 3 s delay in front of it
+  // shows when it was made (the rule fires, and goes, on arrival): the kill lands while it is under way, the stage is
+  // deleted with nobody to hear the answer, and the retried tidy-up must accept that it is already gone.
+  const slowDelete = await rig.addFault({
+    operation: 'DeleteStage',
+    region,
+    mode: 'latency',
+    latencyMs: 3_000,
+    count: 1,
+  });
+  await rig.end(show);
+  await kill.killWhen(
+    'during DeleteStage',
+    async () => !(await rig.control.listFaults()).some((f) => f.id === slowDelete.id),
+  );
+  await rig.completed(show);
+}
+
+async function liveShowThenEnd(rig: ChaosRig, show: ChaosShow, onAirMs: number): Promise<void> {
+  await rig.waitPhase(show, 'WAITING_FOR_PUBLISHER');
+  await rig.publish(show);
+  await rig.waitOnAir(show);
+  await sleep(onAirMs);
+  await rig.end(show);
+  await rig.leave(show);
+}
+
+void describe('chaos', () => {
+  void describe('scenarios', { concurrency: true }, () => {
+    void test(
+      'worker kill -9 at every lifecycle point: every show completes',
+      { timeout: SCENARIO_TIMEOUT_MS },
+      async (t) => {
+        const rig = await ChaosRig.start({
+          name: 'kills',
+          temporal: testTemporalEnv(),
+          s3: testS3Env(),
+          // Slow enough state machines that the starting and stopping phases can be caught.
+          timings: { compositionStartMs: 4_000, compositionStopMs: 3_000 },
+        });
+        const kill = new KillSwitch(rig);
+        await withRig(rig, async () => {
+          const bucket = await rig.createBucket('chaos-kills');
+          // Long mode: more rounds of the same three shows, overlapping, so kills also land on several shows at once.
+          // Within a round the other two start after the first kill: a kill costs shows caught mid-activity 30 s.
+          const regions = ['us-west-2', 'eu-west-1', 'ap-southeast-2'];
+          await staggered(CHAOS_LONG ? regions.length : 1, 30_000, async (round) => {
+            let scheduledKilled = () => {};
+            const othersMayStart = new Promise<void>((resolve) => (scheduledKilled = resolve));
+            await Promise.all([
+              killsAroundScheduleAndTidyUp(rig, kill, regions[round]!, scheduledKilled),
+              othersMayStart.then(() =>
+                Promise.all([
+                  killsThroughPreparationAndRecovery(rig, kill),
+                  killsWhileLiveAndIndexing(rig, kill, bucket),
+                ]),
+              ),
+            ]);
+          });
+          const points = kill.distinctPoints();
+          t.diagnostic(`kill -9 at: ${points.join(', ')}`);
+          await rig.auditAndTally();
+          assert.ok(points.length >= 10, `kills at ${points.length} distinct lifecycle points: ${points.join(', ')}`);
+        });
+      },
+    );
+
+    void test(
+      'Temporal server restarted while shows run: the worker carries on',
+      { timeout: SCENARIO_TIMEOUT_MS },
+      async (t) => {
+        // A server of its own with a SQLite file, so it can restart with its state; the suite's server is shared.
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'showrunner-chaos-temporal-'));
+        let server: TemporalDevServer = await startTemporalDevServer({
+          dbFile: path.join(dir, 'temporal.db'),
+          headless: true,
+          searchAttributes: SHOWRUNNER_SEARCH_ATTRIBUTES,
+          cli: testTemporalEnv().cliPath,
+          logFile: path.join(dir, 'temporal.log'),
+          logLevel: 'error',
+        });
+        try {
+          const rig = await ChaosRig.start({
+            name: 'temporal',
+            temporal: { address: server.address, namespace: server.namespace },
+            s3: testS3Env(),
+            timings: { compositionStartMs: 1_000, compositionStopMs: 1_000 },
+          });
+          await withRig(rig, async () => {
+            const bucket = await rig.createBucket('chaos-temporal');
+            const show = await rig.startShow(
+              chaosSpec(rig.showId('temporal'), { composition: { channelArn: channelArn(), recording: { bucket } } }),
+            );
+            let workerRestarts = 0;
+            const restartServer = async (when: string) => {
+              rig.note(`restarting the Temporal server (${when})`);
+              server = await restartTemporalDevServer(server);
+              rig.injected++;
+              rig.note('Temporal server back');
+              // The worker should reconnect by itself; if it gave up and exited, a supervisor would start it again.
+              await sleep(2_000);
+              if (!rig.worker.running) {
+                rig.note('worker exited while the server was down: starting it again');
+                workerRestarts++;
+                await rig.worker.start();
+              }
+            };
+            await rig.waitPhase(show, 'WAITING_FOR_PUBLISHER');
+            if (CHAOS_LONG) await restartServer('WAITING_FOR_PUBLISHER');
+            await rig.publish(show);
+            const arn = await rig.waitOnAir(show);
+            await restartServer('LIVE');
+            // Still on air, the same composition, and the show still answers.
+            assert.equal(await rig.waitOnAir(show), arn);
+            await rig.end(show);
+            await rig.leave(show);
+            await rig.completed(show);
+            await rig.assertIndexWritten(show);
+            t.diagnostic(`worker processes started again after server restarts: ${workerRestarts}`);
+            await rig.auditAndTally();
+          });
+        } finally {
+          await server.stop();
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
+      },
+    );
+
+    void test(
+      '30 % of IVS calls fail, throttle, stall or lose their response',
+      { timeout: SCENARIO_TIMEOUT_MS },
+      async () => {
+        const rig = await ChaosRig.start({
+          name: 'faults',
+          temporal: testTemporalEnv(),
+          s3: testS3Env(),
+          timings: { compositionStartMs: 1_000, compositionStopMs: 1_000 },
+        });
+        await withRig(rig, async () => {
+          const bucket = await rig.createBucket('chaos-faults');
+          // Rules fire independently: four at p = 1 - 0.7^(1/4) ≈ 8.5 % each put a fault on 30 % of all calls.
+          const probability = 1 - Math.pow(0.7, 1 / 4);
+          for (const rule of [
+            { errorType: 'InternalServerException' },
+            { errorType: 'TooManyRequestsException' },
+            { mode: 'latency' as const, latencyMs: 1_000 },
+            { mode: 'lost-response' as const },
+          ])
+            await rig.addFault({ operation: '*', probability, ...rule });
+          await staggered(CHAOS_LONG ? 8 : 3, 2_000, async () => {
+            const show = await rig.startShow(
+              chaosSpec(rig.showId('faults'), {
+                ingest: { enabled: true },
+                composition: { channelArn: channelArn(), recording: { bucket } },
+              }),
+            );
+            await liveShowThenEnd(rig, show, 3_000);
+            await rig.completed(show);
+            await rig.assertIndexWritten(show);
+          });
+          assert.ok((await rig.control.metrics()).faultsFired > 0, 'faults fired');
+          await rig.control.clearFaults();
+          await rig.auditAndTally();
+        });
+      },
+    );
+
+    void test(
+      'failure matrix: destination FAILED, composition FAILED, reconnecting too long, S3 outage while INDEXING',
+      { timeout: SCENARIO_TIMEOUT_MS },
+      async () => {
+        // An S3 server of its own, to stop and start again on the same data and port; the suite's one is shared.
+        const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'showrunner-chaos-s3-'));
+        let s3: VersitygwServer = await startVersitygw({ dataDir });
+        try {
+          const rig = await ChaosRig.start({
+            name: 'matrix',
+            temporal: testTemporalEnv(),
+            s3,
+            timings: { compositionStartMs: 1_000, compositionStopMs: 2_000 },
+          });
+          await withRig(rig, async () => {
+            const bucket = await rig.createBucket('chaos-matrix');
+            const failThenRecover = async (
+              prefix: string,
+              incident: string,
+              fail: (arn: string) => Promise<unknown>,
+              policies: ShowSpecInput['policies'] = {},
+            ) => {
+              const show = await rig.startShow(chaosSpec(rig.showId(prefix), { policies }));
+              await rig.waitPhase(show, 'WAITING_FOR_PUBLISHER');
+              await rig.publish(show);
+              const first = await rig.waitOnAir(show);
+              await fail(first);
+              rig.injected++;
+              await rig.waitOnAir(show, first);
+              await rig.end(show);
+              await rig.leave(show);
+              const result = await rig.completed(show);
+              assert.equal(result.compositionRestarts, 1, `${show.id}: one restart`);
+              assert.ok(
+                result.incidents.some((i) => i.kind === incident),
+                `${show.id}: ${incident} in ${result.incidents.map((i) => i.kind).join(', ')}`,
+              );
+            };
+            const s3OutageWhileIndexing = async () => {
+              const show = await rig.startShow(
+                chaosSpec(rig.showId('s3-outage'), {
+                  composition: { channelArn: channelArn(), recording: { bucket } },
+                  // The reconnect window keeps the publisher's recording open (and the show INDEXING) past the outage.
+                  individualRecording: { storage: { bucket }, hlsSegmentSeconds: 2, reconnectWindowSeconds: 20 },
+                }),
+              );
+              await liveShowThenEnd(rig, show, 3_000);
+              await rig.waitPhase(show, 'INDEXING');
+              rig.note('S3 down');
+              await s3.stop();
+              rig.injected++;
+              await sleep(5_000);
+              s3 = await startVersitygw({ dataDir, port: s3.port });
+              rig.note('S3 back');
+              await rig.completed(show);
+              await rig.assertIndexWritten(show);
+            };
+            await Promise.all([
+              failThenRecover('dest-failed', 'DESTINATION_FAILED', (compositionArn) =>
+                rig.control.setCompositionState({ compositionArn, state: 'FAILED', destinationType: 'channel' }),
+              ),
+              failThenRecover('comp-failed', 'COMPOSITION_FAILED', (compositionArn) =>
+                rig.control.setCompositionState({ compositionArn, state: 'FAILED' }),
+              ),
+              failThenRecover(
+                'reconnecting',
+                'RECONNECTING_TOO_LONG',
+                (compositionArn) =>
+                  rig.control.setCompositionState({
+                    compositionArn,
+                    state: 'RECONNECTING',
+                    destinationType: 'channel',
+                  }),
+                { reconnectingTolerance: '3s' },
+              ),
+              s3OutageWhileIndexing(),
+            ]);
+            await rig.auditAndTally();
+          });
+        } finally {
+          await s3.stop();
+          fs.rmSync(dataDir, { recursive: true, force: true });
+        }
+      },
+    );
+  });
+
+  void test('summary: no leaks, no duplicates', () => {
+    console.log(
+      `chaos: shows=${tally.shows} kills=${tally.kills} faults=${tally.faults} leaked=${tally.leaked} duplicates=${tally.duplicates}`,
+    );
+    assert.ok(tally.shows > 0, 'scenarios ran shows');
+    assert.equal(tally.leaked, 0);
+    assert.equal(tally.duplicates, 0);
+  });
+});
