@@ -24,8 +24,10 @@ const SCALE_SIZES: Record<number, { flag: string; reason: string }> = {
   1000: {
     flag: '--scale-1000',
     reason:
-      'not part of the default run: starting the shows alone takes 1,000 / 4 per second ≈ 4 min within the 5 TPS ' +
-      'rates, before any measurement, on two cores shared with other work.',
+      'not run: with 500 shows one worker on these two shared cores is already saturated while the shows start ' +
+      '(see scale (500): seconds of workflow task schedule-to-start at p99, throttled IVS calls) and one change on ' +
+      'every composition takes about a minute to reach every show; 1,000 needs over 4 min of starts within the 5 TPS ' +
+      'rates and about twice the worker memory, a run of ~15 min that would load cores other people are using.',
   },
 };
 
