@@ -24,7 +24,7 @@ const SCALE_SIZES: Record<number, { flag: string; reason: string }> = {
   1000: {
     flag: '--scale-1000',
     reason:
-      'not run: with 500 shows one worker on these two shared cores is already saturated while the shows start ' +
+      'with 500 shows one worker on these two shared cores is already saturated while the shows start ' +
       '(see scale (500): seconds of workflow task schedule-to-start at p99, throttled IVS calls) and one change on ' +
       'every composition takes about a minute to reach every show; 1,000 needs over 4 min of starts within the 5 TPS ' +
       'rates and about twice the worker memory, a run of ~15 min that would load cores other people are using.',

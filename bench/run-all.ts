@@ -39,6 +39,7 @@ const OPTIONS = {
   'scale-1000': { type: 'boolean', default: false },
   'scale-window': { type: 'string', default: '60' },
   'no-write': { type: 'boolean', default: false },
+  'report-only': { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
   /** Internal: run one scenario in this process and write its report to this file. */
   scenario: { type: 'string' },
@@ -57,7 +58,8 @@ const HELP = `npm run bench -- [options]
   --scale-500           scale with 500 shows instead
   --scale-1000          scale with 1,000 shows instead
   --scale-window S      seconds of steady monitoring measured (60)
-  --no-write            do not rewrite BENCHMARKS.md`;
+  --no-write            do not rewrite BENCHMARKS.md
+  --report-only         run nothing: rewrite BENCHMARKS.md from bench/results/*.json`;
 
 function positive(values: Values, name: keyof Values): number {
   const n = Number(values[name]);
@@ -158,6 +160,13 @@ function loadReports(): ScenarioReport[] {
     .map((f) => JSON.parse(fs.readFileSync(path.join(RESULTS_DIR, f), 'utf8')) as ScenarioReport);
 }
 
+async function writeBenchmarks(): Promise<void> {
+  const prettier = await import('prettier');
+  const markdown = await prettier.format(renderBenchmarks(loadReports()), { parser: 'markdown', printWidth: 120 });
+  fs.writeFileSync(OUT, markdown);
+  console.log(`wrote ${path.relative(REPO_ROOT, OUT)}`);
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const { values } = parseArgs({ args: argv, options: OPTIONS });
@@ -170,6 +179,8 @@ async function main(): Promise<void> {
     // The Temporal runtime and SDK clients keep handles open; the report is written, so this child is done.
     process.exit(0);
   }
+
+  if (values['report-only']) return writeBenchmarks();
 
   const only = values.only ? values.only.split(',').map((s) => s.trim()) : SCENARIO_IDS;
   for (const id of only) if (!SCENARIO_IDS.includes(id as ScenarioId)) throw new Error(`unknown scenario ${id}`);
@@ -196,14 +207,7 @@ async function main(): Promise<void> {
   console.log(
     `Total ${Math.round((Date.now() - started) / 1000)} s; load average now ${machineSnapshot().loadAverage.join(' / ')}`,
   );
-  if (!values['no-write']) {
-    const prettier = await import('prettier');
-    fs.writeFileSync(
-      OUT,
-      await prettier.format(renderBenchmarks(loadReports()), { parser: 'markdown', printWidth: 120 }),
-    );
-    console.log(`wrote ${path.relative(REPO_ROOT, OUT)}`);
-  }
+  if (!values['no-write']) await writeBenchmarks();
   if (failures.length > 0) process.exitCode = 1;
 }
 
