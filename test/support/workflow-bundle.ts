@@ -46,7 +46,8 @@ export async function cachedWorkflowBundle(): Promise<{ codePath: string }> {
         error: () => undefined,
       },
     });
-    const temp = `${codePath}.${process.pid}.tmp`;
+    // Unique per call: scenarios in one process may bundle at the same time and must not share a temp file.
+    const temp = `${codePath}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     await writeFile(temp, code);
     await rename(temp, codePath);
   }
