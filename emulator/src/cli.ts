@@ -31,7 +31,9 @@ function number(value: string): number {
 
 const program = new Command()
   .name('ivs-emulator')
-  .description('Local Amazon IVS Real-Time emulator speaking the service wire protocol (restJson1, SigV4).')
+  .description(
+    'Local Amazon IVS Real-Time emulator speaking the service wire protocol (restJson1, SigV4), with STS AssumeRole.',
+  )
   .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1').env('IVS_EMULATOR_HOST'))
   .addOption(
     new Option('-p, --port <port>', 'port to listen on (0 picks a free one)')
@@ -60,6 +62,12 @@ const program = new Command()
       '--credential <AKID:SECRET:ACCOUNT>',
       'accepted credential (repeatable; default test:test:123456789012)',
     ).argParser(credential),
+  )
+  .addOption(
+    new Option(
+      '--assumable-role <arn>',
+      'a role ARN STS AssumeRole grants, * matching any characters (repeatable; default every role)',
+    ).argParser((value: string, previous: string[] = []) => [...previous, value]),
   )
   .addOption(
     new Option(
@@ -102,6 +110,7 @@ async function main(): Promise<void> {
     s3AccessKeyId: string;
     s3SecretAccessKey: string;
     credential?: EmulatorConfigInput['credentials'];
+    assumableRole?: string[];
     verifySignatures: boolean;
     rateLimits: boolean;
     clockScale: number;
@@ -121,6 +130,7 @@ async function main(): Promise<void> {
         }
       : undefined,
     credentials: o.credential,
+    assumableRoles: o.assumableRole,
     verifySignatures: o.verifySignatures,
     rateLimits: o.rateLimits,
     clockScale: o.clockScale,

@@ -74,6 +74,11 @@ export const emulatorConfigSchema = z.object({
     )
     .min(1)
     .default(DEFAULT_CREDENTIALS),
+  /**
+   * Role ARNs STS AssumeRole grants (`*` matches any run of characters); absent, every well-formed role ARN is
+   * assumable, as the emulator has no trust policies.
+   */
+  assumableRoles: z.array(z.string().min(1)).optional(),
   verifySignatures: z.boolean().default(true),
   rateLimits: z.boolean().default(true),
   clockScale: z.number().positive().max(1_000_000).default(1),

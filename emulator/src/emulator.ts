@@ -16,6 +16,9 @@ import { createS3RecordingWriterFactory } from './recording/s3-recording-writer'
 import { CONTROL_PREFIX, createControlApi } from './simulation/control-api';
 import { FaultInjector } from './simulation/fault-injector';
 import { StateStore } from './state/region-state';
+import { AssumableRoles } from './sts/assumable-roles';
+import { SessionCredentialStore } from './sts/session-credentials';
+import { handleStsRequest, isStsRequest, STS_SIGNING_NAME } from './sts/sts-request-handler';
 
 export interface RunningEmulator {
   /** Base URL for the SDK's `endpoint` option, e.g. http://127.0.0.1:4566. */
@@ -26,7 +29,7 @@ export interface RunningEmulator {
   readonly events: EventBus;
   readonly faults: FaultInjector;
   readonly metrics: ApiMetrics;
-  /** Forgets every resource, fault and subscription; waits for recordings in flight. */
+  /** Forgets every resource, fault, subscription and issued STS credential; waits for recordings in flight. */
   reset(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -61,10 +64,17 @@ export async function startEmulator(
   const faults = new FaultInjector();
   const metrics = new ApiMetrics();
   const rateLimiter = new RateLimiter(config.rateLimits);
-  const verifier = new SigV4Verifier(config.credentials, config.verifySignatures, serviceMetadata.signingName);
+  const sessions = new SessionCredentialStore(clock);
+  const verifier = new SigV4Verifier(
+    config.credentials,
+    config.verifySignatures,
+    serviceMetadata.signingName,
+    sessions,
+  );
 
   const reset = async () => {
     domain.reset();
+    sessions.reset();
     faults.clear();
     metrics.reset();
     rateLimiter.reset();
@@ -84,6 +94,15 @@ export async function startEmulator(
     log,
     logRequests: config.logRequests,
   };
+  const sts = {
+    verifier: new SigV4Verifier(config.credentials, config.verifySignatures, STS_SIGNING_NAME, sessions),
+    sessions,
+    assumableRoles: new AssumableRoles(config.assumableRoles),
+    metrics,
+    maxBodyBytes: config.maxBodyBytes,
+    log,
+    logRequests: config.logRequests,
+  };
 
   // Slow or stuck clients must not tie the server up. Node only looks for overdue requests every
   // connectionsCheckingInterval (30 s by default), which would stretch the timeouts well past their values.
@@ -91,7 +110,11 @@ export async function startEmulator(
   const server: Server = createServer(
     { connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(requestTimeoutMs / 4))) },
     (req, res) => {
-      const handler = req.url?.startsWith(CONTROL_PREFIX) ? control(req, res) : handleApiRequest(req, res, api);
+      const handler = req.url?.startsWith(CONTROL_PREFIX)
+        ? control(req, res)
+        : isStsRequest(req)
+          ? handleStsRequest(req, res, sts)
+          : handleApiRequest(req, res, api);
       handler.catch((e: unknown) => {
         log(`unhandled error: ${(e as Error).stack ?? String(e)}`);
         if (!res.headersSent) res.writeHead(500).end();

@@ -5,6 +5,29 @@ export interface EmulatorCredential {
   accountId: string;
 }
 
+/** The session behind temporary credentials the emulator's STS issued. */
+export interface TemporarySession {
+  sessionToken: string;
+  /** Emulated epoch milliseconds: expiry follows the emulator's clock, like every other duration. */
+  expiresAt: number;
+  roleArn: string;
+  /** `arn:aws:sts::<account>:assumed-role/<role name>/<session name>` */
+  assumedRoleArn: string;
+  /** `<role ID>:<session name>` */
+  assumedRoleId: string;
+}
+
+/** A credential as requests are checked against it; `session` only for temporary credentials. */
+export interface ResolvedCredential extends EmulatorCredential {
+  session?: TemporarySession;
+}
+
+/** Temporary credentials issued at run time, and the clock they expire by. */
+export interface TemporaryCredentialSource {
+  find(accessKeyId: string): ResolvedCredential | undefined;
+  now(): number;
+}
+
 export const DEFAULT_ACCOUNT_ID = '123456789012';
 export const DEFAULT_REGION = 'us-east-1';
 export const DEFAULT_CREDENTIALS: EmulatorCredential[] = [
@@ -12,16 +35,19 @@ export const DEFAULT_CREDENTIALS: EmulatorCredential[] = [
 ];
 
 /**
- * Resolves an access key to its credential. Besides the configured pairs, an access key of twelve digits is
- * accepted with the secret `test` and acts as that account, so tests can emulate many accounts without
- * configuring each one.
+ * Resolves an access key to its credential. Besides the configured pairs and the temporary credentials STS
+ * issued, an access key of twelve digits is accepted with the secret `test` and acts as that account, so tests
+ * can emulate many accounts without configuring each one.
  */
 export function lookupCredential(
   credentials: EmulatorCredential[],
   accessKeyId: string,
-): EmulatorCredential | undefined {
+  temporary?: TemporaryCredentialSource,
+): ResolvedCredential | undefined {
   const configured = credentials.find((c) => c.accessKeyId === accessKeyId);
   if (configured) return configured;
+  const issued = temporary?.find(accessKeyId);
+  if (issued) return issued;
   if (/^[0-9]{12}$/.test(accessKeyId)) return { accessKeyId, secretAccessKey: 'test', accountId: accessKeyId };
   return undefined;
 }

@@ -4,12 +4,21 @@ import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { ApiError } from '../protocol/api-error';
-import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, lookupCredential, type EmulatorCredential } from './credentials';
+import {
+  DEFAULT_ACCOUNT_ID,
+  DEFAULT_REGION,
+  lookupCredential,
+  type EmulatorCredential,
+  type TemporaryCredentialSource,
+  type TemporarySession,
+} from './credentials';
 
 export interface CallerIdentity {
   accessKeyId: string;
   accountId: string;
   region: string;
+  /** Present when the caller signed with temporary credentials from the emulator's STS. */
+  session?: TemporarySession;
 }
 
 interface ParsedAuthorization {
@@ -46,6 +55,13 @@ function parseAmzDate(value: string): Date | undefined {
   return new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!));
 }
 
+function sameSecret(given: string | string[] | undefined, expected: string): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 /**
  * Identifies the caller of an API request. With verification on, the request must carry a valid SigV4
  * signature by a known credential; the signature is recomputed with Smithy's signer (the one the AWS SDKs use)
@@ -57,16 +73,18 @@ export class SigV4Verifier {
     private readonly credentials: EmulatorCredential[],
     private readonly verify: boolean,
     private readonly signingName: string,
+    private readonly temporary?: TemporaryCredentialSource,
   ) {}
 
   async identify(req: IncomingMessage, body: Buffer): Promise<CallerIdentity> {
     const auth = parseAuthorization(req.headers.authorization);
     if (!this.verify) {
-      const credential = auth && lookupCredential(this.credentials, auth.accessKeyId);
+      const credential = auth && lookupCredential(this.credentials, auth.accessKeyId, this.temporary);
       return {
         accessKeyId: auth?.accessKeyId ?? 'anonymous',
         accountId: credential?.accountId ?? DEFAULT_ACCOUNT_ID,
         region: auth?.region ?? DEFAULT_REGION,
+        session: credential?.session,
       };
     }
     if (!req.headers.authorization)
@@ -76,9 +94,18 @@ export class SigV4Verifier {
         'IncompleteSignatureException',
         'Authorization header requires Credential, SignedHeaders and Signature for AWS4-HMAC-SHA256.',
       );
-    const credential = lookupCredential(this.credentials, auth.accessKeyId);
+    const credential = lookupCredential(this.credentials, auth.accessKeyId, this.temporary);
     if (!credential)
       throw forbidden('UnrecognizedClientException', 'The security token included in the request is invalid.');
+    // A temporary key is only half a credential: without its session token it identifies nobody. Long-term keys
+    // ignore a stray token (AWS refuses one), so a leftover AWS_SESSION_TOKEN does not break local runs.
+    const session = credential.session;
+    if (session) {
+      if (!sameSecret(req.headers['x-amz-security-token'], session.sessionToken))
+        throw forbidden('UnrecognizedClientException', 'The security token included in the request is invalid.');
+      if (this.temporary && this.temporary.now() >= session.expiresAt)
+        throw forbidden('ExpiredTokenException', 'The security token included in the request is expired');
+    }
     if (auth.service !== this.signingName) {
       throw forbidden(
         'InvalidSignatureException',
@@ -118,7 +145,12 @@ export class SigV4Verifier {
         'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
       );
     }
-    return { accessKeyId: credential.accessKeyId, accountId: credential.accountId, region: auth.region };
+    return {
+      accessKeyId: credential.accessKeyId,
+      accountId: credential.accountId,
+      region: auth.region,
+      session: credential.session,
+    };
   }
 
   /**
