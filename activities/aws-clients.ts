@@ -1,18 +1,39 @@
 import { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
 import { S3Client } from '@aws-sdk/client-s3';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { ApplicationFailure } from '@temporalio/common';
+import { UNKNOWN_ACCOUNT_FAILURE_TYPE } from '../workflows/failure-types';
+
 type AwsCredentialIdentity = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+type AwsCredentialIdentityProvider = ReturnType<typeof fromTemporaryCredentials>;
 
 /**
- * The SDK clients activities use, one per region. Two IVS flavours: `ivs` retries transient failures itself
- * (safe for reads, deletes and calls with an idempotency token); `ivsSingleAttempt` never retries, for calls
- * like CreateStage that have no idempotency token — a lost response must come back to the activity, which
- * looks up what was made before trying again.
+ * Where a call goes: a region, and the AWS account whose resources it touches. No account means the worker's
+ * own credentials; an account means the role the worker assumes there (one worker serves many accounts).
+ */
+export interface AwsScope {
+  region?: string;
+  account?: string;
+}
+
+/** The IAM role the worker assumes for one account's shows. */
+export interface AccountRole {
+  roleArn: string;
+  /** Required by roles whose trust policy guards against the confused deputy. */
+  externalId?: string;
+}
+
+/**
+ * The SDK clients activities use, one per account and region. Two IVS flavours: `ivs` retries transient
+ * failures itself (safe for reads, deletes and calls with an idempotency token); `ivsSingleAttempt` never
+ * retries, for calls like CreateStage that have no idempotency token — a lost response must come back to the
+ * activity, which looks up what was made before trying again.
  */
 export interface AwsClients {
   readonly defaultRegion: string;
-  ivs(region?: string): IVSRealTimeClient;
-  ivsSingleAttempt(region?: string): IVSRealTimeClient;
-  s3(region?: string): S3Client;
+  ivs(scope?: AwsScope): IVSRealTimeClient;
+  ivsSingleAttempt(scope?: AwsScope): IVSRealTimeClient;
+  s3(scope?: AwsScope): S3Client;
   destroy(): void;
 }
 
@@ -21,55 +42,92 @@ export interface AwsClientOptions {
   /** Emulator or other IVS endpoint; real AWS when absent. */
   ivsEndpoint?: string;
   s3Endpoint?: string;
+  /** STS endpoint for assuming account roles (the emulator serves STS too); real AWS when absent. */
+  stsEndpoint?: string;
   /** Local S3 servers need path-style addressing. */
   s3ForcePathStyle?: boolean;
   /** From the default provider chain when absent. */
   credentials?: AwsCredentialIdentity;
-  /** For a local S3 server with keys of its own; `credentials` (or the chain) otherwise. */
+  /** For a local S3 server with keys of its own; `credentials` (or the chain, or the account's role) otherwise. */
   s3Credentials?: AwsCredentialIdentity;
+  /** Accounts this worker may act in, by account ID, and the role it assumes in each. */
+  accounts?: Record<string, AccountRole>;
   /** SDK attempts for retrying clients (the SDK's own backoff and throttling handling). */
   maxAttempts?: number;
 }
 
 export function createAwsClients(options: AwsClientOptions): AwsClients {
   const cache = new Map<string, IVSRealTimeClient | S3Client>();
-  // An empty or absent region means the worker's default region (a show spec may leave it out).
-  const common = (region: string | undefined) => ({
-    region: region || options.defaultRegion,
-    credentials: options.credentials,
-  });
-  function memo<T extends IVSRealTimeClient | S3Client>(key: string, make: () => T): T {
+  // One provider per account, shared by every region's clients: it caches the role's session and renews it
+  // before it expires.
+  const roleCredentials = new Map<string, AwsCredentialIdentityProvider>();
+
+  function credentialsFor(
+    account: string | undefined,
+  ): AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined {
+    if (account === undefined) return options.credentials;
+    const role = options.accounts?.[account];
+    if (!role) {
+      const known = Object.keys(options.accounts ?? {});
+      throw ApplicationFailure.nonRetryable(
+        `account ${account} is not one this worker may act in (SHOWRUNNER_AWS_ACCOUNTS lists ${known.length ? known.join(', ') : 'none'})`,
+        UNKNOWN_ACCOUNT_FAILURE_TYPE,
+      );
+    }
+    let provider = roleCredentials.get(account);
+    if (!provider) {
+      provider = fromTemporaryCredentials({
+        params: { RoleArn: role.roleArn, RoleSessionName: 'showrunner', ExternalId: role.externalId },
+        masterCredentials: options.credentials,
+        clientConfig: { region: options.defaultRegion, endpoint: options.stsEndpoint },
+      });
+      roleCredentials.set(account, provider);
+    }
+    return provider;
+  }
+
+  function memo<T extends IVSRealTimeClient | S3Client>(
+    kind: string,
+    scope: AwsScope | undefined,
+    make: (common: {
+      region: string;
+      credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined;
+    }) => T,
+  ): T {
+    // An empty or absent region means the worker's default region (a show spec may leave it out).
+    const region = scope?.region || options.defaultRegion;
+    const key = `${kind}:${scope?.account ?? ''}:${region}`;
     let client = cache.get(key) as T | undefined;
     if (!client) {
-      client = make();
+      client = make({ region, credentials: credentialsFor(scope?.account) });
       cache.set(key, client);
     }
     return client;
   }
+
   return {
     defaultRegion: options.defaultRegion,
-    ivs: (region) =>
+    ivs: (scope) =>
       memo(
-        `ivs:${region || options.defaultRegion}`,
-        () =>
-          new IVSRealTimeClient({
-            ...common(region),
-            endpoint: options.ivsEndpoint,
-            maxAttempts: options.maxAttempts ?? 5,
-          }),
+        'ivs',
+        scope,
+        (common) =>
+          new IVSRealTimeClient({ ...common, endpoint: options.ivsEndpoint, maxAttempts: options.maxAttempts ?? 5 }),
       ),
-    ivsSingleAttempt: (region) =>
+    ivsSingleAttempt: (scope) =>
       memo(
-        `ivs1:${region || options.defaultRegion}`,
-        () => new IVSRealTimeClient({ ...common(region), endpoint: options.ivsEndpoint, maxAttempts: 1 }),
+        'ivs1',
+        scope,
+        (common) => new IVSRealTimeClient({ ...common, endpoint: options.ivsEndpoint, maxAttempts: 1 }),
       ),
-    s3: (region) =>
+    s3: (scope) =>
       memo(
-        `s3:${region || options.defaultRegion}`,
-        () =>
+        's3',
+        scope,
+        (common) =>
           new S3Client({
-            ...common(region),
-            credentials: options.s3Credentials ?? options.credentials,
+            ...common,
+            credentials: options.s3Credentials ?? common.credentials,
             endpoint: options.s3Endpoint,
             forcePathStyle: options.s3ForcePathStyle,
             maxAttempts: options.maxAttempts ?? 5,
@@ -81,3 +139,6 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     },
   };
 }
+
+/** What every IVS activity input carries: the show's region and, for a show in another account, that account. */
+export type AccountRegion = AwsScope & { region: string };

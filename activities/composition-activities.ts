@@ -6,7 +6,8 @@ import {
   type DestinationConfiguration,
   type LayoutConfiguration,
 } from '@aws-sdk/client-ivs-realtime';
-import type { AwsClients } from './aws-clients';
+import type { AwsClients, AccountRegion } from './aws-clients';
+import { contextSleep } from './activity-context';
 import { aws, isConflict, isNotFound, notYet, toFailure } from './aws-errors';
 import { showTags, type ShowIdentity } from './show-tags';
 
@@ -21,6 +22,8 @@ export interface CompositionSnapshot {
 
 export interface StartCompositionInput {
   region: string;
+  /** The show's account; the worker's own when absent. */
+  account?: string;
   identity: ShowIdentity;
   stageArn: string;
   /** Same token, same composition: safe to retry at any layer. */
@@ -36,6 +39,12 @@ export interface StartedComposition {
   destinations: { id: string; kind: 'channel' | 's3'; state: string; recordingPrefix?: string }[];
 }
 
+/**
+ * IVS allows 5 ListCompositions calls per second per account and region. One poll's pages go out at most every
+ * 300 ms (3.3/s), leaving room for another show's call in the same second.
+ */
+export const LIST_PAGE_SPACING_MS = 300;
+
 const sameSnapshot = (a: CompositionSnapshot, b: CompositionSnapshot) =>
   a.state === b.state &&
   a.destinations.length === b.destinations.length &&
@@ -45,7 +54,7 @@ export function createCompositionActivities(clients: AwsClients) {
   return {
     async startComposition(input: StartCompositionInput): Promise<StartedComposition> {
       const { composition } = await aws('StartComposition', () =>
-        clients.ivs(input.region).send(
+        clients.ivs(input).send(
           new StartCompositionCommand({
             stageArn: input.stageArn,
             idempotencyToken: input.idempotencyToken,
@@ -72,16 +81,19 @@ export function createCompositionActivities(clients: AwsClients) {
      * ListCompositions: returns the snapshots as soon as any differs from what the caller knows, otherwise
      * fails with NotYet and Temporal retries at the poll interval (no history per poll).
      */
-    async pollCompositions(input: { region: string; known: CompositionSnapshot[] }): Promise<CompositionSnapshot[]> {
+    async pollCompositions(input: AccountRegion & { known: CompositionSnapshot[] }): Promise<CompositionSnapshot[]> {
       const current = new Map<string, CompositionSnapshot>();
       await aws('ListCompositions', async () => {
-        for await (const page of paginateListCompositions({ client: clients.ivs(input.region) }, { maxResults: 100 })) {
+        for await (const page of paginateListCompositions({ client: clients.ivs(input) }, { maxResults: 100 })) {
           for (const c of page.compositions ?? []) {
             const destinations = (c.destinations ?? [])
               .map((d) => ({ id: d.id!, state: d.state! }))
               .sort((x, y) => x.id.localeCompare(y.id));
             current.set(c.arn!, { arn: c.arn!, state: c.state as ObservedCompositionState, destinations });
           }
+          // The paginator asks for the next page as soon as this one is consumed: spacing them keeps one poll of
+          // a busy account within its rate however many pages it takes.
+          if (page.nextToken) await contextSleep(LIST_PAGE_SPACING_MS);
         }
       });
       const snapshots = input.known.map(
@@ -93,8 +105,8 @@ export function createCompositionActivities(clients: AwsClients) {
     },
 
     /** Already stopped, or purged, is done; a conflict means it is on its way — re-read and carry on. */
-    async stopComposition(input: { region: string; arn: string }): Promise<{ state: ObservedCompositionState }> {
-      const ivs = clients.ivs(input.region);
+    async stopComposition(input: AccountRegion & { arn: string }): Promise<{ state: ObservedCompositionState }> {
+      const ivs = clients.ivs(input);
       try {
         await ivs.send(new StopCompositionCommand({ arn: input.arn }));
         return { state: 'STOPPING' };
@@ -114,10 +126,12 @@ export function createCompositionActivities(clients: AwsClients) {
     /** Retry-as-poll until the composition is STOPPED, FAILED or purged. */
     async awaitCompositionStopped(input: {
       region: string;
+      /** The show's account; the worker's own when absent. */
+      account?: string;
       arn: string;
     }): Promise<{ state: ObservedCompositionState }> {
       try {
-        const { composition } = await clients.ivs(input.region).send(new GetCompositionCommand({ arn: input.arn }));
+        const { composition } = await clients.ivs(input).send(new GetCompositionCommand({ arn: input.arn }));
         const state = composition!.state as ObservedCompositionState;
         if (state === 'STOPPED' || state === 'FAILED') return { state };
         throw notYet(`composition is ${state}`);

@@ -20,7 +20,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createIngestActivities(deps.aws),
     ...createCompositionActivities(deps.aws),
     ...createMonitorRegistrationActivities(deps.monitor),
-    ...createRecordingsActivities({ s3: (region) => deps.aws.s3(region) }),
+    ...createRecordingsActivities({ s3: (scope) => deps.aws.s3(scope) }),
     ...createJanitorActivities({ aws: deps.aws, client: deps.monitor.client }),
   };
 }

@@ -5,12 +5,14 @@ import {
   type IngestProtocol,
 } from '@aws-sdk/client-ivs-realtime';
 import { currentAttempt } from './activity-context';
-import type { AwsClients } from './aws-clients';
+import type { AwsClients, AccountRegion } from './aws-clients';
 import { aws, isNotFound, toFailure } from './aws-errors';
 import { showTags, type ShowIdentity } from './show-tags';
 
 export interface EnsureIngestInput {
   region: string;
+  /** The show's account; the worker's own when absent. */
+  account?: string;
   identity: ShowIdentity;
   stageArn: string;
   name: string;
@@ -35,7 +37,7 @@ export function createIngestActivities(clients: AwsClients) {
       if (currentAttempt() > 1) {
         const existing = await aws('ListIngestConfigurations', async () => {
           for await (const page of paginateListIngestConfigurations(
-            { client: clients.ivs(input.region) },
+            { client: clients.ivs(input) },
             { filterByStageArn: input.stageArn },
           )) {
             const mine = page.ingestConfigurations?.find((c) => c.name === input.name);
@@ -47,7 +49,7 @@ export function createIngestActivities(clients: AwsClients) {
           return { ingestConfigurationArn: existing.arn!, participantId: existing.participantId!, created: false };
       }
       const { ingestConfiguration } = await aws('CreateIngestConfiguration', () =>
-        clients.ivsSingleAttempt(input.region).send(
+        clients.ivsSingleAttempt(input).send(
           new CreateIngestConfigurationCommand({
             name: input.name,
             stageArn: input.stageArn,
@@ -67,9 +69,9 @@ export function createIngestActivities(clients: AwsClients) {
     },
 
     /** Force: a publisher still streaming is disconnected. Already gone is done. */
-    async deleteIngestConfiguration(input: { region: string; arn: string }): Promise<{ deleted: boolean }> {
+    async deleteIngestConfiguration(input: AccountRegion & { arn: string }): Promise<{ deleted: boolean }> {
       try {
-        await clients.ivs(input.region).send(new DeleteIngestConfigurationCommand({ arn: input.arn, force: true }));
+        await clients.ivs(input).send(new DeleteIngestConfigurationCommand({ arn: input.arn, force: true }));
         return { deleted: true };
       } catch (e) {
         if (isNotFound(e)) return { deleted: false };

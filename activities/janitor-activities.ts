@@ -56,7 +56,7 @@ function describeResource(
 export function createJanitorActivities(deps: JanitorDeps) {
   async function tagsOf(region: string, arn: string): Promise<Record<string, string> | undefined> {
     try {
-      const { tags } = await deps.aws.ivs(region).send(new ListTagsForResourceCommand({ resourceArn: arn }));
+      const { tags } = await deps.aws.ivs({ region }).send(new ListTagsForResourceCommand({ resourceArn: arn }));
       return tags ?? {};
     } catch (e) {
       if (isNotFound(e)) return undefined;
@@ -86,7 +86,7 @@ export function createJanitorActivities(deps: JanitorDeps) {
      */
     async findShowrunnerResources(input: { region: string }): Promise<FoundResources> {
       const { region } = input;
-      const ivs = deps.aws.ivs(region);
+      const ivs = deps.aws.ivs({ region });
       const found: FoundResources = {
         region,
         scanned: { stages: 0, compositions: 0, ingestConfigurations: 0 },
@@ -152,7 +152,7 @@ export function createJanitorActivities(deps: JanitorDeps) {
       if (tags[TAG_KEEP] === 'true') return { outcome: 'refused', reason: 'marked as kept since the scan' };
       if (tags[TAG_WORKFLOW_ID] !== input.showWorkflowId)
         return { outcome: 'refused', reason: `its workflow-id tag changed to ${tags[TAG_WORKFLOW_ID] ?? '(none)'}` };
-      const ivs = deps.aws.ivs(region);
+      const ivs = deps.aws.ivs({ region });
       try {
         if (kind === 'composition') await ivs.send(new StopCompositionCommand({ arn }));
         else if (kind === 'ingestConfiguration')

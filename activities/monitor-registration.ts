@@ -28,7 +28,7 @@ export function createMonitorRegistrationActivities(deps: MonitorRegistrationDep
       await deps.client.workflow.signalWithStart('compositionMonitorWorkflow', {
         workflowId: monitorWorkflowId,
         taskQueue: deps.taskQueue,
-        args: [{ region }],
+        args: [{ region, account: watch.account }],
         signal: watchCompositionSignal,
         signalArgs: [watch],
       });

@@ -12,11 +12,15 @@ import { TAG_MANAGED } from './show-tags';
 /** Exactly one of bucket or storageConfigurationArn (the show spec guarantees it). */
 export interface EnsureStorageInput {
   region: string;
+  /** The show's account; the worker's own when absent. */
+  account?: string;
   bucket?: string;
   storageConfigurationArn?: string;
 }
 export interface EnsureEncoderInput {
   region: string;
+  /** The show's account; the worker's own when absent. */
+  account?: string;
   preset: string;
   video: { width: number; height: number; framerate: number; bitrate: number };
 }
@@ -44,7 +48,7 @@ export function createSharedConfigurationActivities(clients: AwsClients) {
   return {
     /** An existing configuration by ARN (to learn its bucket), or a shared one for a bucket, made if missing. */
     async ensureStorageConfiguration(input: EnsureStorageInput): Promise<EnsuredStorageConfiguration> {
-      const ivs = clients.ivs(input.region);
+      const ivs = clients.ivs(input);
       const arn = input.storageConfigurationArn;
       if (arn) {
         const { storageConfiguration } = await aws('GetStorageConfiguration', () =>
@@ -63,7 +67,7 @@ export function createSharedConfigurationActivities(clients: AwsClients) {
       const existing = await aws('ListStorageConfigurations', find);
       if (existing) return { arn: existing, bucket, created: false };
       const created = await aws('CreateStorageConfiguration', () =>
-        clients.ivsSingleAttempt(input.region).send(
+        clients.ivsSingleAttempt(input).send(
           new CreateStorageConfigurationCommand({
             name: storageConfigurationName(bucket),
             s3: { bucketName: bucket },
@@ -75,7 +79,7 @@ export function createSharedConfigurationActivities(clients: AwsClients) {
     },
 
     async ensureEncoderConfiguration(input: EnsureEncoderInput): Promise<EnsuredConfiguration> {
-      const ivs = clients.ivs(input.region);
+      const ivs = clients.ivs(input);
       const name = encoderConfigurationName(input.preset);
       const find = async () => {
         for await (const page of paginateListEncoderConfigurations({ client: ivs }, {})) {
@@ -88,7 +92,7 @@ export function createSharedConfigurationActivities(clients: AwsClients) {
       if (existing) return { arn: existing, created: false };
       const created = await aws('CreateEncoderConfiguration', () =>
         clients
-          .ivsSingleAttempt(input.region)
+          .ivsSingleAttempt(input)
           .send(new CreateEncoderConfigurationCommand({ name, video: input.video, tags: { [TAG_MANAGED]: 'true' } })),
       );
       return { arn: created.encoderConfiguration!.arn!, created: true };

@@ -11,12 +11,14 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import { STAGE_NOT_FOUND } from '../workflows/failure-types';
 import { currentAttempt } from './activity-context';
-import type { AwsClients } from './aws-clients';
+import type { AwsClients, AccountRegion } from './aws-clients';
 import { aws, isNotFound, notYet, toFailure } from './aws-errors';
 import { isMadeBy, showTags, type ShowIdentity } from './show-tags';
 
 export interface EnsureStageInput {
   region: string;
+  /** The show's account; the worker's own when absent. */
+  account?: string;
   identity: ShowIdentity;
   name: string;
   tags: Record<string, string>;
@@ -51,17 +53,17 @@ export interface PublisherSeen {
 export const stageIdOf = (stageArn: string) => stageArn.slice(stageArn.lastIndexOf('/') + 1);
 
 export function createStageActivities(clients: AwsClients) {
-  async function findStage(region: string, identity: ShowIdentity): Promise<string | undefined> {
-    for await (const page of paginateListStages({ client: clients.ivs(region) }, { maxResults: 100 })) {
+  async function findStage(scope: AccountRegion, identity: ShowIdentity): Promise<string | undefined> {
+    for await (const page of paginateListStages({ client: clients.ivs(scope) }, { maxResults: 100 })) {
       const mine = page.stages?.find((s) => isMadeBy(s.tags, identity));
       if (mine?.arn) return mine.arn;
     }
     return undefined;
   }
 
-  async function issue(region: string, stageArn: string, request: TokenRequest): Promise<IssuedToken> {
+  async function issue(scope: AccountRegion, stageArn: string, request: TokenRequest): Promise<IssuedToken> {
     const { participantToken } = await aws(`CreateParticipantToken for ${request.userId}`, () =>
-      clients.ivs(region).send(
+      clients.ivs(scope).send(
         new CreateParticipantTokenCommand({
           stageArn,
           userId: request.userId,
@@ -87,11 +89,11 @@ export function createStageActivities(clients: AwsClients) {
      */
     async ensureStage(input: EnsureStageInput): Promise<StageInfo> {
       if (currentAttempt() > 1) {
-        const existing = await aws('ListStages', () => findStage(input.region, input.identity));
+        const existing = await aws('ListStages', () => findStage(input, input.identity));
         if (existing) return { stageArn: existing, stageId: stageIdOf(existing), created: false };
       }
       const { stage } = await aws('CreateStage', () =>
-        clients.ivsSingleAttempt(input.region).send(
+        clients.ivsSingleAttempt(input).send(
           new CreateStageCommand({
             name: input.name,
             tags: showTags(input.identity, input.tags),
@@ -104,25 +106,29 @@ export function createStageActivities(clients: AwsClients) {
 
     async issueParticipantTokens(input: {
       region: string;
+      /** The show's account; the worker's own when absent. */
+      account?: string;
       stageArn: string;
       participants: TokenRequest[];
     }): Promise<IssuedToken[]> {
       const tokens: IssuedToken[] = [];
-      for (const p of input.participants) tokens.push(await issue(input.region, input.stageArn, p));
+      for (const p of input.participants) tokens.push(await issue(input, input.stageArn, p));
       return tokens;
     },
 
     async issueParticipantToken(input: {
       region: string;
+      /** The show's account; the worker's own when absent. */
+      account?: string;
       stageArn: string;
       participant: TokenRequest;
     }): Promise<IssuedToken> {
-      return issue(input.region, input.stageArn, input.participant);
+      return issue(input, input.stageArn, input.participant);
     },
 
     /** Retry-as-poll: fails with NotYet until someone publishes on the stage. */
-    async awaitPublisher(input: { region: string; stageArn: string }): Promise<PublisherSeen> {
-      const ivs = clients.ivs(input.region);
+    async awaitPublisher(input: AccountRegion & { stageArn: string }): Promise<PublisherSeen> {
+      const ivs = clients.ivs(input);
       let sessionId: string | undefined;
       try {
         sessionId = (await ivs.send(new GetStageCommand({ arn: input.stageArn }))).stage?.activeSessionId;
@@ -143,9 +149,9 @@ export function createStageActivities(clients: AwsClients) {
     },
 
     /** Deleting a stage that is already gone is done. */
-    async deleteStage(input: { region: string; stageArn: string }): Promise<{ deleted: boolean }> {
+    async deleteStage(input: AccountRegion & { stageArn: string }): Promise<{ deleted: boolean }> {
       try {
-        await clients.ivs(input.region).send(new DeleteStageCommand({ arn: input.stageArn }));
+        await clients.ivs(input).send(new DeleteStageCommand({ arn: input.stageArn }));
         return { deleted: true };
       } catch (e) {
         if (isNotFound(e)) return { deleted: false };

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     host: config.host,
     token: config.token,
     authHeader: config.authHeader,
-    ivs: (region) => aws.ivs(region),
+    ivs: (region) => aws.ivs({ region }),
     client,
     log,
   });

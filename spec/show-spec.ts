@@ -245,6 +245,14 @@ export const showSpecSchema = z
       .string()
       .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-east-1')
       .optional(),
+    /**
+     * AWS account of the show's IVS resources and buckets, reached through the role the worker has for it
+     * (SHOWRUNNER_AWS_ACCOUNTS); the worker's own credentials and account when absent.
+     */
+    account: z
+      .string()
+      .regex(/^[0-9]{12}$/, 'must be a 12-digit AWS account ID')
+      .optional(),
     schedule: scheduleSchema,
     participants: z
       .array(participantSchema)

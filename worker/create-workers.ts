@@ -40,6 +40,8 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Show
       ivsEndpoint: config.ivsEndpoint,
       s3Endpoint: config.s3Endpoint,
       s3ForcePathStyle: config.s3ForcePathStyle,
+      stsEndpoint: config.stsEndpoint,
+      accounts: config.accounts,
     });
   const activities = createActivities({ aws, monitor: { client: options.client, taskQueue: config.monitorTaskQueue } });
   const common = {
@@ -53,6 +55,7 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Show
   const main = await Worker.create({
     ...common,
     taskQueue: config.taskQueue,
+    maxCachedWorkflows: config.maxCachedWorkflows,
     maxTaskQueueActivitiesPerSecond: config.activitiesPerSecond,
   });
   const monitor = await Worker.create({

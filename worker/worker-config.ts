@@ -1,8 +1,37 @@
 import { z } from 'zod';
+import type { AccountRole } from '../activities/aws-clients';
 
 /** Worker settings from the environment; Temporal connection settings come from envconfig (TEMPORAL_*). */
 const optionalUrl = z.url().optional();
 const positive = z.coerce.number().positive();
+
+const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]{1,512}$/, 'must be an IAM role ARN');
+// A bare role ARN is shorthand for { roleArn }; one schema after that, so errors name the field that is wrong.
+const accountRole = z.preprocess(
+  (value) => (typeof value === 'string' ? { roleArn: value } : value),
+  z.object({ roleArn, externalId: z.string().min(2).max(1224).optional() }).strict(),
+);
+/** `{"<account>": "<role ARN>" | {"roleArn": …, "externalId": …}}`: the accounts shows may name in `account`. */
+const accountsJson = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON: {"<12-digit account>": "<role ARN>"}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string(), accountRole))
+  .superRefine((accounts, ctx) => {
+    for (const [account, role] of Object.entries(accounts)) {
+      // zod's own key check says only "Invalid key in record".
+      if (!/^[0-9]{12}$/.test(account))
+        ctx.addIssue({ code: 'custom', path: [account], message: 'keys must be 12-digit AWS account IDs' });
+      else if (role.roleArn.split(':')[4] !== account)
+        ctx.addIssue({ code: 'custom', path: [account], message: `role ${role.roleArn} is not in account ${account}` });
+    }
+  });
 
 export const workerConfigSchema = z.object({
   SHOWRUNNER_TASK_QUEUE: z.string().min(1).default('showrunner'),
@@ -18,6 +47,15 @@ export const workerConfigSchema = z.object({
   SHOWRUNNER_IVS_ENDPOINT: optionalUrl,
   SHOWRUNNER_S3_ENDPOINT: optionalUrl,
   SHOWRUNNER_S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).optional(),
+  /** STS endpoint for assuming account roles; the emulator serves STS too. Real AWS when absent. */
+  SHOWRUNNER_STS_ENDPOINT: optionalUrl,
+  SHOWRUNNER_AWS_ACCOUNTS: accountsJson.optional(),
+  /**
+   * Workflows kept in memory between tasks. Each costs memory while it sits there; a task for one that was evicted
+   * replays its history first (cheap for shows, whose steady state adds no events). The SDK sizes it from the heap
+   * when unset.
+   */
+  SHOWRUNNER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   /** Prebuilt workflow bundle (npm run build:workflows); required when NODE_ENV=production. */
   SHOWRUNNER_WORKFLOW_BUNDLE: z.string().min(1).optional(),
   NODE_ENV: z.string().optional(),
@@ -32,6 +70,10 @@ export interface WorkerConfig {
   ivsEndpoint?: string;
   s3Endpoint?: string;
   s3ForcePathStyle: boolean;
+  stsEndpoint?: string;
+  maxCachedWorkflows?: number;
+  /** Accounts shows may name, and the role assumed in each. */
+  accounts?: Record<string, AccountRole>;
   workflowBundlePath?: string;
 }
 
@@ -59,6 +101,9 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     s3ForcePathStyle: e.SHOWRUNNER_S3_FORCE_PATH_STYLE
       ? e.SHOWRUNNER_S3_FORCE_PATH_STYLE === 'true'
       : !!e.SHOWRUNNER_S3_ENDPOINT,
+    stsEndpoint: e.SHOWRUNNER_STS_ENDPOINT,
+    maxCachedWorkflows: e.SHOWRUNNER_MAX_CACHED_WORKFLOWS,
+    accounts: e.SHOWRUNNER_AWS_ACCOUNTS ?? {},
     workflowBundlePath: e.SHOWRUNNER_WORKFLOW_BUNDLE,
   };
 }

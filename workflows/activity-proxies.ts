@@ -27,13 +27,25 @@ const tidyCall: ActivityOptions = {
 export const tidy = proxyActivities<ShowActivities>(tidyCall);
 export const tidyWithSummary = (summary: string) => proxyActivities<ShowActivities>({ ...tidyCall, summary });
 
-export function polls(options: { taskQueue?: string; intervalMs: number; timeoutMs: number; summary?: string }) {
+export function polls(options: {
+  taskQueue?: string;
+  intervalMs: number;
+  /** Poll at `intervalMs` first and back off (×2) to this: for waits that usually end within seconds. */
+  maxIntervalMs?: number;
+  timeoutMs: number;
+  summary?: string;
+}) {
+  const maximumInterval = Math.max(options.intervalMs, options.maxIntervalMs ?? options.intervalMs);
   return proxyActivities<ShowActivities>({
     taskQueue: options.taskQueue,
     summary: options.summary,
     startToCloseTimeout: '30 seconds',
-    scheduleToCloseTimeout: Math.max(options.timeoutMs, options.intervalMs + 1_000),
-    retry: { initialInterval: options.intervalMs, backoffCoefficient: 1, maximumInterval: options.intervalMs },
+    scheduleToCloseTimeout: Math.max(options.timeoutMs, maximumInterval + 1_000),
+    retry: {
+      initialInterval: options.intervalMs,
+      backoffCoefficient: maximumInterval > options.intervalMs ? 2 : 1,
+      maximumInterval,
+    },
   });
 }
 

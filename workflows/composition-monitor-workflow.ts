@@ -64,7 +64,7 @@ export async function compositionMonitorWorkflow(input: CompositionMonitorInput)
     const intervalMs = Math.min(...list.map((w) => w.pollIntervalMs));
     const { pollCompositions } = polls({ intervalMs, timeoutMs: 24 * 60 * 60_000 });
     const outcome = await runInterruptible(
-      () => pollCompositions({ region: input.region, known: list.map((w) => w.known) }),
+      () => pollCompositions({ region: input.region, account: input.account, known: list.map((w) => w.known) }),
       () => watchesChanged || pollNow,
     );
     if (!outcome.done) continue;

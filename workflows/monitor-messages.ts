@@ -3,6 +3,8 @@ import type { CompositionSnapshot } from '../activities/composition-activities';
 
 export interface CompositionWatch {
   compositionArn: string;
+  /** The show's account when the worker acts there through a role (see AwsScope). */
+  account?: string;
   showWorkflowId: string;
   pollIntervalMs: number;
 }
@@ -20,6 +22,8 @@ export function compositionMonitorWorkflowId(taskQueue: string, accountId: strin
 
 export interface CompositionMonitorInput {
   region: string;
+  /** Set when the worker reaches this account through a role; its own credentials otherwise. */
+  account?: string;
   watches?: (CompositionWatch & { known: CompositionSnapshot })[];
   /** Complete after this long with nothing to watch. */
   idleTimeoutMs?: number;

@@ -14,6 +14,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { AccountRegion } from '../activities/aws-clients';
 import type { CompositionSnapshot } from '../activities/composition-activities';
 import type { ShowIdentity } from '../activities/show-tags';
 import { ENCODER_PRESETS } from '../spec/encoder-presets';
@@ -75,6 +76,8 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
   const info = workflowInfo();
   const state: ShowState = input.carried ?? initialState(spec, info.firstExecutionRunId, Date.now());
   const identity: ShowIdentity = { showId: spec.id, workflowId: info.workflowId, runKey: state.runKey };
+  /** Where every IVS and S3 call of this show goes: its region, and its account when not the worker's own. */
+  const scope = (): AccountRegion => ({ region: state.region, account: spec.account });
   const monitorTaskQueue = input.options?.monitorTaskQueue ?? `${info.taskQueue}-monitor`;
   const now = () => Date.now();
   const iso = () => new Date(now()).toISOString();
@@ -166,7 +169,7 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
       const request = validateArgs(issueTokenArgsSchema, args);
       const known = spec.participants.find((p) => p.userId === request.userId);
       const token = await ivs.issueParticipantToken({
-        region: state.region,
+        ...scope(),
         stageArn: state.stageArn!,
         participant: {
           userId: request.userId,
@@ -213,7 +216,7 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
 
   async function ensureStorage(ref: StorageRef): Promise<{ arn: string; bucket: string }> {
     const ensured = await ivsWithSummary('Find or create the shared storage configuration').ensureStorageConfiguration({
-      region: state.region,
+      ...scope(),
       ...ref,
     });
     if (ensured.created) state.made.push({ kind: 'storage-configuration', arn: ensured.arn, shared: true });
@@ -232,7 +235,7 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
         const ensured = await ivsWithSummary(
           `Find or create the ${preset} encoder configuration`,
         ).ensureEncoderConfiguration({
-          region: state.region,
+          ...scope(),
           preset,
           video: { ...ENCODER_PRESETS[preset] },
         });
@@ -242,7 +245,7 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
       if (composition.recording) state.compositeStorage = await ensureStorage(composition.recording);
     }
     const stage = await ivsWithSummary('Create the stage (or find the one this show made)').ensureStage({
-      region: state.region,
+      ...scope(),
       identity,
       name: `show-${spec.id}`,
       tags: spec.tags,
@@ -256,7 +259,7 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
     upsertSearchAttributes([{ key: STAGE_ARN, value: stage.stageArn }]);
     state.made.push({ kind: 'stage', arn: stage.stageArn });
     state.tokens = await ivsWithSummary(`Issue ${spec.participants.length} participant tokens`).issueParticipantTokens({
-      region: state.region,
+      ...scope(),
       stageArn: stage.stageArn,
       participants: spec.participants.map((p) => ({
         userId: p.userId,
@@ -267,7 +270,7 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
     });
     if (spec.ingest?.enabled) {
       const ingest = await ivsWithSummary('Create the ingest configuration').ensureIngestConfiguration({
-        region: state.region,
+        ...scope(),
         identity,
         stageArn: stage.stageArn,
         name: `show-${spec.id}-ingest`,
@@ -297,7 +300,7 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
           summary: 'Wait for the first publisher',
         });
         const outcome = await runInterruptible(
-          () => awaitPublisher({ region: state.region, stageArn: state.stageArn! }),
+          () => awaitPublisher({ ...scope(), stageArn: state.stageArn! }),
           () => endReached() || publisherPollNow,
         );
         if (outcome.done) break;
@@ -325,7 +328,7 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
     let started;
     try {
       started = await ivsWithSummary(`Start composition ${state.compositions.length + 1}`).startComposition({
-        region: state.region,
+        ...scope(),
         identity,
         stageArn: state.stageArn!,
         idempotencyToken: token,
@@ -352,6 +355,7 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
     state.made.push({ kind: 'composition', arn: started.arn });
     await ivsWithSummary('Register the composition with the monitor').watchComposition({
       compositionArn: started.arn,
+      account: spec.account,
       showWorkflowId: info.workflowId,
       pollIntervalMs: spec.policies.pollInterval,
     });
@@ -359,15 +363,18 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
 
   async function stopComposition(run: CompositionRun, proxies = ivs): Promise<void> {
     run.stopRequested = true;
-    const stopped = await proxies.stopComposition({ region: state.region, arn: run.arn });
+    const stopped = await proxies.stopComposition({ ...scope(), arn: run.arn });
     let finalState = stopped.state;
     if (!TERMINAL.has(finalState)) {
+      // A stop takes seconds: poll soon, then back off, so tidy-up neither waits long nor spends the account's
+      // GetComposition rate (the monitor queue's rate limit caps these polls fleet-wide).
       const { awaitCompositionStopped } = polls({
         taskQueue: monitorTaskQueue,
-        intervalMs: 2_000,
+        intervalMs: 250,
+        maxIntervalMs: 2_000,
         timeoutMs: 15 * 60_000,
       });
-      finalState = (await awaitCompositionStopped({ region: state.region, arn: run.arn })).state;
+      finalState = (await awaitCompositionStopped({ ...scope(), arn: run.arn })).state;
     }
     run.state = finalState;
     run.endedAt ??= iso();
@@ -562,7 +569,7 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
       else
         await step('delete ingest configuration', async () => {
           await tidyWithSummary('Delete the ingest configuration').deleteIngestConfiguration({
-            region: state.region,
+            ...scope(),
             arn: ref.arn,
           });
           state.removed.push(ref);
@@ -573,7 +580,7 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
       if (spec.policies.keep.stage) state.kept.push(ref);
       else
         await step('delete stage', async () => {
-          await tidyWithSummary('Delete the stage').deleteStage({ region: state.region, stageArn: ref.arn });
+          await tidyWithSummary('Delete the stage').deleteStage({ ...scope(), stageArn: ref.arn });
           state.removed.push(ref);
         });
     }
@@ -594,6 +601,7 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
     try {
       const summary = await indexing(spec.policies.recordingsSettleTimeout).indexRecordings({
         stageArn: state.stageArn,
+        account: spec.account,
         participantRecordingBucket: state.participantStorage?.bucket,
         composites,
         indexLocation: { bucket, key: `${state.stageId}/showrunner-recordings-index.json` },

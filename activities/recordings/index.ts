@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ApplicationFailure } from '@temporalio/common';
-import { contextAbortSignal, contextHeartbeat, contextSleep } from './activity-context';
+import { contextAbortSignal, contextHeartbeat, contextSleep } from '../activity-context';
 import { mapWithConcurrency } from './concurrency';
 import { IndexBuilder } from './index-document';
 import { participantRecordingEntry, recordingEntry } from './index-entries';
@@ -24,6 +24,8 @@ export type { ParticipantRecordingEntry, RecordingEntry, RenditionEntry, Thumbna
 
 export interface RecordingsIndexInput {
   stageArn: string; // arn:aws:ivs:<region>:<account>:stage/<stageId>
+  /** The show's account when the worker acts there through a role (its buckets are that account's). */
+  account?: string;
   /** Bucket of individual participant recordings (stage autoParticipantRecordingConfiguration), if any. */
   participantRecordingBucket?: string;
   /** Only these stage session IDs (st-...); all sessions of the stage under <stageId>/ when absent. */
@@ -49,7 +51,7 @@ export interface RecordingsIndexSummary {
 }
 
 export interface RecordingsIndexDeps {
-  s3: (region?: string) => S3Client;
+  s3: (scope: { region: string; account?: string }) => S3Client;
   heartbeat?: (details?: unknown) => void;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
@@ -95,7 +97,7 @@ export function createRecordingsActivities(deps: RecordingsIndexDeps): {
   async function indexRecordings(input: RecordingsIndexInput): Promise<RecordingsIndexSummary> {
     validate(input);
     const { region, stageId } = parseStageArn(input.stageArn);
-    const s3 = new RecordingsS3(deps.s3(region), contextAbortSignal);
+    const s3 = new RecordingsS3(deps.s3({ region, account: input.account }), contextAbortSignal);
     const participantBucket = input.participantRecordingBucket || undefined;
     const composites = (input.composites ?? []).map((c) => ({ ...c, prefix: trimPrefix(c.prefix) }));
     const location = input.indexLocation;

@@ -65,6 +65,7 @@ export async function startShowHarness(
     ivsEndpoint: fixture.emulator.endpoint,
     s3Endpoint: s3.endpoint,
     s3ForcePathStyle: true,
+    stsEndpoint: fixture.emulator.endpoint,
     ...workerOverrides,
   };
   const aws = createAwsClients({
@@ -74,6 +75,8 @@ export async function startShowHarness(
     s3ForcePathStyle: true,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     s3Credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    stsEndpoint: config.stsEndpoint,
+    accounts: config.accounts,
     maxAttempts: 3,
   });
   const bundle = await cachedWorkflowBundle();

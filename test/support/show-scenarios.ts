@@ -3,6 +3,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { EmulatorConfigInput } from '../../emulator/src';
 import type { ShowSpecInput } from '../../spec/show-spec';
 import type { showWorkflow } from '../../workflows';
+import type { WorkerConfig } from '../../worker/worker-config';
 import { endUpdate, participantTokensQuery, statusQuery } from '../../workflows/show-messages';
 import type { ShowPhase, ShowStatus } from '../../workflows/show-state';
 import type { EmulatorFixture } from './emulator-fixture';
@@ -44,10 +45,10 @@ export const QUICK_IDLE_STOP_TIMINGS: EmulatorTimings = {
  */
 export function showHarnessPerSuite(
   emulatorConfig: EmulatorConfigInput,
-  options: { beforeStop?: (harness: ShowHarness) => Promise<unknown> } = {},
+  options: { beforeStop?: (harness: ShowHarness) => Promise<unknown>; worker?: Partial<WorkerConfig> } = {},
 ): ShowHarness {
   return perSuite(
-    () => startShowHarness(emulatorConfig),
+    () => startShowHarness(emulatorConfig, options.worker),
     async (harness) => {
       await options.beforeStop?.(harness);
       await harness.stop();

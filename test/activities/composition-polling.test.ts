@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { StartCompositionCommand } from '@aws-sdk/client-ivs-realtime';
+import { createAwsClients } from '../../activities/aws-clients';
+import { createCompositionActivities, LIST_PAGE_SPACING_MS } from '../../activities/composition-activities';
+import { NOT_YET_FAILURE_TYPE } from '../../workflows/failure-types';
+import { createStage, emulatorFixturePerSuite, freshChannelArn } from '../support/emulator-scenarios';
+
+const COMPOSITIONS = 230; // three pages of ListCompositions (100 per page)
+
+void describe('pollCompositions: one poll of a busy account', () => {
+  const fixture = emulatorFixturePerSuite({
+    quotas: { compositionsPerAccount: COMPOSITIONS + 10, compositionsPerStage: 5 },
+    // Nobody joins these stages: keep their compositions from idling out during the test.
+    timings: { idleStopWithoutParticipantsMs: 60 * 60_000, compositionStartMs: 10 },
+  });
+
+  void test('spaces its pages so the account stays within its ListCompositions rate', async () => {
+    const arns: string[] = [];
+    for (let s = 0; arns.length < COMPOSITIONS; s++) {
+      const stageArn = await createStage(fixture.ivs, `poll-${s}`);
+      for (let c = 0; c < 5 && arns.length < COMPOSITIONS; c++) {
+        const { composition } = await fixture.ivs.send(
+          new StartCompositionCommand({ stageArn, destinations: [{ channel: { channelArn: freshChannelArn() } }] }),
+        );
+        arns.push(composition!.arn!);
+      }
+    }
+    const listedAt: number[] = [];
+    const metrics = fixture.emulator.metrics;
+    const record = metrics.record.bind(metrics);
+    metrics.record = (accountId, region, operation, errorType, now = Date.now()) => {
+      if (operation === 'ListCompositions') listedAt.push(now);
+      record(accountId, region, operation, errorType, now);
+    };
+    const aws = createAwsClients({
+      defaultRegion: 'us-east-1',
+      ivsEndpoint: fixture.emulator.endpoint,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    try {
+      const activities = createCompositionActivities(aws);
+      // The caller knows nothing yet, so every watched composition differs and the poll returns them.
+      const known = arns.map((arn) => ({ arn, state: 'GONE' as const, destinations: [] }));
+      const snapshots = await activities.pollCompositions({ region: 'us-east-1', known });
+      assert.equal(snapshots.length, COMPOSITIONS);
+      assert.ok(
+        snapshots.every((s) => s.state !== 'GONE'),
+        'every composition was found on some page',
+      );
+      assert.equal(listedAt.length, Math.ceil(COMPOSITIONS / 100));
+      const gaps = listedAt.slice(1).map((t, i) => t - listedAt[i]!);
+      assert.ok(
+        gaps.every((g) => g >= LIST_PAGE_SPACING_MS - 10),
+        `pages ${gaps.join(', ')} ms apart; at least ${LIST_PAGE_SPACING_MS} ms expected`,
+      );
+
+      // Nothing changed since: NotYet (Temporal retries at the poll interval), after the same paced listing.
+      await assert.rejects(activities.pollCompositions({ region: 'us-east-1', known: snapshots }), (e: unknown) => {
+        assert.equal((e as { type?: string }).type, NOT_YET_FAILURE_TYPE);
+        return true;
+      });
+    } finally {
+      metrics.record = record;
+      aws.destroy();
+    }
+  });
+});
