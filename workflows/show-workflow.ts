@@ -9,6 +9,7 @@ import {
   isCancellation,
   log,
   metricMeter,
+  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -62,6 +63,9 @@ function rootMessage(error: unknown): string {
   while (e && typeof e.cause === 'object' && e.cause !== null) e = e.cause;
   return e?.message ?? String(error);
 }
+
+/** Shows started before this change poll for STOPPED without being woken by events (see stopComposition). */
+const TIDY_WAKES_ON_EVENTS = 'tidy-wakes-on-events';
 
 const TERMINAL = new Set(['STOPPED', 'FAILED', 'GONE']);
 const ENDING_PHASES = new Set(['ENDING', 'TIDYING', 'INDEXING', 'COMPLETED', 'FAILED', 'CANCELLED']);
@@ -374,7 +378,18 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
         maxIntervalMs: 2_000,
         timeoutMs: 15 * 60_000,
       });
-      finalState = (await awaitCompositionStopped({ ...scope(), arn: run.arn })).state;
+      const poll = () => awaitCompositionStopped({ ...scope(), arn: run.arn });
+      if (!patched(TIDY_WAKES_ON_EVENTS)) finalState = (await poll()).state;
+      else
+        for (;;) {
+          compositionPollNow = false;
+          // An IVS event (the composition's Session End) says it changed: look now, not after the backoff.
+          const outcome = await runInterruptible(poll, () => compositionPollNow);
+          if (outcome.done) {
+            finalState = outcome.value.state;
+            break;
+          }
+        }
     }
     run.state = finalState;
     run.endedAt ??= iso();
