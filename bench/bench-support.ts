@@ -180,6 +180,8 @@ export function benchShowSpec(input: {
   id: string;
   name: string;
   channel: string;
+  account?: string;
+  region?: string;
   ingest?: boolean;
   recordingBucket?: string;
   policies?: Record<string, unknown>;
@@ -188,6 +190,8 @@ export function benchShowSpec(input: {
   return parseShowSpec({
     id: input.id,
     name: input.name,
+    ...(input.account ? { account: input.account } : {}),
+    ...(input.region ? { region: input.region } : {}),
     // Long enough never to end on its own during a scenario: every show here is ended by the bench.
     schedule: { duration: '2h', leadTime: 0 },
     participants: input.participants === false ? [] : [{ userId: 'host', role: 'host' }],

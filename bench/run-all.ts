@@ -38,6 +38,7 @@ const OPTIONS = {
   'scale-500': { type: 'boolean', default: false },
   'scale-1000': { type: 'boolean', default: false },
   'scale-window': { type: 'string', default: '60' },
+  'scale-cache': { type: 'string' },
   'no-write': { type: 'boolean', default: false },
   'report-only': { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
@@ -58,6 +59,7 @@ const HELP = `npm run bench -- [options]
   --scale-500           scale with 500 shows instead
   --scale-1000          scale with 1,000 shows instead
   --scale-window S      seconds of steady monitoring measured (60)
+  --scale-cache N       the worker's SHOWRUNNER_MAX_CACHED_WORKFLOWS (the worker's default)
   --no-write            do not rewrite BENCHMARKS.md
   --report-only         run nothing: rewrite BENCHMARKS.md from bench/results/*.json`;
 
@@ -94,7 +96,12 @@ async function runScenario(id: ScenarioId, values: Values, command: string, prog
     }
     case 'scale': {
       return runScale(
-        { shows: scaleShows(values), windowSeconds: positive(values, 'scale-window') },
+        {
+          shows: scaleShows(values),
+          windowSeconds: positive(values, 'scale-window'),
+          maxCachedWorkflows:
+            values['scale-cache'] === undefined ? undefined : Math.round(positive(values, 'scale-cache')),
+        },
         progress,
         command,
       );
