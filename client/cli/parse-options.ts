@@ -99,5 +99,22 @@ export function calendarJson(value: string): CalendarSpec[] {
       `unknown calendar field ${JSON.stringify(unknown[0])}: use ${CALENDAR_FIELDS.join(', ')}`,
     );
   }
+  // Fractions would be truncated on the way to the server ("hour": 1.5 means 1 o'clock): refuse them instead.
+  for (const c of list as Record<string, unknown>[]) {
+    for (const [field, value] of Object.entries(c)) {
+      if (field === 'comment') continue;
+      const fraction = numbersIn(value).find((n) => !Number.isInteger(n));
+      if (fraction !== undefined)
+        throw new InvalidArgumentError(`calendar field "${field}" must use whole numbers (got ${fraction})`);
+    }
+  }
   return list as CalendarSpec[];
+}
+
+/** Every number in a calendar field: a value, a {start, end, step} range, or a list of them. */
+function numbersIn(value: unknown): number[] {
+  if (typeof value === 'number') return [value];
+  if (Array.isArray(value)) return value.flatMap(numbersIn);
+  if (typeof value === 'object' && value !== null) return Object.values(value).flatMap(numbersIn);
+  return [];
 }

@@ -90,6 +90,11 @@ void describe('showrunner CLI: usage, validation and errors (no worker needed)',
       [['schedule', 'create', 'nightly', file, '--cron', '0 0 * * *', '--interval', '1h'], /exactly one of/],
       [['schedule', 'create', 'Bad_Id', file, '--interval', '1h'], /lowercase/],
       [['schedule', 'create', 'nightly', file, '--calendar', '{nope'], /must be JSON/],
+      [['schedule', 'create', 'nightly', file, '--calendar', '{"hour":1.5}'], /"hour" must use whole numbers/],
+      [
+        ['schedule', 'create', 'nightly', file, '--calendar', '[{"minute":{"start":0,"end":30,"step":7.5}}]'],
+        /"minute" must use whole numbers \(got 7.5\)/,
+      ],
       [
         ['schedule', 'create', `nightly-${randomBytes(3).toString('hex')}`, file, '--cron', '61 * * * *'],
         /Invalid --cron or --calendar: Minute/,
