@@ -39,6 +39,7 @@ const OPTIONS = {
   'scale-1000': { type: 'boolean', default: false },
   'scale-window': { type: 'string', default: '60' },
   'scale-cache': { type: 'string' },
+  'scale-heap': { type: 'string' },
   'no-write': { type: 'boolean', default: false },
   'report-only': { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
@@ -60,6 +61,7 @@ const HELP = `npm run bench -- [options]
   --scale-1000          scale with 1,000 shows instead
   --scale-window S      seconds of steady monitoring measured (60)
   --scale-cache N       the worker's SHOWRUNNER_MAX_CACHED_WORKFLOWS (the worker's default)
+  --scale-heap MB       the worker's --max-old-space-size (Node's default)
   --no-write            do not rewrite BENCHMARKS.md
   --report-only         run nothing: rewrite BENCHMARKS.md from bench/results/*.json`;
 
@@ -101,6 +103,7 @@ async function runScenario(id: ScenarioId, values: Values, command: string, prog
           windowSeconds: positive(values, 'scale-window'),
           maxCachedWorkflows:
             values['scale-cache'] === undefined ? undefined : Math.round(positive(values, 'scale-cache')),
+          heapLimitMb: values['scale-heap'] === undefined ? undefined : Math.round(positive(values, 'scale-heap')),
         },
         progress,
         command,
