@@ -454,7 +454,8 @@ function missReason(phase: 'start' | 'end', reps: Rep[]): string {
   return (
     `Showrunner deletes the stage ${m((r) => r.showrunner.end.deleteStage - r.showrunner.end.stopped)} s after the ` +
     `emulator stopped the composition vs ${m((r) => r.script.end.deleteStage - r.script.end.stopped)} s: tidy-up ` +
-    'waits for STOPPED with awaitCompositionStopped, whose poll interval is a fixed 2 s (stopComposition in ' +
-    'workflows/show-workflow.ts), against an emulated stop of 1 s.'
+    'polls for STOPPED at 250 ms backing off to 2 s, woken early by the Session End event through the events ' +
+    'endpoint (stopComposition in workflows/show-workflow.ts), then unwatches the composition and deletes the ' +
+    'ingest configuration, each a workflow task and an activity round trip, before the stage.'
   );
 }
