@@ -17,7 +17,7 @@ import { Client, Connection } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { EmulatorControlClient, startEmulator, type RunningEmulator } from '../emulator/src';
-import type { OperationMetrics } from '../emulator/src/protocol/api-metrics';
+import type { OperationMetrics } from '../emulator/src/usage/api-metrics';
 import { startShow } from '../client/start-show';
 import { compositionMonitorWorkflowId } from '../workflows/monitor-messages';
 import { getFreePort } from '../scripts/tools/net-utils';

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { ApiError } from '../protocol/api-error';
+import { ApiError } from '../errors/api-error';
 import {
   DEFAULT_ACCOUNT_ID,
   DEFAULT_REGION,

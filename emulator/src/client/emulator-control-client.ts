@@ -1,7 +1,7 @@
 import type { IvsEvent, WebhookSubscription } from '../events/types';
 import type { FaultRuleInput, FaultRule } from '../simulation/fault-injector';
 import type { Inventory } from '../simulation/inventory';
-import type { OperationMetrics } from '../protocol/api-metrics';
+import type { OperationMetrics } from '../usage/api-metrics';
 
 export class EmulatorControlError extends Error {
   constructor(

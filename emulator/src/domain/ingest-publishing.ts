@@ -1,4 +1,4 @@
-import { ApiError } from '../protocol/api-error';
+import { conflict, notFound, validationError } from '../errors/api-error';
 import type { RegionState, StateStore } from '../state/region-state';
 import type { IngestConfigurationRecord } from '../state/records';
 import type { StageParticipation } from './stage-participation';
@@ -34,30 +34,16 @@ export class IngestPublishing {
   ): IngestLocation & { participantId: string; sessionId: string } {
     const found = this.findByStreamKey(streamKey);
     // Never echo the stream key: it is a secret.
-    if (!found)
-      throw new ApiError(
-        'ResourceNotFoundException',
-        404,
-        'No ingest configuration has this stream key (INVALID_STREAM_KEY)',
-      );
+    if (!found) throw notFound('No ingest configuration has this stream key (INVALID_STREAM_KEY)');
     const { region, config } = found;
     if (config.ingestProtocol === 'RTMPS' && protocol === 'RTMP') {
-      throw new ApiError(
-        'ValidationException',
-        400,
-        `Ingest configuration ${config.arn} accepts RTMPS only (INVALID_PROTOCOL)`,
-      );
+      throw validationError(`Ingest configuration ${config.arn} accepts RTMPS only (INVALID_PROTOCOL)`);
     }
     if (config.state === 'ACTIVE')
-      throw new ApiError(
-        'ConflictException',
-        409,
-        `Ingest configuration ${config.arn} already has a publisher (REUSE_OF_STREAM_KEY)`,
-      );
-    if (!config.stageArn)
-      throw new ApiError('ConflictException', 409, `Ingest configuration ${config.arn} is not attached to a stage`);
+      throw conflict(`Ingest configuration ${config.arn} already has a publisher (REUSE_OF_STREAM_KEY)`);
+    if (!config.stageArn) throw conflict(`Ingest configuration ${config.arn} is not attached to a stage`);
     const stage = region.stages.get(config.stageArn);
-    if (!stage) throw new ApiError('ResourceNotFoundException', 404, `Stage ${config.stageArn} does not exist`);
+    if (!stage) throw notFound(`Stage ${config.stageArn} does not exist`);
     const membership = this.participation.join(region, stage, {
       participantId: config.participantId,
       userId: config.userId,

@@ -1,5 +1,5 @@
 import type { EventErrorCode, EventName } from '@aws-sdk/client-ivs-realtime';
-import { ApiError } from '../protocol/api-error';
+import { accessDenied, conflict, quotaExceeded } from '../errors/api-error';
 import { participantRecordingPrefix } from '../recording/recording-prefix';
 import { newSessionId } from '../state/ids';
 import type { RegionState } from '../state/region-state';
@@ -65,9 +65,7 @@ export class StageParticipation {
 
   join(region: RegionState, stage: StageRecord, request: JoinRequest): Membership {
     if (stage.revokedParticipantIds.has(request.participantId)) {
-      throw new ApiError(
-        'AccessDeniedException',
-        403,
+      throw accessDenied(
         `Participant ${request.participantId} was disconnected from the stage and its token can no longer join`,
       );
     }
@@ -80,11 +78,7 @@ export class StageParticipation {
     }
     let participant = session.participants.get(request.participantId);
     if (participant?.state === 'CONNECTED') {
-      throw new ApiError(
-        'ConflictException',
-        409,
-        `Participant ${request.participantId} is already connected to the stage`,
-      );
+      throw conflict(`Participant ${request.participantId} is already connected to the stage`);
     }
     if (!participant) {
       participant = {
@@ -118,16 +112,11 @@ export class StageParticipation {
 
   publish(region: RegionState, membership: Membership): void {
     const { stage, session, participant } = membership;
-    if (participant.state !== 'CONNECTED')
-      throw new ApiError('ConflictException', 409, `Participant ${participant.participantId} is not connected`);
+    if (participant.state !== 'CONNECTED') throw conflict(`Participant ${participant.participantId} is not connected`);
     if (participant.published) return;
     if (!participant.capabilities.publish) {
       this.publishError(region, membership, 'INSUFFICIENT_CAPABILITIES');
-      throw new ApiError(
-        'AccessDeniedException',
-        403,
-        `Participant ${participant.participantId} has no PUBLISH capability`,
-      );
+      throw accessDenied(`Participant ${participant.participantId} has no PUBLISH capability`);
     }
     const { publishersPerStage, concurrentPublishersPerRegion } = this.ctx.config.quotas;
     const publishers = [...session.participants.values()].filter((p) => p.published && p.state === 'CONNECTED').length;
@@ -140,7 +129,7 @@ export class StageParticipation {
           : undefined;
     if (exceeded) {
       this.publishError(region, membership, 'QUOTA_EXCEEDED');
-      throw new ApiError('ServiceQuotaExceededException', 402, exceeded);
+      throw quotaExceeded(exceeded);
     }
     participant.published = true;
     this.record(participant, {

@@ -6,7 +6,7 @@ import type {
   ListEncoderConfigurationsRequest,
 } from '@aws-sdk/client-ivs-realtime';
 import { isLiveComposition } from '../domain/composition-lifecycle';
-import { conflict, quotaExceeded } from '../protocol/api-error';
+import { conflict, quotaExceeded } from '../errors/api-error';
 import { buildArn } from '../state/arns';
 import { newResourceId } from '../state/ids';
 import { paginate } from '../state/pagination';

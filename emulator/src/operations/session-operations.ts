@@ -8,7 +8,7 @@ import type {
   ListStageSessionsRequest,
   Participant,
 } from '@aws-sdk/client-ivs-realtime';
-import { notFound, validationError } from '../protocol/api-error';
+import { notFound, validationError } from '../errors/api-error';
 import { paginate } from '../state/pagination';
 import type { ParticipantRecord, SessionRecord, StageRecord } from '../state/records';
 import type { OperationHandler } from './operation-types';

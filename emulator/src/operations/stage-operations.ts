@@ -8,7 +8,7 @@ import type {
   UpdateStageRequest,
 } from '@aws-sdk/client-ivs-realtime';
 import { stageEndpoints } from '../domain/participant-tokens';
-import { quotaExceeded, validationError } from '../protocol/api-error';
+import { quotaExceeded, validationError } from '../errors/api-error';
 import { buildArn } from '../state/arns';
 import { newResourceId } from '../state/ids';
 import { paginate } from '../state/pagination';

@@ -6,11 +6,11 @@ import { operationModels } from '../model/constraints';
 import { formatViolations, validateShape } from '../model/validate-input';
 import { operationHandlers } from '../operations';
 import type { FaultInjector } from '../simulation/fault-injector';
-import { ApiError, internalError, throttled, validationError } from './api-error';
-import type { ApiMetrics } from './api-metrics';
+import { ApiError, internalError, throttled, validationError } from '../errors/api-error';
+import type { ApiMetrics } from '../usage/api-metrics';
 import { routeOperation } from './operation-router';
-import type { RateLimiter } from './rate-limiter';
-import { parseJsonObject, readBody } from './read-body';
+import type { RateLimiter } from '../usage/rate-limiter';
+import { parseJsonObject, readBody } from '../http/read-body';
 import { sendError, sendJson } from './responses';
 
 export interface ApiDependencies {

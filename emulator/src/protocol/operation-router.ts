@@ -1,5 +1,5 @@
 import { operationModels } from '../model/constraints';
-import { ApiError } from './api-error';
+import { ApiError, validationError } from '../errors/api-error';
 
 export interface RoutedOperation {
   operation: string;
@@ -29,7 +29,7 @@ export function routeOperation(method: string, rawUrl: string): RoutedOperation 
     try {
       resourceArn = decodeURIComponent(path.slice(TAGS_PREFIX.length));
     } catch {
-      throw new ApiError('ValidationException', 400, 'resourceArn in the path is not valid percent-encoding');
+      throw validationError('resourceArn in the path is not valid percent-encoding');
     }
     const bound: Record<string, unknown> = { resourceArn };
     if (method === 'DELETE') {

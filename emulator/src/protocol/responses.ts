@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { ApiError } from './api-error';
+import { ApiError } from '../errors/api-error';
 
 /** Serializes a restJson1 body: dates become ISO 8601 (Date#toJSON), undefined members are omitted. */
 export function sendJson(res: ServerResponse, status: number, body: unknown, requestId: string): void {

@@ -4,10 +4,10 @@ import type { EventBus } from '../events/event-bus';
 import { TokenRejected } from '../domain/participant-tokens';
 import type { Membership } from '../domain/stage-participation';
 import type { IvsDomain } from '../domain/ivs-domain';
-import { ApiError } from '../protocol/api-error';
-import type { ApiMetrics } from '../protocol/api-metrics';
-import type { RateLimiter } from '../protocol/rate-limiter';
-import { parseJsonObject, readBody } from '../protocol/read-body';
+import { ApiError, accessDenied, conflict, notFound, validationError } from '../errors/api-error';
+import type { ApiMetrics } from '../usage/api-metrics';
+import type { RateLimiter } from '../usage/rate-limiter';
+import { parseJsonObject, readBody } from '../http/read-body';
 import { parseArn } from '../state/arns';
 import type { RegionState } from '../state/region-state';
 import type { FaultInjector } from './fault-injector';
@@ -44,7 +44,7 @@ function parse<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   const result = schema.safeParse(body);
   if (!result.success) {
     const issues = result.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
-    throw new ApiError('ValidationException', 400, issues);
+    throw validationError(issues);
   }
   return result.data;
 }
@@ -67,13 +67,13 @@ export function createControlApi(deps: ControlDependencies) {
         return arn ? ctx.store.existingRegion(arn.accountId, arn.region)?.publicKeys.get(kid)?.key : undefined;
       });
     } catch (e) {
-      if (e instanceof TokenRejected) throw new ApiError('AccessDeniedException', 403, e.message);
+      if (e instanceof TokenRejected) throw accessDenied(e.message);
       throw e;
     }
     const arn = parseArn(claims.stageArn)!;
     const region = ctx.store.region(arn.accountId, arn.region);
     const stage = region.stages.get(claims.stageArn);
-    if (!stage) throw new ApiError('ResourceNotFoundException', 404, `Stage ${claims.stageArn} does not exist`);
+    if (!stage) throw notFound(`Stage ${claims.stageArn} does not exist`);
     return { region, claims, membership: domain.participation.findConnected(stage, claims.participantId) };
   }
 
@@ -81,16 +81,15 @@ export function createControlApi(deps: ControlDependencies) {
     const ref = parse(participantRefSchema, body);
     if ('token' in ref) {
       const found = await membershipByToken(ref.token);
-      if (!found.membership)
-        throw new ApiError('ConflictException', 409, `Participant ${found.claims.participantId} is not connected`);
+      if (!found.membership) throw conflict(`Participant ${found.claims.participantId} is not connected`);
       return { region: found.region, membership: found.membership };
     }
     const arn = parseArn(ref.stageArn)!;
     const region = ctx.store.region(arn.accountId, arn.region);
     const stage = region.stages.get(ref.stageArn);
-    if (!stage) throw new ApiError('ResourceNotFoundException', 404, `Stage ${ref.stageArn} does not exist`);
+    if (!stage) throw notFound(`Stage ${ref.stageArn} does not exist`);
     const membership = domain.participation.findConnected(stage, ref.participantId);
-    if (!membership) throw new ApiError('ConflictException', 409, `Participant ${ref.participantId} is not connected`);
+    if (!membership) throw conflict(`Participant ${ref.participantId} is not connected`);
     return { region, membership };
   }
 
@@ -191,7 +190,7 @@ export function createControlApi(deps: ControlDependencies) {
     'POST /ingest/disconnect': async (body) => {
       const request = parse(ingestDisconnectSchema, body);
       const found = domain.ingest.findByStreamKey(request.streamKey);
-      if (!found) throw new ApiError('ResourceNotFoundException', 404, 'No ingest configuration has this stream key');
+      if (!found) throw notFound('No ingest configuration has this stream key');
       domain.ingest.disconnect(found.region, found.config);
       return { ingestConfigurationArn: found.config.arn, state: found.config.state };
     },
@@ -200,8 +199,7 @@ export function createControlApi(deps: ControlDependencies) {
       const arn = parseArn(request.compositionArn)!;
       const region = ctx.store.region(arn.accountId, arn.region);
       const composition = region.compositions.get(request.compositionArn);
-      if (!composition)
-        throw new ApiError('ResourceNotFoundException', 404, `Composition ${request.compositionArn} does not exist`);
+      if (!composition) throw notFound(`Composition ${request.compositionArn} does not exist`);
       try {
         if (request.destinationId || request.destinationType) {
           const destination = composition.destinations.find((d) =>
@@ -211,13 +209,12 @@ export function createControlApi(deps: ControlDependencies) {
                 ? !!d.configuration.channel
                 : !!d.configuration.s3,
           );
-          if (!destination)
-            throw new ApiError('ResourceNotFoundException', 404, 'The composition has no such destination');
+          if (!destination) throw notFound('The composition has no such destination');
           domain.compositions.forceDestination(region, composition, destination, request.state, request.reason);
         } else domain.compositions.forceComposition(region, composition, request.state, request.reason);
       } catch (e) {
         if (e instanceof ApiError) throw e;
-        throw new ApiError('ConflictException', 409, (e as Error).message);
+        throw conflict((e as Error).message);
       }
       return {
         compositionArn: composition.arn,
@@ -242,7 +239,7 @@ export function createControlApi(deps: ControlDependencies) {
       try {
         return { subscription: deps.events.subscribeWebhook(parse(subscriptionSchema, body)) };
       } catch (e) {
-        if (e instanceof RangeError) throw new ApiError('ValidationException', 400, e.message);
+        if (e instanceof RangeError) throw validationError(e.message);
         throw e;
       }
     },
@@ -268,8 +265,7 @@ export function createControlApi(deps: ControlDependencies) {
       if (req.method === 'DELETE' && deleteById) {
         const removed =
           deleteById[1] === 'faults' ? deps.faults.remove(deleteById[2]!) : deps.events.unsubscribe(deleteById[2]!);
-        if (!removed)
-          throw new ApiError('ResourceNotFoundException', 404, `No ${deleteById[1]} entry ${deleteById[2]}`);
+        if (!removed) throw notFound(`No ${deleteById[1]} entry ${deleteById[2]}`);
         return sendControl(res, 200, { removed: deleteById[2] });
       }
       const handler = routes[`${req.method} ${path}`];

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { ApiError } from './api-error';
+import { ApiError } from '../errors/api-error';
 
 /** Reads a request body, refusing more than `limit` bytes without buffering the excess. */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
