@@ -18,6 +18,9 @@ export interface MembershipInfo {
   stageArn: string;
   sessionId: string;
   participantId: string;
+  /** Publishing now. */
+  publishing: boolean;
+  /** Ever published in this session, as the API's Participant.published. */
   published: boolean;
 }
 

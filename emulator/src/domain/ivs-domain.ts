@@ -38,8 +38,10 @@ export class IvsDomain {
     for (const composition of region.compositions.values()) {
       if (composition.stageArn === stage.arn) this.compositions.stop(region, composition);
     }
+    // "This operation also removes the stageArn from the associated IngestConfiguration, if there are participants
+    // using the IngestConfiguration to publish to the stage": only configurations that publish now are detached.
     for (const config of region.ingestConfigurations.values()) {
-      if (config.stageArn !== stage.arn) continue;
+      if (config.stageArn !== stage.arn || config.state !== 'ACTIVE') continue;
       this.ingest.disconnect(region, config, true);
       config.stageArn = '';
     }

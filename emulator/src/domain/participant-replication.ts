@@ -34,7 +34,7 @@ export class ParticipantReplication {
       throw validationError('sourceStageArn and destinationStageArn must be different stages');
     const member = this.participation.findConnected(source, participantId);
     if (!member) throw notFound(`Participant ${participantId} is not connected to stage ${source.arn}`);
-    if (!member.participant.published) throw conflict(`Participant ${participantId} is not publishing`);
+    if (!member.participant.publishing) throw conflict(`Participant ${participantId} is not publishing`);
     const key = this.key(source.arn, participantId);
     const existing = (this.replicas.get(key) ?? []).find(
       (r) => r.destinationStageArn === destination.arn && r.replicationState === 'ACTIVE',

@@ -79,7 +79,8 @@ const list: OperationHandler<ListStorageConfigurationsRequest> = (call, input) =
     scope: 'ListStorageConfigurations',
     nextToken: input.nextToken,
     maxResults: input.maxResults,
-    defaultMaxResults: 100,
+    // "Default: your service quota or 100, whichever is smaller."
+    defaultMaxResults: Math.min(call.domain.ctx.config.quotas.storageConfigurationsPerRegion, 100),
   });
   return { storageConfigurations: page.items.map(present), nextToken: page.nextToken };
 };

@@ -62,7 +62,7 @@ export async function handleApiRequest(
       res.destroy();
       return;
     }
-    sendJson(res, model.status, output, requestId);
+    sendJson(res, model.status, output, requestId, model.output);
   } catch (e) {
     const error = e instanceof ApiError ? e : internalError();
     if (!(e instanceof ApiError)) deps.log(`internal error in ${operation}: ${(e as Error).stack ?? String(e)}`);

@@ -33,8 +33,9 @@ export function routeOperation(method: string, rawUrl: string): RoutedOperation 
     }
     const bound: Record<string, unknown> = { resourceArn };
     if (method === 'DELETE') {
+      // Only when the query names it: tagKeys is required, and its absence must reach validation as a missing member.
       const query = new URLSearchParams(queryStart === -1 ? '' : rawUrl.slice(queryStart + 1));
-      bound.tagKeys = query.getAll('tagKeys');
+      if (query.has('tagKeys')) bound.tagKeys = query.getAll('tagKeys');
     }
     return { operation: tagOperations[method], bound };
   }

@@ -97,6 +97,7 @@ export function createControlApi(deps: ControlDependencies) {
     stageArn: m.stage.arn,
     sessionId: m.session.sessionId,
     participantId: m.participant.participantId,
+    publishing: m.participant.publishing,
     published: m.participant.published,
   });
 
@@ -191,7 +192,7 @@ export function createControlApi(deps: ControlDependencies) {
       const request = parse(ingestDisconnectSchema, body);
       const found = domain.ingest.findByStreamKey(request.streamKey);
       if (!found) throw notFound('No ingest configuration has this stream key');
-      domain.ingest.disconnect(found.region, found.config);
+      domain.ingest.disconnectPublisher(found.region, found.config, found.credential.participantId);
       return { ingestConfigurationArn: found.config.arn, state: found.config.state };
     },
     'POST /compositions/state': async (body) => {
