@@ -35,7 +35,7 @@ import { waitFor } from '../support/wait-for';
  */
 void describe('documented behaviour of the service model', () => {
   const fx = emulatorFixturePerSuite(scaledEmulatorConfig());
-  const { stage, token, join, participant, participantEvents } = stageKit(fx);
+  const { stage, join, participant, participantEvents } = stageKit(fx);
   const unknownStage = 'arn:aws:ivs:us-east-1:123456789012:stage/AAAAAAAAAAAA';
 
   void test('Participant.published means the participant ever published in the session; filterByPublished filters on that', async () => {
