@@ -91,6 +91,11 @@ export const emulatorConfigSchema = z.object({
   timings: timingsSchema.prefault({}),
   logRequests: z.boolean().default(false),
   /**
+   * Check every API answer against the model: response bodies against their output shapes, errors against each
+   * operation's error list. A failure answers 500 and is kept for `selfCheckFailures()`. For test suites.
+   */
+  selfCheck: z.boolean().default(false),
+  /**
    * Real ms a client has to send a whole request (headers within min(10 s, this)) before the server drops it, so slow
    * or stuck clients cannot tie connections up.
    */

@@ -29,6 +29,8 @@ export interface RunningEmulator {
   readonly events: EventBus;
   readonly faults: FaultInjector;
   readonly metrics: ApiMetrics;
+  /** With `selfCheck`, every answer that broke the model (see protocol/self-check.ts); empty otherwise. */
+  selfCheckFailures(): string[];
   /** Forgets every resource, fault, subscription and issued STS credential; waits for recordings in flight. */
   reset(): Promise<void>;
   stop(): Promise<void>;
@@ -84,7 +86,14 @@ export async function startEmulator(
     events.forgetHistory();
   };
   const control = createControlApi({ domain, events, faults, metrics, rateLimiter, reset, hasS3: !!recordings });
+  const selfCheckFailures: string[] = [];
   const api = {
+    selfCheck: config.selfCheck
+      ? (failure: string) => {
+          log(`self-check failed: ${failure}`);
+          selfCheckFailures.push(failure);
+        }
+      : undefined,
     domain,
     verifier,
     rateLimiter,
@@ -141,6 +150,7 @@ export async function startEmulator(
     faults,
     metrics,
     reset,
+    selfCheckFailures: () => [...selfCheckFailures],
     async stop() {
       events.close();
       await new Promise<void>((resolve) => {

@@ -27,6 +27,8 @@ export async function startEmulatorFixture(config: EmulatorConfigInput = {}): Pr
   const emulator = await startEmulator(
     {
       rateLimits: false,
+      // Every answer of every test is held against the service model; stop() reports what broke it.
+      selfCheck: true,
       ...config,
       s3: {
         endpoint: s3Env.endpoint,
@@ -64,6 +66,9 @@ export async function startEmulatorFixture(config: EmulatorConfigInput = {}): Pr
       for (const c of clients) c.destroy();
       s3.destroy();
       await emulator.stop();
+      const failures = emulator.selfCheckFailures();
+      if (failures.length > 0)
+        throw new Error(`The emulator answered against its model ${failures.length} time(s):\n${failures.join('\n')}`);
     },
   };
 }
