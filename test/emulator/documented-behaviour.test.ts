@@ -1,23 +1,34 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { generateKeyPairSync } from 'node:crypto';
 import {
   CreateEncoderConfigurationCommand,
   CreateIngestConfigurationCommand,
+  CreateParticipantTokenCommand,
   CreateStageCommand,
+  DeletePublicKeyCommand,
   DeleteStageCommand,
   DisconnectParticipantCommand,
   GetIngestConfigurationCommand,
   GetParticipantCommand,
+  GetStageCommand,
+  ImportPublicKeyCommand,
+  ListCompositionsCommand,
+  ListEncoderConfigurationsCommand,
   ListIngestConfigurationsCommand,
   ListParticipantEventsCommand,
   ListParticipantReplicasCommand,
   ListParticipantsCommand,
+  ListPublicKeysCommand,
+  ListStagesCommand,
   ListStageSessionsCommand,
   ListStorageConfigurationsCommand,
   StartCompositionCommand,
+  StartParticipantReplicationCommand,
   UpdateIngestConfigurationCommand,
   UpdateStageCommand,
 } from '@aws-sdk/client-ivs-realtime';
+import { SignJWT } from 'jose';
 import { rejectsWithControlError, rejectsWithSdkError } from '../support/emulator-assertions';
 import {
   emulatorFixturePerSuite,
@@ -28,6 +39,9 @@ import {
 } from '../support/emulator-scenarios';
 import { errorBody, signedRequest } from '../support/raw-ivs-request';
 import { waitFor } from '../support/wait-for';
+
+const p384PublicKeyPem = () =>
+  generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
 
 /**
  * The service model's documentation sentences, taken at their word: each test names the rule it proves, and
@@ -264,7 +278,8 @@ void describe('documented behaviour of the service model', () => {
   });
 
   void test('ListStorageConfigurations: maxResults defaults to the quota or 100, whichever is smaller', async () => {
-    for (let i = 0; i < 3; i++) await storageWithBucket(fx, 'page-default');
+    // "The value does not need to be unique."
+    for (let i = 0; i < 3; i++) await storageWithBucket(fx, 'page-default', 'same-name');
     await fx.control.configure({ quotas: { storageConfigurationsPerRegion: 2 } });
     try {
       const { storageConfigurations, nextToken } = await fx.ivs.send(new ListStorageConfigurationsCommand({}));
@@ -303,11 +318,12 @@ void describe('documented behaviour of the service model', () => {
     const host = await join(stageArn, { publish: true });
     const events = await participantEvents(stageArn, host.sessionId, host.participantId);
     assert.deepEqual(
-      events.map((e) => [e.name, e.replica]),
+      events.map((e) => [e.name, e.replica, e.remoteParticipantId, e.errorCode]),
       [
-        ['JOINED', false],
-        ['PUBLISH_STARTED', false],
+        ['JOINED', false, undefined, undefined],
+        ['PUBLISH_STARTED', false, undefined, undefined],
       ],
+      'remoteParticipantId: "For a publish or join event, this is null"; errorCode null unless an error event',
     );
   });
 
@@ -361,5 +377,254 @@ void describe('documented behaviour of the service model', () => {
       hlsConfiguration: { targetSegmentDurationSeconds: 2 },
     });
     assert.deepEqual(s3.thumbnailConfigurations, [{ targetIntervalSeconds: 60, storage: ['SEQUENTIAL'] }]);
+  });
+
+  void test('documented defaults are filled in: layouts, participant recording, tokens, ingest, replication type', async () => {
+    const storage = await storageWithBucket(fx, 'defaults');
+    const { stage: created, participantTokens } = await fx.ivs.send(
+      new CreateStageCommand({
+        autoParticipantRecordingConfiguration: { storageConfigurationArn: storage.arn },
+        participantTokenConfigurations: [{ userId: 'host' }],
+      }),
+    );
+    assert.deepEqual(created!.autoParticipantRecordingConfiguration, {
+      storageConfigurationArn: storage.arn,
+      mediaTypes: ['AUDIO_VIDEO'],
+      thumbnailConfiguration: { targetIntervalSeconds: 60, storage: ['SEQUENTIAL'], recordingMode: 'DISABLED' },
+      recordingReconnectWindowSeconds: 0,
+      hlsConfiguration: { targetSegmentDurationSeconds: 6 },
+      recordParticipantReplicas: true,
+    });
+    assert.deepEqual(
+      [participantTokens![0]!.duration, participantTokens![0]!.capabilities],
+      [720, ['PUBLISH', 'SUBSCRIBE']],
+    );
+    // userId "can be any UTF-8 encoded text"; attribute "Map keys and values can contain UTF-8 encoded text".
+    const { participantToken } = await fx.ivs.send(
+      new CreateParticipantTokenCommand({ stageArn: created!.arn!, userId: 'Zoë 🎤', attributes: { clé: 'värde ✓' } }),
+    );
+    assert.deepEqual([participantToken!.duration, participantToken!.capabilities], [720, ['PUBLISH', 'SUBSCRIBE']]);
+    assert.deepEqual([participantToken!.userId, participantToken!.attributes], ['Zoë 🎤', { clé: 'värde ✓' }]);
+
+    // "To disable individual participant recording, set this to ""; other fields ... will get reset to their defaults"
+    const { stage: off } = await fx.ivs.send(
+      new UpdateStageCommand({
+        arn: created!.arn!,
+        autoParticipantRecordingConfiguration: { storageConfigurationArn: '', recordingReconnectWindowSeconds: 60 },
+      }),
+    );
+    assert.equal(off!.autoParticipantRecordingConfiguration!.storageConfigurationArn, '');
+    assert.equal(off!.autoParticipantRecordingConfiguration!.recordingReconnectWindowSeconds, 0);
+
+    const stageArn = created!.arn!;
+    await join(stageArn, { publish: true });
+    const channel = (layout: object) =>
+      fx.ivs.send(
+        new StartCompositionCommand({
+          stageArn,
+          layout,
+          destinations: [{ channel: { channelArn: freshChannelArn() } }],
+        }),
+      );
+    assert.deepEqual((await channel({})).composition!.layout, {
+      grid: {
+        featuredParticipantAttribute: '',
+        omitStoppedVideo: false,
+        videoAspectRatio: 'VIDEO',
+        gridGap: 2,
+        participantOrderAttribute: '',
+      },
+    });
+    assert.deepEqual((await channel({ pip: {} })).composition!.layout, {
+      pip: {
+        featuredParticipantAttribute: '',
+        omitStoppedVideo: false,
+        videoFillMode: 'COVER',
+        gridGap: 0,
+        pipParticipantAttribute: '',
+        pipBehavior: 'STATIC',
+        pipOffset: 0,
+        pipPosition: 'BOTTOM_RIGHT',
+        participantOrderAttribute: '',
+      },
+    });
+
+    const { ingestConfiguration } = await fx.ivs.send(
+      new CreateIngestConfigurationCommand({ ingestProtocol: 'RTMPS' }),
+    );
+    assert.equal(ingestConfiguration!.redundantIngest, false);
+    const { participants } = await fx.ivs.send(
+      new ListParticipantsCommand({
+        stageArn,
+        sessionId: (await fx.ivs.send(new GetStageCommand({ arn: stageArn }))).stage!.activeSessionId!,
+      }),
+    );
+    assert.deepEqual(
+      participants!.map((p) => p.replicationType),
+      ['NONE'],
+    );
+  });
+
+  void test('list operations return at most their documented default page size when maxResults is absent', async () => {
+    // An account of its own, so the counts are this test's.
+    const ivs = fx.client({ accessKeyId: '210987654321' });
+    const raised = { encoderConfigurationsPerRegion: 200, compositionsPerAccount: 200, compositionsPerStage: 200 };
+    await fx.control.configure({ quotas: raised });
+    try {
+      const times = <T>(n: number, f: (i: number) => Promise<T>) =>
+        Array.from({ length: n }, (_, i) => i).reduce<Promise<T[]>>(
+          async (all, i) => [...(await all), await f(i)],
+          Promise.resolve([]),
+        );
+      const stages = await times(51, async () => (await ivs.send(new CreateStageCommand({}))).stage!.arn!);
+      await times(101, () => ivs.send(new CreateEncoderConfigurationCommand({})));
+      await times(51, () => ivs.send(new CreateIngestConfigurationCommand({ ingestProtocol: 'RTMPS' })));
+      await times(51, () => ivs.send(new ImportPublicKeyCommand({ publicKeyMaterial: p384PublicKeyPem() })));
+      const stageArn = stages[0]!;
+      const newToken = async () =>
+        (await ivs.send(new CreateParticipantTokenCommand({ stageArn }))).participantToken!.token!;
+      // 51 sessions: a participant alone joins and leaves 51 times.
+      const loner = await newToken();
+      await times(51, async () => {
+        await fx.control.join(loner);
+        await fx.control.leave({ token: loner });
+      });
+      // In the next session someone stays, so a guest coming and going 26 times leaves 52 events in one session, and
+      // 49 more participants make 51.
+      const anchor = await fx.control.join(await newToken(), { publish: true });
+      const guest = await newToken();
+      let guestId = '';
+      await times(26, async () => {
+        guestId = (await fx.control.join(guest)).participantId;
+        await fx.control.leave({ token: guest });
+      });
+      await times(49, async () => fx.control.join(await newToken()));
+      await times(101, () =>
+        ivs.send(
+          new StartCompositionCommand({
+            stageArn,
+            destinations: [{ channel: { channelArn: freshChannelArn().replace('123456789012', '210987654321') } }],
+          }),
+        ),
+      );
+      // The anchor replicated into 51 other stages.
+      const replicaStages = await times(51, async () => (await ivs.send(new CreateStageCommand({}))).stage!.arn!);
+      for (const destinationStageArn of replicaStages)
+        await ivs.send(
+          new StartParticipantReplicationCommand({
+            sourceStageArn: stageArn,
+            destinationStageArn,
+            participantId: anchor.participantId,
+          }),
+        );
+      const { sessionId } = anchor;
+      const sizes = {
+        ListStages: (await ivs.send(new ListStagesCommand({}))).stages!.length,
+        ListEncoderConfigurations: (await ivs.send(new ListEncoderConfigurationsCommand({}))).encoderConfigurations!
+          .length,
+        ListIngestConfigurations: (await ivs.send(new ListIngestConfigurationsCommand({}))).ingestConfigurations!
+          .length,
+        ListPublicKeys: (await ivs.send(new ListPublicKeysCommand({}))).publicKeys!.length,
+        ListStageSessions: (await ivs.send(new ListStageSessionsCommand({ stageArn }))).stageSessions!.length,
+        ListParticipants: (await ivs.send(new ListParticipantsCommand({ stageArn, sessionId }))).participants!.length,
+        ListParticipantEvents: (
+          await ivs.send(new ListParticipantEventsCommand({ stageArn, sessionId, participantId: guestId }))
+        ).events!.length,
+        ListCompositions: (await ivs.send(new ListCompositionsCommand({}))).compositions!.length,
+        ListParticipantReplicas: (
+          await ivs.send(
+            new ListParticipantReplicasCommand({ sourceStageArn: stageArn, participantId: anchor.participantId }),
+          )
+        ).replicas!.length,
+      };
+      assert.deepEqual(sizes, {
+        ListStages: 50,
+        ListEncoderConfigurations: 100,
+        ListIngestConfigurations: 50,
+        ListPublicKeys: 50,
+        ListStageSessions: 50,
+        ListParticipants: 50,
+        ListParticipantEvents: 50,
+        ListCompositions: 100,
+        ListParticipantReplicas: 50,
+      });
+    } finally {
+      await fx.control.configure({
+        quotas: { encoderConfigurationsPerRegion: 20, compositionsPerAccount: 20, compositionsPerStage: 5 },
+      });
+    }
+  });
+
+  void test('replication attributes are merged with the token attributes, the replication values replacing on overlap', async () => {
+    const source = await stage('merge-source');
+    const destination = await stage('merge-destination');
+    const speaker = await join(source, { publish: true, attributes: { lang: 'en', role: 'speaker' } });
+    await fx.ivs.send(
+      new StartParticipantReplicationCommand({
+        sourceStageArn: source,
+        destinationStageArn: destination,
+        participantId: speaker.participantId,
+        attributes: { role: 'replica', region: 'eu' },
+      }),
+    );
+    const { stage: d } = await fx.ivs.send(new GetStageCommand({ arn: destination }));
+    const replica = await participant(destination, d!.activeSessionId!, speaker.participantId);
+    assert.deepEqual(replica.attributes, { lang: 'en', role: 'replica', region: 'eu' });
+  });
+
+  void test('recordParticipantReplicas false: a replica is not recorded; recording needs an existing storage configuration', async () => {
+    await rejectsWithSdkError(
+      fx.ivs.send(
+        new CreateStageCommand({
+          autoParticipantRecordingConfiguration: {
+            storageConfigurationArn: 'arn:aws:ivs:us-east-1:123456789012:storage-configuration/AAAAAAAAAAAA',
+          },
+        }),
+      ),
+      'ValidationException',
+      400,
+    );
+    const storage = await storageWithBucket(fx, 'replicas');
+    const source = await stage('replicas-source');
+    const destination = await stage('replicas-destination', {
+      autoParticipantRecordingConfiguration: { storageConfigurationArn: storage.arn, recordParticipantReplicas: false },
+    });
+    const local = await join(destination, { publish: true });
+    const speaker = await join(source, { publish: true });
+    await fx.ivs.send(
+      new StartParticipantReplicationCommand({
+        sourceStageArn: source,
+        destinationStageArn: destination,
+        participantId: speaker.participantId,
+      }),
+    );
+    await waitFor(
+      async () => (await participant(destination, local.sessionId, local.participantId)).recordingState === 'ACTIVE',
+    );
+    const replica = await participant(destination, local.sessionId, speaker.participantId);
+    assert.deepEqual(
+      [replica.replicationType, replica.published, replica.recordingState],
+      ['REPLICA', true, 'DISABLED'],
+    );
+  });
+
+  void test('DeletePublicKey: tokens signed with the deleted key no longer join', async () => {
+    const stageArn = await stage('deleted-key');
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+    const { publicKey: imported } = await fx.ivs.send(
+      new ImportPublicKeyCommand({ publicKeyMaterial: publicKey.export({ type: 'spki', format: 'pem' }).toString() }),
+    );
+    const now = Math.floor((await fx.control.clock()).epochMs / 1000);
+    const sign = (participantId: string) =>
+      new SignJWT({ resource: stageArn, capabilities: { allow_publish: true, allow_subscribe: true }, version: '1.0' })
+        .setProtectedHeader({ alg: 'ES384', typ: 'JWT', kid: imported!.arn! })
+        .setJti(participantId)
+        .setIssuedAt(now)
+        .setExpirationTime(now + 3600)
+        .sign(privateKey);
+    const before = await fx.control.join(await sign('keyHolder001'));
+    assert.equal(before.participantId, 'keyHolder001');
+    await fx.ivs.send(new DeletePublicKeyCommand({ arn: imported!.arn! }));
+    await rejectsWithControlError(fx.control.join(await sign('keyHolder002')), 403, 'AccessDeniedException');
   });
 });
