@@ -151,7 +151,7 @@ export async function rawControlRequest(
 ): Promise<{ status: number; json: { error?: string; message?: string } }> {
   const res = await fetch(`${fixture.emulator.endpoint}/_emulator${path}`, {
     method,
-    headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+    headers: method === 'GET' ? undefined : { 'content-type': 'application/json' },
     body,
   });
   return { status: res.status, json: (await res.json()) as { error?: string; message?: string } };

@@ -10,6 +10,8 @@ import type { RateLimiter } from '../usage/rate-limiter';
 import { parseJsonObject, readBody } from '../http/read-body';
 import { parseArn } from '../state/arns';
 import type { RegionState } from '../state/region-state';
+import type { StageRecord } from '../state/records';
+import { checkControlRequest, type ControlGuardOptions } from './control-guard';
 import type { FaultInjector } from './fault-injector';
 import { buildInventory } from './inventory';
 import {
@@ -36,6 +38,8 @@ export interface ControlDependencies {
   rateLimiter: RateLimiter;
   reset: () => Promise<void>;
   hasS3: boolean;
+  /** Who may call it: see control-guard.ts. */
+  guard: ControlGuardOptions;
 }
 
 type Handler = (body: Record<string, unknown>, url: URL, req: IncomingMessage, res: ServerResponse) => Promise<unknown>;
@@ -57,6 +61,15 @@ export function createControlApi(deps: ControlDependencies) {
   const { domain } = deps;
   const { ctx } = domain;
 
+  /** A stage by ARN, looked up without creating its account's region state (an ARN can name any region). */
+  function existingStage(stageArn: string): { region: RegionState; stage: StageRecord } {
+    const arn = parseArn(stageArn)!;
+    const region = ctx.store.existingRegion(arn.accountId, arn.region);
+    const stage = region?.stages.get(stageArn);
+    if (!region || !stage) throw notFound(`Stage ${stageArn} does not exist`);
+    return { region, stage };
+  }
+
   async function membershipByToken(
     token: string,
   ): Promise<{ region: RegionState; membership?: Membership; claims: Awaited<ReturnType<typeof ctx.tokens.verify>> }> {
@@ -70,10 +83,7 @@ export function createControlApi(deps: ControlDependencies) {
       if (e instanceof TokenRejected) throw accessDenied(e.message);
       throw e;
     }
-    const arn = parseArn(claims.stageArn)!;
-    const region = ctx.store.region(arn.accountId, arn.region);
-    const stage = region.stages.get(claims.stageArn);
-    if (!stage) throw notFound(`Stage ${claims.stageArn} does not exist`);
+    const { region, stage } = existingStage(claims.stageArn);
     return { region, claims, membership: domain.participation.findConnected(stage, claims.participantId) };
   }
 
@@ -84,10 +94,7 @@ export function createControlApi(deps: ControlDependencies) {
       if (!found.membership) throw conflict(`Participant ${found.claims.participantId} is not connected`);
       return { region: found.region, membership: found.membership };
     }
-    const arn = parseArn(ref.stageArn)!;
-    const region = ctx.store.region(arn.accountId, arn.region);
-    const stage = region.stages.get(ref.stageArn);
-    if (!stage) throw notFound(`Stage ${ref.stageArn} does not exist`);
+    const { region, stage } = existingStage(ref.stageArn);
     const membership = domain.participation.findConnected(stage, ref.participantId);
     if (!membership) throw conflict(`Participant ${ref.participantId} is not connected`);
     return { region, membership };
@@ -198,9 +205,10 @@ export function createControlApi(deps: ControlDependencies) {
     'POST /compositions/state': async (body) => {
       const request = parse(compositionStateSchema, body);
       const arn = parseArn(request.compositionArn)!;
-      const region = ctx.store.region(arn.accountId, arn.region);
-      const composition = region.compositions.get(request.compositionArn);
-      if (!composition) throw notFound(`Composition ${request.compositionArn} does not exist`);
+      // Looked up, never created: an ARN naming a made-up account or region must not leave state behind.
+      const region = ctx.store.existingRegion(arn.accountId, arn.region);
+      const composition = region?.compositions.get(request.compositionArn);
+      if (!region || !composition) throw notFound(`Composition ${request.compositionArn} does not exist`);
       try {
         if (request.destinationId || request.destinationType) {
           const destination = composition.destinations.find((d) =>
@@ -251,6 +259,7 @@ export function createControlApi(deps: ControlDependencies) {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const path = url.pathname.slice(CONTROL_PREFIX.length) || '/';
     try {
+      checkControlRequest(req, deps.guard);
       if (req.method === 'GET' && path === '/events/stream') {
         // Validated before the stream opens, so a bad parameter is a 400 naming it rather than a 500.
         const query = parse(eventStreamQuerySchema, eventStreamQuery(url.searchParams));
