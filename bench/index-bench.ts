@@ -13,7 +13,7 @@ import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { RecordingsIndexInput } from '../activities/recordings';
-import { startVersitygw, type VersitygwServer } from '../scripts/tools/start-versitygw';
+import { startVersitygw, type VersitygwServer } from '../dev/services/versitygw';
 import {
   int,
   machineSnapshot,

@@ -20,9 +20,9 @@ import { EmulatorControlClient, startEmulator, type RunningEmulator } from '../e
 import type { OperationMetrics } from '../emulator/src/protocol/api-metrics';
 import { startShow } from '../client/start-show';
 import { compositionMonitorWorkflowId } from '../workflows/monitor-messages';
-import { getFreePort } from '../scripts/tools/net-utils';
-import { SHOWRUNNER_SEARCH_ATTRIBUTES } from '../scripts/tools/search-attributes';
-import { startTemporalDevServer, type TemporalDevServer } from '../scripts/tools/start-temporal-dev-server';
+import { getFreePort } from '../dev/process/net-utils';
+import { SHOWRUNNER_SEARCH_ATTRIBUTES } from '../dev/services/search-attributes';
+import { startTemporalDevServer, type TemporalDevServer } from '../dev/services/temporal-dev-server';
 import { createDataConverter } from '../security/data-converter';
 import { generateKey, loadKeyRing } from '../security/encryption-keys';
 import {

@@ -11,12 +11,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { ensureTemporalCli } from '../../scripts/tools/ensure-temporal-cli';
-import { canConnect, isPortFree } from '../../scripts/tools/net-utils';
-import { SHOWRUNNER_SEARCH_ATTRIBUTES } from '../../scripts/tools/search-attributes';
-import { restartTemporalDevServer, startTemporalDevServer } from '../../scripts/tools/start-temporal-dev-server';
-import { startVersitygw } from '../../scripts/tools/start-versitygw';
-import { runTemporalCli } from '../../scripts/tools/temporal-cli-exec';
+import { ensureTemporalCli } from '../../dev/tools/ensure-temporal-cli';
+import { canConnect, isPortFree } from '../../dev/process/net-utils';
+import { SHOWRUNNER_SEARCH_ATTRIBUTES } from '../../dev/services/search-attributes';
+import { restartTemporalDevServer, startTemporalDevServer } from '../../dev/services/temporal-dev-server';
+import { startVersitygw } from '../../dev/services/versitygw';
+import { runTemporalCli } from '../../dev/tools/temporal-cli-exec';
 import { testS3ClientConfig, testTemporalEnv } from '../support/test-env';
 
 function tempDir(t: { after(fn: () => void): void }, prefix: string): string {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { findOnPath } from './executables';
 import { withFileLock } from './file-lock';
-import { indent, OutputTail } from './output-tail';
+import { indent, OutputTail } from '../process/output-tail';
 import { cachedToolDir, cachedToolPath, toolsCacheDir } from './tool-cache';
 import type { ToolSpec } from './tool-versions';
 
