@@ -26,6 +26,7 @@ import type { ShowPhase, ShowResult } from '../../workflows/show-state';
 import { TEST_KEY_RING_ENV } from '../support/show-harness';
 import { sleep, waitFor } from '../support/wait-for';
 import { cachedWorkflowBundle } from '../support/workflow-bundle';
+import { freshChannelArn } from '../../dev/aws/local-aws';
 
 /** `SHOWRUNNER_CHAOS=long` runs more shows and kills; the default short mode is sized for CI. */
 export const CHAOS_LONG = process.env.SHOWRUNNER_CHAOS === 'long';
@@ -50,8 +51,7 @@ export interface TemporalCoordinates {
   namespace: string;
 }
 
-export const channelArn = (region = 'us-east-1') =>
-  `arn:aws:ivs:${region}:${ACCOUNT}:channel/${randomBytes(6).toString('hex')}`;
+export const channelArn = (region?: string) => freshChannelArn({ region, account: ACCOUNT });
 
 /**
  * A show for chaos runs: long enough never to end on its own, polled every second, quick composition restarts and a
