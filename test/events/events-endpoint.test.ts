@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { CreateStageCommand } from '@aws-sdk/client-ivs-realtime';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
