@@ -10,12 +10,14 @@ let runtimeInstalled = false;
 
 /**
  * The SDK's core runtime logs at INFO to stderr by default; local runs want only what goes wrong. It can be
- * installed once per process, before the first connection: later calls keep the first level.
+ * installed once per process, before the first connection: later calls keep the first settings. With
+ * `ownSignals` the caller handles SIGINT/SIGTERM itself (the stack stops its servers in order), instead of the
+ * runtime shutting the workers down on its own.
  */
-export function installQuietRuntime(level: LogLevel): void {
+export function installQuietRuntime(level: LogLevel, options: { ownSignals?: boolean } = {}): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger(level) });
+  Runtime.install({ logger: new DefaultLogger(level), ...(options.ownSignals ? { shutdownSignals: [] } : {}) });
 }
 
 export interface InProcessWorkersOptions {

@@ -23,7 +23,7 @@ import { endUpdate, participantTokensQuery } from '../../workflows/show-messages
 import type { ShowPhase, ShowResult } from '../../workflows/show-state';
 import { TEST_KEY_RING_ENV } from '../support/show-harness';
 import { sleep, waitFor } from '../support/wait-for';
-import { cachedWorkflowBundle } from '../support/workflow-bundle';
+import { cachedWorkflowBundle } from '../../dev/services/workflow-bundle';
 import { freshChannelArn, s3ClientConfig, type S3Coordinates } from '../../dev/aws/local-aws';
 import { createFreshBucket } from '../../dev/aws/s3-buckets';
 import { WorkerProcess, workerProcessEnv } from '../../dev/process/worker-process';

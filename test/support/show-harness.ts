@@ -10,7 +10,7 @@ import type { showWorkflow } from '../../workflows';
 import type { WorkerConfig } from '../../worker/worker-config';
 import { startEmulatorFixture, type EmulatorFixture } from './emulator-fixture';
 import { testS3Env, testTemporalEnv } from './test-env';
-import { cachedWorkflowBundle } from './workflow-bundle';
+import { cachedWorkflowBundle } from '../../dev/services/workflow-bundle';
 import type { EmulatorConfigInput } from '../../emulator/src';
 
 /** A fixed test key: tests check that history holds secrets only encrypted. */

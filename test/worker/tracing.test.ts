@@ -13,7 +13,7 @@ import { startEmulatorFixture, type EmulatorFixture } from '../support/emulator-
 import { TEST_KEY_RING_ENV } from '../support/show-harness';
 import { testTemporalEnv } from '../support/test-env';
 import { waitFor } from '../support/wait-for';
-import { cachedWorkflowBundle } from '../support/workflow-bundle';
+import { cachedWorkflowBundle } from '../../dev/services/workflow-bundle';
 
 interface OtlpSpan {
   traceId: string;
