@@ -7,7 +7,7 @@ import type { Client } from '@temporalio/client';
 import { EmulatorControlClient, startEmulator, type RunningEmulator } from '../../emulator/src';
 import { startEventsEndpoint, type EventsEndpoint } from '../../events/events-endpoint';
 import { startCodecServer, type RunningCodecServer } from '../../security/codec-server';
-import { loadKeyRing } from '../../security/encryption-keys';
+import { generateKey, loadKeyRing } from '../../security/encryption-keys';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, s3ClientConfig } from '../aws/local-aws';
 import { cleanupRegistry } from '../process/cleanup-registry';
 import { LOOPBACK } from '../process/net-utils';
@@ -17,7 +17,7 @@ import { startTemporalDevServer, type TemporalDevServer } from '../services/temp
 import { startVersitygw, type VersitygwServer } from '../services/versitygw';
 import { cachedWorkflowBundle } from '../services/workflow-bundle';
 import { ensureLocalStackKeyFile } from './stack-key';
-import { resolveStackPorts, type StackPorts } from './stack-ports';
+import { ANY_FREE_PORTS, resolveStackPorts, type StackPorts } from './stack-ports';
 
 /** A bucket the stack makes, so examples/basic-show.yaml records without a manual step. */
 export const LOCAL_STACK_BUCKET = 'showrunner-recordings';
@@ -209,4 +209,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await stop();
     throw e;
   }
+}
+
+/**
+ * A stack for one run of a program, beside any other stack or test run: free ports, state thrown away, and a key
+ * of its own (a fresh one unless given), so its histories are readable by this process only. Benches and the
+ * history recorder use it.
+ */
+export function startPrivateLocalStack(
+  progress: (line: string) => void,
+  keyRingEnv: Record<string, string> = { SHOWRUNNER_ENCRYPTION_KEYS: `private:${generateKey()}` },
+): Promise<LocalStack> {
+  return startLocalStack({ progress, ports: ANY_FREE_PORTS, keyRingEnv });
 }
