@@ -8,7 +8,7 @@ import { EmulatorControlClient, startEmulator, type RunningEmulator } from '../.
 import { startEventsEndpoint, type EventsEndpoint } from '../../events/events-endpoint';
 import { startCodecServer, type RunningCodecServer } from '../../security/codec-server';
 import { generateKey, loadKeyRing } from '../../security/encryption-keys';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, s3ClientConfig } from '../aws/local-aws';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, LOCAL_STACK_BUCKET, s3ClientConfig } from '../aws/local-aws';
 import { cleanupRegistry } from '../process/cleanup-registry';
 import { LOOPBACK } from '../process/net-utils';
 import { installQuietRuntime, startInProcessWorkers } from '../services/in-process-workers';
@@ -19,8 +19,6 @@ import { cachedWorkflowBundle } from '../services/workflow-bundle';
 import { ensureLocalStackKeyFile } from './stack-key';
 import { ANY_FREE_PORTS, resolveStackPorts, type StackPorts } from './stack-ports';
 
-/** A bucket the stack makes, so examples/basic-show.yaml records without a manual step. */
-export const LOCAL_STACK_BUCKET = 'showrunner-recordings';
 export const LOCAL_TASK_QUEUE = 'showrunner';
 export const LOCAL_MONITOR_TASK_QUEUE = 'showrunner-monitor';
 

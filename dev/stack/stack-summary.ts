@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { LOCAL_STACK_BUCKET, type LocalStack } from './local-stack';
+import { LOCAL_STACK_BUCKET } from '../aws/local-aws';
+import type { LocalStack } from './local-stack';
 import { exportBlock, stackEnv } from './stack-env';
 import { localStackDir } from './stack-key';
 
