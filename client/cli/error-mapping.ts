@@ -12,7 +12,7 @@ import { CliError, failedError, unreachable, usageError } from './cli-errors';
 // gRPC status codes, as the SDK reports them on errors and their causes.
 const UNAVAILABLE = 14;
 export const DEADLINE_EXCEEDED = 4;
-const INVALID_ARGUMENT = 3;
+export const INVALID_ARGUMENT = 3;
 
 /** What each remaining gRPC status means for an operator of this CLI, in place of "7 PERMISSION_DENIED: …". */
 const GRPC_SENTENCES: Record<number, string> = {

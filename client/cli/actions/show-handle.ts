@@ -1,7 +1,8 @@
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { workflowIdForShow } from '../../../spec/show-spec';
 import type { showWorkflow } from '../../../workflows';
-import { failedError } from '../cli-errors';
+import { failedError, usageError } from '../cli-errors';
+import { grpcCode, INVALID_ARGUMENT } from '../error-mapping';
 
 export const notFound = (showId: string) => failedError(`No show with id ${showId}: check \`showrunner list\``);
 
@@ -19,6 +20,8 @@ export async function findShow(client: Client, showId: string, runId?: string) {
       throw runId
         ? failedError(`Show ${showId} has no run ${runId}: \`showrunner recordings ${showId}\` lists its runs`)
         : notFound(showId);
+    if (runId && grpcCode(e) === INVALID_ARGUMENT)
+      throw usageError(`--run ${runId} is not a run ID (a UUID): \`showrunner recordings ${showId}\` lists the runs`);
     throw e;
   }
   return { handle, description };

@@ -47,8 +47,9 @@ async function snapshot(ctx: CliContext, showId: string): Promise<Snapshot> {
     const status = await client.connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => handle.query(statusQuery));
     return { workflow, ...(failure ? { failure } : {}), status };
   } catch (e) {
-    if (grpcCode(e) !== DEADLINE_EXCEEDED) throw e;
+    // Without a worker the server either holds the query until the deadline or refuses it ("no poller seen").
     const stalled = await stalledReason(client, description).catch(() => undefined);
+    if (grpcCode(e) !== DEADLINE_EXCEEDED && !stalled) throw e;
     throw failedError(
       `Show ${showId} did not answer the status query within ${QUERY_TIMEOUT_MS / 1000} s: ` +
         `${stalled ?? 'its worker is busy or not running'}` +
