@@ -4,13 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { ShowSpecInput } from '../../spec/show-spec';
-import { SHOWRUNNER_SEARCH_ATTRIBUTES } from '../../scripts/tools/search-attributes';
+import { SHOWRUNNER_SEARCH_ATTRIBUTES } from '../../dev/services/search-attributes';
 import {
   restartTemporalDevServer,
   startTemporalDevServer,
   type TemporalDevServer,
-} from '../../scripts/tools/start-temporal-dev-server';
-import { startVersitygw, type VersitygwServer } from '../../scripts/tools/start-versitygw';
+} from '../../dev/services/temporal-dev-server';
+import { startVersitygw, type VersitygwServer } from '../../dev/services/versitygw';
 import { testS3Env, testTemporalEnv } from '../support/test-env';
 import { sleep } from '../support/wait-for';
 import {
