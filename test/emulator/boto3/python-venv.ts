@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { withFileLock } from '../../../scripts/tools/file-lock';
-import { showrunnerCacheDir } from '../../../scripts/tools/tool-cache';
+import { withFileLock } from '../../../dev/tools/file-lock';
+import { showrunnerCacheDir } from '../../../dev/tools/tool-cache';
 
 const run = promisify(execFile);
 
