@@ -11,9 +11,20 @@ import { contextSleep } from './activity-context';
 import { aws, isConflict, isNotFound, notYet, toFailure } from './aws-errors';
 import { showTags, type ShowIdentity } from './show-tags';
 
+/**
+ * Composition.state is the model's CompositionState (STARTING, ACTIVE, STOPPING, FAILED, STOPPED). GONE is a
+ * ResourceNotFoundException: StopComposition "Stops and deletes a Composition resource" and StartComposition's
+ * documentation lists when a "Composition stops and the resource is deleted", so a composition that is not found any
+ * more has stopped — Showrunner never takes a 404 for "not started yet", because it reads only ARNs StartComposition
+ * returned ("A Composition is an ephemeral resource that exists after this operation returns successfully").
+ */
 export type ObservedCompositionState = 'STARTING' | 'ACTIVE' | 'STOPPING' | 'FAILED' | 'STOPPED' | 'GONE';
 
-/** What monitoring sees of a composition; GONE means purged (ResourceNotFound), which counts as stopped. */
+/**
+ * What monitoring sees of a composition; GONE means purged (ResourceNotFound), which counts as stopped. Destination
+ * states are the model's DestinationState (STARTING, ACTIVE, STOPPING, RECONNECTING, FAILED, STOPPED), read from the
+ * composition summaries ListCompositions returns (DestinationSummary: id and state).
+ */
 export interface CompositionSnapshot {
   arn: string;
   state: ObservedCompositionState;
@@ -36,6 +47,11 @@ export interface StartCompositionInput {
 export interface StartedComposition {
   arn: string;
   state: ObservedCompositionState;
+  /**
+   * `kind` from Destination.configuration ("Configuration used to create this destination": exactly one of channel
+   * or s3, "Either a channel or an s3 must be specified"); `recordingPrefix` is Destination.detail.s3.recordingPrefix,
+   * "The S3 bucket prefix under which the recording is stored", read as given and never rebuilt.
+   */
   destinations: { id: string; kind: 'channel' | 's3'; state: string; recordingPrefix?: string }[];
 }
 
@@ -79,7 +95,9 @@ export function createCompositionActivities(clients: AwsClients) {
     /**
      * Retry-as-poll for every watched composition of one account and region with ONE paginated
      * ListCompositions: returns the snapshots as soon as any differs from what the caller knows, otherwise
-     * fails with NotYet and Temporal retries at the poll interval (no history per poll).
+     * fails with NotYet and Temporal retries at the poll interval (no history per poll). It relies on ListCompositions
+     * covering "all Compositions in your account, in the AWS region where the API request is processed", every page
+     * (nextToken "If there are more compositions than maxResults"), so a composition missing from it is GONE.
      */
     async pollCompositions(input: AccountRegion & { known: CompositionSnapshot[] }): Promise<CompositionSnapshot[]> {
       const current = new Map<string, CompositionSnapshot>();

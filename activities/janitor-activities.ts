@@ -103,7 +103,9 @@ export function createJanitorActivities(deps: JanitorDeps) {
       await aws('ListCompositions', async () => {
         for await (const page of paginateListCompositions({ client: ivs }, { maxResults: 100 })) {
           for (const c of page.compositions ?? []) {
-            // Stopped and failed compositions cost nothing and are purged by IVS itself.
+            // Stopped and failed compositions cost nothing and are purged by IVS itself ("Composition stops and the
+            // resource is deleted"). Relies on CompositionSummary.state and .tags, and on StageSummary.tags above:
+            // the summaries carry the tags, so no Get call per resource is needed to tell ours.
             if (!c.arn || !LIVE_COMPOSITION_STATES.has(c.state ?? '')) continue;
             found.scanned.compositions++;
             if (isOurs(c.tags))

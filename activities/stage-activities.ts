@@ -3,8 +3,11 @@ import {
   CreateStageCommand,
   DeleteStageCommand,
   GetStageCommand,
-  ListParticipantsCommand,
+  paginateListParticipantEvents,
+  paginateListParticipants,
   paginateListStages,
+  type Event as ParticipantEvent,
+  type ParticipantSummary,
   type AutoParticipantRecordingConfiguration,
   type ParticipantTokenCapability,
 } from '@aws-sdk/client-ivs-realtime';
@@ -51,6 +54,26 @@ export interface PublisherSeen {
 }
 
 export const stageIdOf = (stageArn: string) => stageArn.slice(stageArn.lastIndexOf('/') + 1);
+
+/**
+ * Whether a connected participant's events of the session say it publishes now: its latest PUBLISH_STARTED comes after
+ * anything that ends or refuses publishing (PUBLISH_STOPPED, PUBLISH_ERROR, LEFT, a new JOINED). Ordered by eventTime;
+ * the documentation does not say how ListParticipantEvents orders them, so equal times keep the order listed. An
+ * ambiguous history reads as "not publishing": waiting one more poll is cheap, a composition on an empty stage is not.
+ */
+export function publishingNow(events: readonly Pick<ParticipantEvent, 'name' | 'eventTime'>[]): boolean {
+  const ordered = events
+    .map((event, i) => ({ event, i, at: event.eventTime?.getTime() ?? Number.NaN }))
+    .filter((e) => !Number.isNaN(e.at))
+    .sort((a, b) => a.at - b.at || a.i - b.i);
+  let publishing = false;
+  for (const { event } of ordered) {
+    if (event.name === 'PUBLISH_STARTED') publishing = true;
+    else if (event.name === 'PUBLISH_STOPPED' || event.name === 'PUBLISH_ERROR') publishing = false;
+    else if (event.name === 'LEFT' || event.name === 'JOINED') publishing = false;
+  }
+  return publishing;
+}
 
 export function createStageActivities(clients: AwsClients) {
   async function findStage(scope: AccountRegion, identity: ShowIdentity): Promise<string | undefined> {
@@ -126,7 +149,22 @@ export function createStageActivities(clients: AwsClients) {
       return issue(input, input.stageArn, input.participant);
     },
 
-    /** Retry-as-poll: fails with NotYet until someone publishes on the stage. */
+    /**
+     * Retry-as-poll: fails with NotYet until someone publishes on the stage *now*.
+     *
+     * What IVS documents, and what this relies on:
+     * - Stage.activeSessionId, "ID of the active session within the stage"; absent, nobody is in the stage.
+     * - Participant.published is "Whether the participant ever published to the stage session", and
+     *   filterByPublished shows "participants who published during the stage session": a guest who published and
+     *   left, or a host who stopped publishing but stayed, still counts. So it only narrows the candidates.
+     * - Participant.state, "Whether the participant is connected to or disconnected from the stage": CONNECTED.
+     *   ListParticipants takes only one filter per request, so this one is checked here, over every page.
+     * - ListParticipantEvents "Lists events for a specified participant that occurred during a specified stage
+     *   session", among them PUBLISH_STARTED and PUBLISH_STOPPED: the latest of those (every page) says whether a
+     *   connected participant publishes now (see publishingNow).
+     * The Stage Update events (Participant Published / Unpublished) only wake this poll early: EventBridge is best
+     * effort, so the answer always comes from the API.
+     */
     async awaitPublisher(input: AccountRegion & { stageArn: string }): Promise<PublisherSeen> {
       const ivs = clients.ivs(input);
       let sessionId: string | undefined;
@@ -138,14 +176,25 @@ export function createStageActivities(clients: AwsClients) {
         throw toFailure(e, 'GetStage');
       }
       if (!sessionId) throw notYet('nobody has joined the stage yet');
-      const { participants } = await aws('ListParticipants', () =>
-        ivs.send(
-          new ListParticipantsCommand({ stageArn: input.stageArn, sessionId, filterByPublished: true, maxResults: 1 }),
-        ),
-      );
-      const publisher = participants?.find((p) => p.state === 'CONNECTED' && p.published);
-      if (!publisher) throw notYet('nobody publishes on the stage yet');
-      return { sessionId, participantId: publisher.participantId!, userId: publisher.userId };
+      const scope = { stageArn: input.stageArn, sessionId };
+      const candidates = await aws('ListParticipants', async () => {
+        const connected: ParticipantSummary[] = [];
+        for await (const page of paginateListParticipants({ client: ivs }, { ...scope, filterByPublished: true }))
+          connected.push(...(page.participants ?? []).filter((p) => p.state === 'CONNECTED'));
+        return connected;
+      });
+      for (const candidate of candidates) {
+        const events = await aws('ListParticipantEvents', async () => {
+          const all: ParticipantEvent[] = [];
+          const request = { ...scope, participantId: candidate.participantId! };
+          for await (const page of paginateListParticipantEvents({ client: ivs }, request))
+            all.push(...(page.events ?? []));
+          return all;
+        });
+        if (publishingNow(events))
+          return { sessionId, participantId: candidate.participantId!, userId: candidate.userId };
+      }
+      throw notYet('nobody publishes on the stage now');
     },
 
     /** Deleting a stage that is already gone is done. */

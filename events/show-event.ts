@@ -20,7 +20,11 @@ export function candidateArns(event: IvsEventInput): string[] {
   return arns;
 }
 
-/** The signal payload: what the show needs to decide what to poll, nothing more. */
+/**
+ * The signal payload: what the show needs to decide what to poll, nothing more. The show relies on no field of an
+ * event beyond waking a poll early: the user guide calls EventBridge delivery best effort (events can be missing,
+ * late or out of order), so every decision is made on what the API answers.
+ */
 export function showEventOf(event: IvsEventInput): ShowIvsEvent {
   return {
     detailType: event['detail-type'],

@@ -12,7 +12,8 @@ export type PageObserver = (objectsInPage: number) => void;
 
 /**
  * Folds the flat listing of one session folder (`<stageId>/<sessionId>/`) into one tally per participant recording
- * (`<participantId>/<timestamp>/...`). Memory is one tally per recording whatever the number of segments; objects
+ * (`<participantId>/<timestamp>/...`): the layout the IVS user guide documents for individual participant recording
+ * (the API's Participant.recordingS3Prefix and the events' recording_s3_key_prefix name the same prefixes). Memory is one tally per recording whatever the number of segments; objects
  * that are not inside a recording folder are counted as scanned and otherwise ignored.
  */
 export async function tallyParticipantRecordings(

@@ -28,7 +28,12 @@ function controlRequest(
       (res) => {
         let text = '';
         res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : {} }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            json: text ? (JSON.parse(text) as { error?: string; message?: string }) : {},
+          }),
+        );
       },
     );
     req.on('error', reject);
@@ -209,7 +214,7 @@ void describe('emulator hardening', () => {
         { path: '/CreateStage', body: {} },
         { region: 'ap-southeast-2' },
       );
-      assert.match(JSON.parse(refused.text).message, /valid region.*us-east-1/);
+      assert.match((JSON.parse(refused.text) as { message: string }).message, /valid region.*us-east-1/);
       await fx.client({ region: 'eu-west-1' }).send(new CreateStageCommand({}));
 
       const scopes = Object.keys((await fx.control.metrics()).api);
