@@ -43,7 +43,11 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Show
       stsEndpoint: config.stsEndpoint,
       accounts: config.accounts,
     });
-  const activities = createActivities({ aws, monitor: { client: options.client, taskQueue: config.monitorTaskQueue } });
+  const activities = createActivities({
+    aws,
+    monitor: { client: options.client, taskQueue: config.monitorTaskQueue },
+    accounts: Object.keys(config.accounts ?? {}),
+  });
   const common = {
     connection: options.connection,
     namespace: options.namespace,
