@@ -25,6 +25,8 @@ async function main(): Promise<void> {
   const aws = createAwsClients({
     defaultRegion: config.defaultRegion,
     ivsEndpoint: config.ivsEndpoint,
+    stsEndpoint: config.stsEndpoint,
+    accounts: config.accounts,
     maxAttempts: 2,
   });
   const endpoint = await startEventsEndpoint({
@@ -32,7 +34,11 @@ async function main(): Promise<void> {
     host: config.host,
     token: config.token,
     authHeader: config.authHeader,
-    ivs: (region) => aws.ivs({ region }),
+    // Clients are made only for configured regions and accounts, so the client cache stays this small.
+    ivs: (scope) => aws.ivs(scope),
+    regions: config.regions,
+    accounts: Object.keys(config.accounts),
+    coalesce: { windowMs: config.coalesceWindowMs },
     client,
     log,
   });
@@ -43,6 +49,8 @@ async function main(): Promise<void> {
     namespace: namespace ?? 'default',
     authHeader: config.token ? config.authHeader : null,
     ivsEndpoint: config.ivsEndpoint ?? 'AWS',
+    regions: config.regions,
+    accounts: Object.keys(config.accounts),
   });
   const signal = await new Promise<string>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
