@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
 import type { Client } from '@temporalio/client';
 import { createEventDispatcher, type DispatcherStats, type EventOutcome } from './event-dispatcher';
 import { parseEventsBody } from './ivs-event-schema';
