@@ -3,10 +3,13 @@ import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { createAwsClients } from '../activities/aws-clients';
 import { createDataConverter } from '../security/data-converter';
 import { loadKeyRing } from '../security/encryption-keys';
+import { scrubValue } from '../security/scrub-secrets';
 import { loadEventsConfig } from './events-config';
 import { startEventsEndpoint, type EventsLogEntry } from './events-endpoint';
 
-const log = (entry: EventsLogEntry) => console.log(JSON.stringify({ time: new Date().toISOString(), ...entry }));
+/** Error fields may quote IVS or Temporal errors, which may quote tokens: scrubbed (see scrub-secrets.ts). */
+const log = (entry: EventsLogEntry) =>
+  console.log(JSON.stringify(scrubValue({ time: new Date().toISOString(), ...entry })));
 
 /**
  * `npm run events`: the EventBridge API destination target that turns IVS events into show signals. Settings:

@@ -283,6 +283,13 @@ void describe('events endpoint: IVS EventBridge events wake shows up', () => {
     const ok = await post(`${guarded.url}/events`, event, { authorization: `Bearer ${TOKEN}` });
     assert.equal(ok.status, 200);
     assert.deepEqual(ok.json, { received: 1, signalled: 0, ignored: 1 });
+    // The scheme is case-insensitive (RFC 9110); the token is not.
+    for (const scheme of ['bearer', 'BEARER'])
+      assert.equal((await post(`${guarded.url}/events`, event, { authorization: `${scheme} ${TOKEN}` })).status, 200);
+    assert.equal(
+      (await post(`${guarded.url}/events`, event, { authorization: `Bearer ${TOKEN.toUpperCase()}` })).status,
+      401,
+    );
 
     const apiKey = await startEventsEndpoint({
       port: 0,
