@@ -66,7 +66,8 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     account: string | undefined,
   ): AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined {
     if (account === undefined) return options.credentials;
-    const role = options.accounts?.[account];
+    // Own properties only: `constructor` or `__proto__` would otherwise find Object.prototype's.
+    const role = options.accounts && Object.hasOwn(options.accounts, account) ? options.accounts[account] : undefined;
     if (!role) {
       const known = Object.keys(options.accounts ?? {});
       throw ApplicationFailure.nonRetryable(

@@ -10,6 +10,8 @@ import { createStageActivities } from './stage-activities';
 export interface ActivityDeps {
   aws: AwsClients;
   monitor: MonitorRegistrationDeps;
+  /** The accounts of SHOWRUNNER_AWS_ACCOUNTS (the janitor sweeps each of them besides the worker's own). */
+  accounts?: string[];
 }
 
 /** Every activity Showrunner's workflows call, built from configured clients (real AWS or local servers). */
@@ -21,7 +23,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCompositionActivities(deps.aws),
     ...createMonitorRegistrationActivities(deps.monitor),
     ...createRecordingsActivities({ s3: (scope) => deps.aws.s3(scope) }),
-    ...createJanitorActivities({ aws: deps.aws, client: deps.monitor.client }),
+    ...createJanitorActivities({ aws: deps.aws, client: deps.monitor.client, accounts: deps.accounts }),
   };
 }
 

@@ -6,6 +6,22 @@ export const TAG_MANAGED = 'showrunner:managed';
 export const TAG_SHOW_ID = 'showrunner:show-id';
 export const TAG_WORKFLOW_ID = 'showrunner:workflow-id';
 export const TAG_RUN_KEY = 'showrunner:run-key';
+/**
+ * `showrunner:keep` = 'true' marks a resource kept deliberately (`policies.keep.stage` / `keep.ingestConfiguration`):
+ * the janitor never touches it, whatever became of its show.
+ */
+export const TAG_KEEP = 'showrunner:keep';
+
+/**
+ * The tags a show asks for on a resource it may keep. The keep mark is written when the resource is created, not
+ * at tidy-up: the policy is fixed by the spec from the start, and a show terminated before its tidy-up (the very
+ * case the janitor exists for) must still leave a kept resource marked — a mark written at tidy-up would never
+ * be written then. Creation-time tags also need no extra TagResource call, nor a window in which the resource
+ * exists unmarked.
+ */
+export function tagsKeeping(tags: Record<string, string>, keep: boolean): Record<string, string> {
+  return keep ? { ...tags, [TAG_KEEP]: 'true' } : tags;
+}
 
 export interface ShowIdentity {
   showId: string;

@@ -1,5 +1,6 @@
 import {
   ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
   ScheduleOverlapPolicy,
   type Client,
   type ScheduleHandle,
@@ -7,7 +8,7 @@ import {
   type ScheduleSpec,
 } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
-import { janitorWorkflow, type JanitorInput } from '../workflows';
+import { janitorWorkflow, type JanitorInput, type JanitorReport } from '../workflows';
 
 export const JANITOR_SCHEDULE_ID = 'showrunner-janitor';
 
@@ -61,4 +62,71 @@ export async function ensureJanitorSchedule(client: Client, options: JanitorSche
     policies: { ...previous.policies, overlap: ScheduleOverlapPolicy.SKIP },
   }));
   return handle;
+}
+
+/** What a janitor Schedule runs: its input, or undefined when there is no such Schedule. */
+export async function janitorScheduleInput(client: Client, scheduleId = JANITOR_SCHEDULE_ID) {
+  try {
+    const described = await client.schedule.getHandle(scheduleId).describe();
+    if (described.action.type !== 'startWorkflow' || described.action.workflowType !== janitorWorkflow.name)
+      throw new Error(`Schedule ${scheduleId} does not start janitor runs`);
+    return described.action.args?.[0] as JanitorInput | undefined;
+  } catch (e) {
+    if (e instanceof ScheduleNotFoundError) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * The memory of the Schedule's latest finished run (what it found without a show), for a run started outside the
+ * Schedule: a one-off run judges "not found" with the same history as the next scheduled run would.
+ */
+export async function janitorMemory(
+  client: Client,
+  scheduleId = JANITOR_SCHEDULE_ID,
+): Promise<Record<string, string> | undefined> {
+  let described;
+  try {
+    described = await client.schedule.getHandle(scheduleId).describe();
+  } catch (e) {
+    if (e instanceof ScheduleNotFoundError) return undefined;
+    throw e;
+  }
+  for (const recent of [...described.info.recentActions].reverse()) {
+    const { workflowId, firstExecutionRunId } = recent.action.workflow;
+    const handle = client.workflow.getHandle<typeof janitorWorkflow>(workflowId, firstExecutionRunId);
+    if ((await handle.describe()).status.name !== 'COMPLETED') continue;
+    return (await handle.result()).notFoundSince;
+  }
+  return undefined;
+}
+
+/**
+ * Runs the Schedule's janitor now and waits for its report. Triggered with overlap SKIP, not the SDK's default
+ * ALLOW_ALL: the Schedule watches only such runs, and only a watched run's result is handed to the next run
+ * (a sweep already running makes this one unnecessary, so it is skipped, like a scheduled one).
+ */
+export async function runJanitorNow(
+  client: Client,
+  scheduleId = JANITOR_SCHEDULE_ID,
+  timeoutMs = 15 * 60_000,
+): Promise<{ workflowId: string; report: JanitorReport } | { skipped: string }> {
+  const handle = client.schedule.getHandle(scheduleId);
+  const before = (await handle.describe()).info;
+  if (before.runningActions.length > 0)
+    return { skipped: `a janitor run is already running (${before.runningActions[0]!.workflow.workflowId})` };
+  const known = new Set(before.recentActions.map((a) => a.action.workflow.firstExecutionRunId));
+  await handle.trigger(ScheduleOverlapPolicy.SKIP);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const recent = (await handle.describe()).info.recentActions;
+    const started = recent.find((a) => !known.has(a.action.workflow.firstExecutionRunId));
+    if (started) {
+      const { workflowId, firstExecutionRunId } = started.action.workflow;
+      const report = await client.workflow.getHandle<typeof janitorWorkflow>(workflowId, firstExecutionRunId).result();
+      return { workflowId, report };
+    }
+    if (Date.now() > deadline) throw new Error(`Schedule ${scheduleId} did not start a run`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }

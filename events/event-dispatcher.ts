@@ -1,12 +1,20 @@
 import type { Client } from '@temporalio/client';
 import type { IvsEventInput } from './ivs-event-schema';
-import { LruCache } from './lru-cache';
+import { LRUCache } from 'lru-cache';
+import { createSignalCoalescer, eventKind } from './signal-coalescer';
 import { candidateArns, showEventOf } from './show-event';
 import type { ShowLookup, ShowLookupResult } from './show-lookup';
 import { signalShow } from './show-signaller';
 
 export type IgnoreReason =
-  'duplicate' | 'not-showrunner' | 'resource-gone' | 'show-not-running' | 'lookup-failed' | 'signal-rejected';
+  | 'duplicate'
+  | 'coalesced'
+  | 'not-showrunner'
+  | 'resource-gone'
+  | 'unknown-region'
+  | 'show-not-running'
+  | 'lookup-failed'
+  | 'signal-rejected';
 
 /** `failed` is the only outcome worth a retry: Temporal did not take the signal. */
 export type EventOutcome =
@@ -19,6 +27,8 @@ export interface EventDispatcherOptions {
   client: Client;
   /** Event IDs remembered to drop redundant deliveries (EventBridge delivers at least once). */
   dedupe?: { maxEntries?: number; ttlMs?: number };
+  /** At most one signal per show and event kind per window (see signal-coalescer.ts); 2 s by default. */
+  coalesce?: { windowMs?: number; maxKeys?: number };
   signalTimeoutMs?: number;
   now?: () => number;
 }
@@ -28,6 +38,8 @@ export interface DispatcherStats {
   signalled: number;
   failed: number;
   ignored: Partial<Record<IgnoreReason, number>>;
+  /** Signals sent at the end of a window for events held in it. */
+  trailing: { signalled: number; failed: number };
 }
 
 /**
@@ -35,13 +47,28 @@ export interface DispatcherStats {
  * (it only wakes it up to poll), so dedupe here only saves signals: a short memory of event IDs is enough.
  */
 export function createEventDispatcher(options: EventDispatcherOptions) {
-  const seen = new LruCache<string, true>(
-    options.dedupe?.maxEntries ?? 10_000,
-    options.dedupe?.ttlMs ?? 10 * 60_000,
-    options.now,
-  );
+  const seen = new LRUCache<string, true>({
+    max: options.dedupe?.maxEntries ?? 10_000,
+    ttl: options.dedupe?.ttlMs ?? 10 * 60_000,
+    ...(options.now ? { perf: { now: options.now } } : {}),
+  });
   const inFlight = new Map<string, Promise<EventOutcome>>();
-  const stats: DispatcherStats = { received: 0, signalled: 0, failed: 0, ignored: {} };
+  const stats: DispatcherStats = {
+    received: 0,
+    signalled: 0,
+    failed: 0,
+    ignored: {},
+    trailing: { signalled: 0, failed: 0 },
+  };
+  const coalescer = createSignalCoalescer({
+    windowMs: options.coalesce?.windowMs ?? 2_000,
+    maxKeys: options.coalesce?.maxKeys,
+    now: options.now,
+    onTrailing: (_key, result) => {
+      if (!(result instanceof Error) && result.outcome === 'signalled') stats.trailing.signalled++;
+      else stats.trailing.failed++;
+    },
+  });
 
   async function deliver(event: IvsEventInput): Promise<EventOutcome> {
     let last: ShowLookupResult | undefined;
@@ -52,14 +79,15 @@ export function createEventDispatcher(options: EventDispatcherOptions) {
         // Polling remains the backstop, so an event whose show cannot be found now is only a late wake-up.
         return { kind: 'ignored', reason: 'lookup-failed', error: e instanceof Error ? e.message : String(e) };
       }
+      if (last.kind === 'unknown-region') return { kind: 'ignored', reason: 'unknown-region' };
       if (last.kind !== 'show') continue;
       const { workflowId } = last;
-      const { outcome, error } = await signalShow(
-        options.client,
-        workflowId,
-        showEventOf(event),
-        options.signalTimeoutMs,
+      const signal = showEventOf(event);
+      const sent = await coalescer.offer(`${workflowId}\n${eventKind(event)}`, () =>
+        signalShow(options.client, workflowId, signal, options.signalTimeoutMs),
       );
+      if (sent === 'coalesced') return { kind: 'ignored', reason: 'coalesced', workflowId };
+      const { outcome, error } = sent;
       if (outcome === 'signalled') return { kind: 'signalled', workflowId };
       if (outcome === 'unavailable') return { kind: 'failed', workflowId, error: error ?? 'Temporal unavailable' };
       return { kind: 'ignored', reason: outcome, workflowId, error };
@@ -96,7 +124,8 @@ export function createEventDispatcher(options: EventDispatcherOptions) {
         inFlight.delete(event.id);
       }
     },
-    stats: (): DispatcherStats => ({ ...stats, ignored: { ...stats.ignored } }),
+    stats: (): DispatcherStats => ({ ...stats, ignored: { ...stats.ignored }, trailing: { ...stats.trailing } }),
+    stop: () => coalescer.stop(),
   };
 }
 

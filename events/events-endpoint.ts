@@ -1,12 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
 import type { Client } from '@temporalio/client';
 import { createEventDispatcher, type DispatcherStats, type EventOutcome } from './event-dispatcher';
 import { parseEventsBody } from './ivs-event-schema';
 import { isLoopbackHost } from '../security/loopback-host';
 import { requestAuthenticator } from './request-auth';
-import { createShowLookup, type ShowLookupStats } from './show-lookup';
+import { createShowLookup, type ShowLookupOptions, type ShowLookupStats } from './show-lookup';
 
 export interface EventsLogEntry {
   level: 'info' | 'warn' | 'error';
@@ -25,8 +24,14 @@ export interface EventsEndpointOptions {
   token?: string;
   /** Header carrying the token; `authorization` (default) expects `Bearer <token>`, others the bare token. */
   authHeader?: string;
-  /** The IVS client for a region, to read a resource's tags. */
-  ivs: (region: string) => IVSRealTimeClient;
+  /** The IVS client for a region and account, to read a resource's tags (see ShowLookupOptions). */
+  ivs: ShowLookupOptions['ivs'];
+  /** The only regions whose resources are looked up (SHOWRUNNER_EVENTS_REGIONS); others are ignored unasked. */
+  regions?: string[];
+  /** Accounts reached through a role (SHOWRUNNER_AWS_ACCOUNTS): their ARNs are looked up there. */
+  accounts?: string[];
+  /** Per show and event kind, at most one signal per window (2 s by default). */
+  coalesce?: { windowMs?: number; maxKeys?: number };
   /** A Temporal client whose data converter has the payload codec (shows decode their signals with it). */
   client: Client;
   log?: (entry: EventsLogEntry) => void;
@@ -118,6 +123,8 @@ export async function startEventsEndpoint(options: EventsEndpointOptions): Promi
   const authenticate = requestAuthenticator({ token: options.token, header: options.authHeader });
   const lookup = createShowLookup({
     ivs: options.ivs,
+    regions: options.regions,
+    accounts: options.accounts,
     maxEntries: options.lookupCache?.maxEntries,
     ttlMs: options.lookupCache?.ttlMs,
     timeoutMs: options.lookupTimeoutMs,
@@ -126,6 +133,7 @@ export async function startEventsEndpoint(options: EventsEndpointOptions): Promi
     lookup,
     client: options.client,
     dedupe: options.dedupe,
+    coalesce: options.coalesce,
     signalTimeoutMs: options.signalTimeoutMs,
   });
   let requests = 0;
@@ -133,6 +141,11 @@ export async function startEventsEndpoint(options: EventsEndpointOptions): Promi
 
   async function handleEvents(req: IncomingMessage): Promise<{ status: number; body: object; fields: object }> {
     if (!authenticate(req.headers)) throw new RequestError(401, 'Unauthorized', 'Missing or wrong credentials');
+    // EventBridge API destinations send JSON as application/json; anything else is not an event delivery (and a
+    // form or text/plain POST is what a browser may send cross-site without a preflight).
+    const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (mediaType !== 'application/json')
+      throw new RequestError(415, 'UnsupportedMediaType', 'Content-Type must be application/json');
     const parsed = parseEventsBody(await readBody(req));
     if (!parsed.ok) throw new RequestError(400, parsed.error, parsed.message);
     const outcomes: EventOutcome[] = await mapLimited(parsed.events, BATCH_CONCURRENCY, (e) => dispatcher.dispatch(e));
@@ -229,6 +242,7 @@ export async function startEventsEndpoint(options: EventsEndpointOptions): Promi
     url: `http://${hostForUrl}:${address.port}`,
     stop: () =>
       new Promise<void>((resolve) => {
+        dispatcher.stop();
         server.close(() => resolve());
         server.closeIdleConnections();
         // Requests in progress get a moment to finish (their signals may already be on the way).

@@ -3,10 +3,13 @@ import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { createAwsClients } from '../activities/aws-clients';
 import { createDataConverter } from '../security/data-converter';
 import { loadKeyRing } from '../security/encryption-keys';
+import { scrubValue } from '../security/scrub-secrets';
 import { loadEventsConfig } from './events-config';
 import { startEventsEndpoint, type EventsLogEntry } from './events-endpoint';
 
-const log = (entry: EventsLogEntry) => console.log(JSON.stringify({ time: new Date().toISOString(), ...entry }));
+/** Error fields may quote IVS or Temporal errors, which may quote tokens: scrubbed (see scrub-secrets.ts). */
+const log = (entry: EventsLogEntry) =>
+  console.log(JSON.stringify(scrubValue({ time: new Date().toISOString(), ...entry })));
 
 /**
  * `npm run events`: the EventBridge API destination target that turns IVS events into show signals. Settings:
@@ -25,6 +28,8 @@ async function main(): Promise<void> {
   const aws = createAwsClients({
     defaultRegion: config.defaultRegion,
     ivsEndpoint: config.ivsEndpoint,
+    stsEndpoint: config.stsEndpoint,
+    accounts: config.accounts,
     maxAttempts: 2,
   });
   const endpoint = await startEventsEndpoint({
@@ -32,7 +37,11 @@ async function main(): Promise<void> {
     host: config.host,
     token: config.token,
     authHeader: config.authHeader,
-    ivs: (region) => aws.ivs({ region }),
+    // Clients are made only for configured regions and accounts, so the client cache stays this small.
+    ivs: (scope) => aws.ivs(scope),
+    regions: config.regions,
+    accounts: Object.keys(config.accounts),
+    coalesce: { windowMs: config.coalesceWindowMs },
     client,
     log,
   });
@@ -43,6 +52,8 @@ async function main(): Promise<void> {
     namespace: namespace ?? 'default',
     authHeader: config.token ? config.authHeader : null,
     ivsEndpoint: config.ivsEndpoint ?? 'AWS',
+    regions: config.regions,
+    accounts: Object.keys(config.accounts),
   });
   const signal = await new Promise<string>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));

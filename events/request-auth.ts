@@ -21,10 +21,14 @@ export function requestAuthenticator(options: RequestAuthOptions): (headers: Inc
   const { token } = options;
   if (token === undefined) return () => true;
   const header = (options.header ?? 'authorization').toLowerCase();
-  const expected = digest(header === 'authorization' ? `Bearer ${token}` : token);
+  const expected = digest(token);
+  // RFC 9110: the auth scheme is case-insensitive, so `bearer` and `BEARER` are as good as `Bearer`.
+  const bearer = /^Bearer[ ]+(\S+)[ ]*$/i;
   return (headers) => {
     const value = headers[header];
     if (typeof value !== 'string') return false;
-    return timingSafeEqual(digest(value.trim()), expected);
+    const candidate = header === 'authorization' ? bearer.exec(value.trim())?.[1] : value.trim();
+    // A malformed header is still hashed and compared, so it costs the same as a wrong token.
+    return timingSafeEqual(digest(candidate ?? ''), expected) && candidate !== undefined;
   };
 }

@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { isLoopbackHost } from './loopback-host';
 import { createBearerTokenCheck } from './bearer-tokens';
 
 /**
@@ -19,6 +20,24 @@ export interface CodecAuthOptions {
   jwt?: CodecJwtOptions;
 }
 
+/**
+ * The signing keys decide who may decode every payload, so they are fetched only over https: over plain http anyone
+ * on the path could serve their own keys and mint accepted tokens. A loopback host (a local identity provider, a
+ * test) is the one exception. Returns the problem, or undefined.
+ */
+export function jwksUrlProblem(jwksUrl: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(jwksUrl);
+  } catch {
+    return 'must be a URL';
+  }
+  if (url.protocol === 'https:') return undefined;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (url.protocol === 'http:' && isLoopbackHost(host)) return undefined;
+  return 'must be an https URL (plain http only on a loopback host): the keys it serves decide who may decode';
+}
+
 export function createCodecAuthenticator(
   options: CodecAuthOptions,
 ): (authorization: string | undefined) => Promise<boolean> {
@@ -28,6 +47,8 @@ export function createCodecAuthenticator(
   }
   const staticCheck = tokens.length > 0 ? createBearerTokenCheck(tokens) : () => false;
   const jwt = options.jwt;
+  const problem = jwt && jwksUrlProblem(jwt.jwksUrl);
+  if (problem) throw new Error(`The JWKS URL ${problem}`);
   // Fetched on first use and cached; refetched when a token names a key id it has not seen (key rotation).
   const keys = jwt ? createRemoteJWKSet(new URL(jwt.jwksUrl)) : undefined;
   return async (authorization) => {

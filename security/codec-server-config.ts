@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { jwksUrlProblem } from './codec-auth';
 
 /**
  * Settings of the codec server (`npm run codec-server`), from SHOWRUNNER_CODEC_* variables and two flags. The key
@@ -87,7 +88,13 @@ const schema = z.object({
     .min(0, { message: 'must be between 0 and 65535' })
     .max(65535, { message: 'must be between 0 and 65535' })
     .default(DEFAULT_CODEC_PORT),
-  [CODEC_ENV.jwtJwksUrl]: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+  [CODEC_ENV.jwtJwksUrl]: z
+    .string()
+    .superRefine((value, ctx) => {
+      const problem = jwksUrlProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
   [CODEC_ENV.jwtIssuer]: z.string().min(1).optional(),
   [CODEC_ENV.jwtAudience]: z.string().min(1).optional(),
   [CODEC_ENV.maxBodyBytes]: z.coerce

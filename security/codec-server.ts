@@ -7,6 +7,7 @@ import { DEFAULT_CODEC_HOST, DEFAULT_MAX_BODY_BYTES } from './codec-server-confi
 import { EncryptionCodec } from './encryption-codec';
 import type { KeyRing } from './encryption-keys';
 import { payloadsFromJson, payloadToJson } from './payload-json';
+import { scrubSecrets } from './scrub-secrets';
 
 /**
  * The codec server the Temporal Web UI and CLI call to show encrypted payloads to operators, following Temporal's
@@ -89,7 +90,7 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
       if (payloadCount !== undefined) parts.push(`payloads=${payloadCount}`);
       if (detail) parts.push(`(${detail})`);
       parts.push(`${Date.now() - started}ms`);
-      log(parts.join(' '));
+      log(scrubSecrets(parts.join(' ')));
     };
     res.once('finish', finish);
 
@@ -98,7 +99,10 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
       const status = error instanceof HttpError ? error.status : 500;
       // HttpError messages are ours or the codec's (key ids at most); anything else may quote internals.
       const message = error instanceof HttpError ? error.message : 'internal error';
-      detail = error instanceof HttpError ? error.message : `${(error as Error)?.name ?? 'error'}`;
+      // Messages may carry request-supplied names (validated, but still kept to one printable line).
+      detail = (error instanceof HttpError ? error.message : `${(error as Error)?.name ?? 'error'}`)
+        .replace(/[^\x20-\x7e]/g, '?')
+        .slice(0, 512);
       if (res.headersSent) {
         res.destroy();
         return;

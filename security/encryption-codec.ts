@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, ValueError, type Payload, type PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import type { KeyRing } from './encryption-keys';
+import { isEchoableKeyId, type KeyRing } from './encryption-keys';
 
 /**
  * Encrypts every payload before it leaves the client or worker, so participant tokens and stream keys are never
@@ -51,6 +51,9 @@ export class EncryptionCodec implements PayloadCodec {
       if (text(payload.metadata?.[METADATA_ENCODING_KEY]) !== ENCRYPTED_ENCODING) return payload;
       const keyId = text(payload.metadata?.[METADATA_ENCRYPTION_KEY_ID]);
       if (!keyId) throw new ValueError(`Encrypted payload has no ${METADATA_ENCRYPTION_KEY_ID} metadata`);
+      // The id comes from the payload (a codec server request, a tampered history): echoed only once it is valid.
+      if (!isEchoableKeyId(keyId))
+        throw new ValueError(`Encrypted payload has a ${METADATA_ENCRYPTION_KEY_ID} that is not a valid key id`);
       const key = this.keyRing.byId.get(keyId);
       if (!key) {
         throw new ValueError(

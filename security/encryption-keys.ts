@@ -12,7 +12,15 @@ export const ENCRYPTION_KEYS_VAR = 'SHOWRUNNER_ENCRYPTION_KEYS';
 export const ENCRYPTION_KEY_FILE_VAR = 'SHOWRUNNER_ENCRYPTION_KEY_FILE';
 
 export const KEY_BYTES = 32;
-const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
+export const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
+/** Text that could be a 32-byte key itself: base64 or base64url (padding optional) of 32 bytes, or 64 hex digits. */
+const KEY_SHAPED = /^(?:[A-Za-z0-9+/_-]{43}=?|[0-9a-fA-F]{64})$/;
+
+/**
+ * Whether a key id may appear in a message. An id that fails the rule, or that could be key material (an entry
+ * written the wrong way round, `base64key:keyId`, puts the key where the id belongs), is never echoed.
+ */
+export const isEchoableKeyId = (id: string): boolean => KEY_ID.test(id) && !KEY_SHAPED.test(id);
 // Standard base64 (what `openssl rand -base64 32` prints); padding optional, nothing else tolerated.
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$/;
 
@@ -46,6 +54,13 @@ const keyEntry = (where: string) =>
     const id = entry.slice(0, colon).trim();
     const encoded = entry.slice(colon + 1).trim();
     // An invalid id is not echoed either: a swapped entry would put the key where the id belongs.
+    if (KEY_SHAPED.test(id)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${where}: the key id looks like a key; entries are keyId:base64key, key id first`,
+      });
+      return z.NEVER;
+    }
     if (!KEY_ID.test(id)) {
       ctx.addIssue({ code: 'custom', message: `${where}: key id must match [A-Za-z0-9._-]{1,64}` });
       return z.NEVER;

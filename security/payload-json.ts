@@ -29,13 +29,21 @@ export interface PayloadJson {
   data: string;
 }
 
-/** Validates a parsed request body; issues carry paths like `payloads.0.metadata.encoding`, never values. */
+/** Metadata names are the request's own text: only names of this shape are echoed in an error. */
+const METADATA_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * Validates a parsed request body; issues carry paths like `payloads.0.metadata.encoding`, never values. A metadata
+ * name outside [A-Za-z0-9._-]{1,64} is not echoed (it could carry a secret, or forge a log line).
+ */
 export function payloadsFromJson(body: unknown): { ok: true; payloads: Payload[] } | { ok: false; problems: string[] } {
   const result = payloadsJson.safeParse(body);
   if (!result.success) {
+    const segment = (p: PropertyKey, i: number, path: readonly PropertyKey[]) =>
+      path[i - 1] === 'metadata' && !METADATA_NAME.test(String(p)) ? '(a metadata name)' : String(p);
     return {
       ok: false,
-      problems: result.error.issues.map((issue) => `${issue.path.map(String).join('.') || 'body'}: ${issue.message}`),
+      problems: result.error.issues.map((issue) => `${issue.path.map(segment).join('.') || 'body'}: ${issue.message}`),
     };
   }
   return {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { participantAttributesSchema } from './participant-attributes';
 import { duration } from './durations';
 import { ENCODER_PRESETS, type EncoderPreset } from './encoder-presets';
 
@@ -42,14 +43,8 @@ const tags = z
   )
   .default({});
 
-/** Participant attributes travel in tokens: IVS allows 1 KB in total. */
-const attributes = z
-  .record(z.string().min(1).max(128), z.string())
-  .refine(
-    (a) => Object.entries(a).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0) <= 1024,
-    'attributes must total at most 1 KB',
-  )
-  .default({});
+/** Participant attributes travel in tokens: IVS allows 1 KB in total (the same rule as the issueToken update's). */
+const attributes = participantAttributesSchema.default({});
 
 const capability = z.enum(['PUBLISH', 'SUBSCRIBE']);
 const thumbnailStorage = z

@@ -46,7 +46,11 @@ export function awsClientOptions(config: WorkerConfig): AwsClientOptions {
 export async function createWorkers(options: CreateWorkersOptions): Promise<ShowrunnerWorkers> {
   const { config } = options;
   const aws = options.aws ?? createAwsClients(awsClientOptions(config));
-  const activities = createActivities({ aws, monitor: { client: options.client, taskQueue: config.monitorTaskQueue } });
+  const activities = createActivities({
+    aws,
+    monitor: { client: options.client, taskQueue: config.monitorTaskQueue },
+    accounts: Object.keys(config.accounts ?? {}),
+  });
   const common = {
     connection: options.connection,
     namespace: options.namespace,

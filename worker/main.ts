@@ -4,6 +4,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { createDataConverter } from '../security/data-converter';
 import { loadKeyRing } from '../security/encryption-keys';
 import { createWorkers } from './create-workers';
+import { ensureConfiguredJanitor } from './janitor-config';
 import { installRuntime } from './observability';
 import { installTracing } from './tracing';
 import { loadWorkerConfig } from './worker-config';
@@ -41,6 +42,8 @@ async function main(): Promise<void> {
         : { workflowsPath: require.resolve('../workflows') },
       tracing,
     });
+    const janitor = await ensureConfiguredJanitor(client, config.taskQueue, config.region);
+    if (janitor) console.log(`Janitor Schedule ${janitor} ensured (SHOWRUNNER_JANITOR_*)`);
     console.log(
       `Showrunner worker polling ${config.taskQueue} and ${config.monitorTaskQueue} (monitor budget ${config.monitorActivitiesPerSecond}/s${metricsAddress ? `, metrics on ${metricsAddress}/metrics` : ''})`,
     );

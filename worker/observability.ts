@@ -1,5 +1,6 @@
 import { DefaultLogger, Runtime, type LogEntry } from '@temporalio/worker';
 import { z } from 'zod';
+import { scrubSecrets, scrubValue } from '../security/scrub-secrets';
 
 /**
  * Process-wide telemetry: structured JSON logs (one object per line, with the workflow and show IDs the SDK and
@@ -25,12 +26,13 @@ function safeMeta(meta: Record<string, unknown> | undefined): Record<string, unk
   return out;
 }
 
+/** Messages and metadata are scrubbed of token-shaped strings: activity errors may quote what they were given. */
 export function jsonLogLine(entry: LogEntry): string {
   return JSON.stringify({
     ts: new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString(),
     level: entry.level,
-    msg: entry.message,
-    ...safeMeta(entry.meta),
+    msg: scrubSecrets(entry.message),
+    ...scrubValue(safeMeta(entry.meta)),
   });
 }
 

@@ -20,6 +20,7 @@ import {
 } from '@temporalio/interceptors-opentelemetry';
 import { Runtime, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
 import { z } from 'zod';
+import { scrubbingExporter } from './scrubbing-span-exporter';
 
 /**
  * OpenTelemetry tracing of workflows and activities, off by default.
@@ -80,9 +81,10 @@ export function tracingWorkerOptions(
   };
 }
 
+/** Every exporter is wrapped: errors recorded on spans may quote tokens or keys (see scrub-secrets.ts). */
 function spanProcessor(exporter: 'otlp' | 'console', url: string | undefined): SpanProcessor {
-  if (exporter === 'console') return new SimpleSpanProcessor(new ConsoleSpanExporter());
-  return new BatchSpanProcessor(new OTLPTraceExporter(url ? { url } : {}));
+  if (exporter === 'console') return new SimpleSpanProcessor(scrubbingExporter(new ConsoleSpanExporter()));
+  return new BatchSpanProcessor(scrubbingExporter(new OTLPTraceExporter(url ? { url } : {})));
 }
 
 /** Exporter failures (collector unreachable, rejected batches) go to the worker's JSON log instead of vanishing. */

@@ -12,7 +12,7 @@ const accountRole = z.preprocess(
   z.object({ roleArn, externalId: z.string().min(2).max(1224).optional() }).strict(),
 );
 /** `{"<account>": "<role ARN>" | {"roleArn": …, "externalId": …}}`: the accounts shows may name in `account`. */
-const accountsJson = z
+export const accountsJson = z
   .string()
   .transform((text, ctx) => {
     try {

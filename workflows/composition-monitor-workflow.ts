@@ -4,6 +4,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   log,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -21,6 +22,9 @@ import {
 
 type Watched = CompositionWatch & { known: CompositionSnapshot };
 
+/** Monitors started before this change let every pollNow cancel the poll in flight. */
+const WAKE_ONCE_PER_INTERVAL = 'poll-now-once-per-interval';
+
 const UNKNOWN = (arn: string): CompositionSnapshot => ({
   arn,
   state: 'GONE',
@@ -37,6 +41,8 @@ export async function compositionMonitorWorkflow(input: CompositionMonitorInput)
   let watchesChanged = false;
   // An IVS event said a composition changed: poll at once instead of at the next interval.
   let pollNow = false;
+  /** When an event last cut a poll short: events may do so at most once per poll interval. */
+  let lastWokenAt = Number.NEGATIVE_INFINITY;
   setHandler(pollNowSignal, () => {
     pollNow = true;
   });
@@ -63,11 +69,18 @@ export async function compositionMonitorWorkflow(input: CompositionMonitorInput)
     const list = [...watches.values()];
     const intervalMs = Math.min(...list.map((w) => w.pollIntervalMs));
     const { pollCompositions } = polls({ intervalMs, timeoutMs: 24 * 60 * 60_000 });
+    // Events only bring a poll forward: however many shows' events arrive, they cancel a poll in flight at most
+    // once per interval, so they never spend more than one extra poll per interval of the fleet's budget.
+    const limitWakes = patched(WAKE_ONCE_PER_INTERVAL);
+    const wakeAllowed = () => !limitWakes || Date.now() - lastWokenAt >= intervalMs;
     const outcome = await runInterruptible(
       () => pollCompositions({ region: input.region, account: input.account, known: list.map((w) => w.known) }),
-      () => watchesChanged || pollNow,
+      () => watchesChanged || (pollNow && wakeAllowed()),
     );
-    if (!outcome.done) continue;
+    if (!outcome.done) {
+      if (!watchesChanged) lastWokenAt = Date.now();
+      continue;
+    }
     for (const snapshot of outcome.value) {
       const watch = watches.get(snapshot.arn);
       if (!watch || sameState(watch.known, snapshot)) continue;

@@ -1,6 +1,12 @@
-import { log, proxyActivities, setCurrentDetails } from '@temporalio/workflow';
+import { log, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import type { JanitorActivities } from '../activities/janitor-activities';
-import type { JanitorResourceKind, ShowrunnerResource, ShowWorkflowState } from '../activities/janitor-types';
+import {
+  showRunKey,
+  type JanitorResourceKind,
+  type ShowRunRef,
+  type ShowrunnerResource,
+  type ShowWorkflowState,
+} from '../activities/janitor-types';
 
 export interface JanitorInput {
   /** IVS regions to sweep. */
@@ -11,13 +17,22 @@ export interface JanitorInput {
   dryRun: boolean;
   /** At most this many removals per run (default 500): bounds the history and the damage of a mistake. */
   maxRemovals?: number;
+  /**
+   * What earlier sweeps found without a show (ARN → first seen, ISO), for a run started outside the Schedule
+   * (`showrunner janitor run` passes the Schedule's last result). Runs of the Schedule read it from the previous
+   * run's result themselves (workflowInfo().lastResult), and the two are merged.
+   */
+  notFoundSince?: Record<string, string>;
 }
 
 export interface JanitorOrphan {
   kind: JanitorResourceKind;
   region: string;
+  /** The account it is in, when not the worker's own. */
+  account?: string;
   arn: string;
   showWorkflowId: string;
+  runKey: string;
   reason: string;
 }
 
@@ -31,7 +46,12 @@ export interface JanitorReport {
   /** Showrunner's resources left alone on purpose: show running, kept, within the grace period, re-tagged... */
   skipped: { kind: JanitorResourceKind; region: string; arn: string; showWorkflowId?: string; reason: string }[];
   /** Scans or removals that failed after retries; the next run tries again. */
-  failed: { region: string; kind?: JanitorResourceKind; arn?: string; error: string }[];
+  failed: { region: string; account?: string; kind?: JanitorResourceKind; arn?: string; error: string }[];
+  /**
+   * Resources of ours whose show execution was not found, ARN → when a sweep first saw that: the memory the next
+   * sweep judges by (a Schedule hands a run's result to the next run). Capped at MAX_REMEMBERED entries.
+   */
+  notFoundSince: Record<string, string>;
 }
 
 const DEFAULT_MAX_REMOVALS = 500;
@@ -65,16 +85,32 @@ function rootMessage(error: unknown): string {
 
 type Verdict = { orphan: true; reason: string } | { orphan: false; reason: string };
 
+/** Enough for a large fleet's leftovers while keeping a run's result (and the next run's input) small. */
+export const MAX_REMEMBERED = 5_000;
+
 /**
- * Whether a resource of ours may go. The grace period is measured from the last moment the resource is known
- * to have been in use: its show's close time (from Temporal, deterministic, no memory across runs needed).
- * A workflow ID that names no workflow at all (never started in this namespace, or closed longer ago than the
- * namespace's retention) has no close time: the resource's own creation time stands in when the API exposes
- * one (compositions' startTime); otherwise (stages, ingest configurations) it is an orphan at once.
+ * Whether a resource of ours may go. Tags are only a claim (anyone allowed to tag could write them; the IAM
+ * condition in deploy/README.md is what stops that), so a resource counts as a show's only if its tags name a
+ * workflow ID *and* a run key (first execution run ID) that exist together in this namespace.
+ *
+ * The grace period is measured from the last moment the resource is known to have been in use: its show's
+ * close time (from Temporal). A resource whose show execution is not found has no such moment: it may be a
+ * show of another namespace or deployment, retention may have removed its history, or the janitor may be
+ * pointed at the wrong namespace. So "not found" is only a suspicion: the first sweep that sees it records the
+ * time (`notFoundSince`, handed to the next run), and it becomes an orphan only once an *earlier* sweep saw it
+ * and the grace period has passed since. A misconfigured janitor therefore removes nothing on its first run,
+ * and an operator has at least one interval to notice the report.
  */
-function judge(r: ShowrunnerResource, show: ShowWorkflowState | undefined, now: number, graceMs: number): Verdict {
+export function judge(
+  r: ShowrunnerResource,
+  show: ShowWorkflowState | undefined,
+  notFoundSince: string | undefined,
+  now: number,
+  graceMs: number,
+): Verdict {
   if (r.kept) return { orphan: false, reason: 'kept deliberately (showrunner:keep)' };
-  if (!r.showWorkflowId) return { orphan: false, reason: 'tagged as Showrunner’s but names no workflow' };
+  if (!r.showWorkflowId || !r.runKey)
+    return { orphan: false, reason: 'tagged as Showrunner’s but names no show run (workflow-id and run-key)' };
   if (!show) return { orphan: false, reason: 'show workflow state unknown (describing it failed)' };
   if (show.status === 'RUNNING') return { orphan: false, reason: `show workflow is ${show.detail}` };
   if (show.status === 'CLOSED') {
@@ -83,16 +119,41 @@ function judge(r: ShowrunnerResource, show: ShowWorkflowState | undefined, now: 
       return { orphan: false, reason: `show workflow ${show.detail} at ${show.closedAt}: within the grace period` };
     return { orphan: true, reason: `show workflow ${show.detail} at ${show.closedAt}` };
   }
-  if (r.createdAt && now - Date.parse(r.createdAt) < graceMs)
-    return { orphan: false, reason: `show workflow not found; created at ${r.createdAt}: within the grace period` };
-  return { orphan: true, reason: 'show workflow not found' };
+  if (!notFoundSince || Date.parse(notFoundSince) >= now)
+    return {
+      orphan: false,
+      reason: `show run not found (${show.detail}): first seen now; an orphan only if a later sweep still finds no run`,
+    };
+  if (now - Date.parse(notFoundSince) < graceMs)
+    return {
+      orphan: false,
+      reason: `show run not found (${show.detail}) since ${notFoundSince}: within the grace period`,
+    };
+  return { orphan: true, reason: `show run not found (${show.detail}) since ${notFoundSince} (an earlier sweep)` };
+}
+
+/** The previous run's memory: from the Schedule's last completion result, merged with the input's. */
+function previousNotFound(input: JanitorInput): Record<string, string> {
+  const merged: Record<string, string> = {};
+  const last = workflowInfo().lastResult as Partial<JanitorReport> | undefined;
+  for (const source of [last?.notFoundSince, input.notFoundSince]) {
+    if (!source || typeof source !== 'object') continue;
+    for (const [arn, at] of Object.entries(source)) {
+      if (typeof at !== 'string' || Number.isNaN(Date.parse(at))) continue;
+      const earlier = merged[arn];
+      if (earlier === undefined || Date.parse(at) < Date.parse(earlier)) merged[arn] = at;
+    }
+  }
+  return merged;
 }
 
 /**
- * Sweeps IVS for resources tagged as Showrunner's that outlived their show — a show terminated before its
- * tidy-up, a tidy-up that gave up during an outage — and removes them. Never touches what is not tagged
- * `showrunner:managed`, what belongs to a show still running, or what carries `showrunner:keep`. Meant to run
- * from a Schedule (client/janitor-schedule.ts); each run is independent.
+ * Sweeps IVS — every region given, with the worker's own credentials and in every account of
+ * SHOWRUNNER_AWS_ACCOUNTS — for resources tagged as Showrunner's that outlived their show (a show terminated
+ * before its tidy-up, a tidy-up that gave up during an outage) and removes them. Never touches what is not
+ * tagged `showrunner:managed`, what names no show run that exists, what belongs to a show still running, or what
+ * carries `showrunner:keep`. Meant to run from a Schedule (client/janitor-schedule.ts), which hands each run the
+ * previous run's result: that is how "not found" becomes an orphan only on a later sweep.
  */
 export async function janitorWorkflow(input: JanitorInput): Promise<JanitorReport> {
   const report: JanitorReport = {
@@ -102,10 +163,12 @@ export async function janitorWorkflow(input: JanitorInput): Promise<JanitorRepor
     removed: [],
     skipped: [],
     failed: [],
+    notFoundSince: {},
   };
   let phase = 'scanning';
   const refresh = () => setCurrentDetails(janitorDetailsMarkdown(input, report, phase));
   refresh();
+  const previous = previousNotFound(input);
 
   const found: ShowrunnerResource[] = [];
   for (const region of input.regions) {
@@ -115,18 +178,25 @@ export async function janitorWorkflow(input: JanitorInput): Promise<JanitorRepor
       report.scanned.compositions += result.scanned.compositions;
       report.scanned.ingestConfigurations += result.scanned.ingestConfigurations;
       found.push(...result.resources);
+      for (const f of result.failed ?? [])
+        report.failed.push({ region, account: f.account, error: `scan failed: ${f.error}` });
     } catch (e) {
       report.failed.push({ region, error: `scan failed: ${rootMessage(e)}` });
       log.warn('janitor scan failed', { region, error: rootMessage(e) });
     }
   }
 
-  // Kept resources need no lookup; every other workflow ID is described once, in one activity.
-  const workflowIds = [...new Set(found.filter((r) => !r.kept && r.showWorkflowId).map((r) => r.showWorkflowId!))];
+  // Kept resources need no lookup; every other show run is described once, in one activity.
+  const refs = new Map<string, ShowRunRef>();
+  for (const r of found)
+    if (!r.kept && r.showWorkflowId && r.runKey) {
+      const ref = { workflowId: r.showWorkflowId, runKey: r.runKey };
+      refs.set(showRunKey(ref), ref);
+    }
   let shows: Record<string, ShowWorkflowState> = {};
-  if (workflowIds.length > 0) {
+  if (refs.size > 0) {
     try {
-      shows = await scan.showWorkflowStates({ workflowIds });
+      shows = await scan.showWorkflowStates({ shows: [...refs.values()] });
     } catch (e) {
       // Without knowing which shows are over, nothing may go: every resource is reported as skipped below.
       report.failed.push({ region: '*', error: `describing show workflows failed: ${rootMessage(e)}` });
@@ -134,24 +204,18 @@ export async function janitorWorkflow(input: JanitorInput): Promise<JanitorRepor
   }
 
   const now = Date.now();
+  const nowIso = new Date(now).toISOString();
   for (const r of found) {
-    const verdict = judge(r, r.showWorkflowId ? shows[r.showWorkflowId] : undefined, now, input.gracePeriodMs);
+    const show =
+      r.showWorkflowId && r.runKey ? shows[showRunKey({ workflowId: r.showWorkflowId, runKey: r.runKey })] : undefined;
+    const since = previous[r.arn];
+    if (!r.kept && show?.status === 'NOT_FOUND' && Object.keys(report.notFoundSince).length < MAX_REMEMBERED)
+      report.notFoundSince[r.arn] = since ?? nowIso;
+    const verdict = judge(r, show, since, now, input.gracePeriodMs);
+    const where = { kind: r.kind, region: r.region, ...(r.account ? { account: r.account } : {}), arn: r.arn };
     if (verdict.orphan)
-      report.orphans.push({
-        kind: r.kind,
-        region: r.region,
-        arn: r.arn,
-        showWorkflowId: r.showWorkflowId!,
-        reason: verdict.reason,
-      });
-    else
-      report.skipped.push({
-        kind: r.kind,
-        region: r.region,
-        arn: r.arn,
-        showWorkflowId: r.showWorkflowId,
-        reason: verdict.reason,
-      });
+      report.orphans.push({ ...where, showWorkflowId: r.showWorkflowId!, runKey: r.runKey!, reason: verdict.reason });
+    else report.skipped.push({ ...where, showWorkflowId: r.showWorkflowId, reason: verdict.reason });
   }
   report.orphans.sort((a, b) => REMOVAL_ORDER.indexOf(a.kind) - REMOVAL_ORDER.indexOf(b.kind));
 
@@ -167,9 +231,11 @@ export async function janitorWorkflow(input: JanitorInput): Promise<JanitorRepor
       try {
         const result = await removal.removeResource({
           region: orphan.region,
+          ...(orphan.account ? { account: orphan.account } : {}),
           kind: orphan.kind,
           arn: orphan.arn,
           showWorkflowId: orphan.showWorkflowId,
+          runKey: orphan.runKey,
         });
         if (result.outcome === 'refused') report.skipped.push({ ...orphan, reason: result.reason });
         else report.removed.push({ ...orphan, outcome: result.outcome });
@@ -196,12 +262,13 @@ export function janitorDetailsMarkdown(input: JanitorInput, report: JanitorRepor
     `| | |`,
     `|---|---|`,
     `| Regions | ${input.regions.join(', ') || '—'} |`,
-    `| Grace period | ${Math.round(input.gracePeriodMs / 1000)} s after the show closed |`,
+    `| Grace period | ${Math.round(input.gracePeriodMs / 1000)} s after the show closed (or was first not found) |`,
     `| Scanned | ${s.stages} stages, ${s.compositions} live compositions, ${s.ingestConfigurations} ingest configurations |`,
     `| Orphans | ${report.orphans.length}${report.dryRun ? ' (dry run: nothing removed)' : ''} |`,
     `| Removed | ${report.removed.length} |`,
     `| Skipped | ${report.skipped.length} |`,
     `| Failed | ${report.failed.length} |`,
+    `| Show run not found | ${Object.keys(report.notFoundSince).length} (orphans once a later sweep confirms) |`,
   ];
   const section = (title: string, items: string[]) => {
     if (items.length === 0) return;

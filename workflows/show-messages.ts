@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { CompositionSnapshot } from '../activities/composition-activities';
+import { participantAttributesSchema } from '../spec/participant-attributes';
 import type { IssuedToken } from '../activities/stage-activities';
 import type { ShowStatus } from './show-state';
 
@@ -20,7 +21,7 @@ export const issueTokenArgsSchema = z
       .min(1)
       .max(2)
       .optional(),
-    attributes: z.record(z.string().min(1).max(128), z.string().max(1024)).optional(),
+    attributes: participantAttributesSchema.optional(),
   })
   .strict();
 export const restartArgsSchema = z.object({ reason: z.string().max(500).optional() }).strict();

@@ -17,7 +17,7 @@ import {
 } from '@temporalio/workflow';
 import type { AccountRegion } from '../activities/aws-clients';
 import type { CompositionSnapshot } from '../activities/composition-activities';
-import type { ShowIdentity } from '../activities/show-tags';
+import { tagsKeeping, type ShowIdentity } from '../activities/show-tags';
 import { ENCODER_PRESETS } from '../spec/encoder-presets';
 import type { ShowSpec, StorageRef } from '../spec/show-spec';
 import { indexing, ivs, ivsWithSummary, polls, tidy, tidyWithSummary } from './activity-proxies';
@@ -252,7 +252,7 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
       ...scope(),
       identity,
       name: `show-${spec.id}`,
-      tags: spec.tags,
+      tags: tagsKeeping(spec.tags, spec.policies.keep.stage),
       recording:
         recording && state.participantStorage
           ? participantRecordingOf(recording, state.participantStorage.arn)
@@ -282,7 +282,7 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
         insecureIngest: spec.ingest.protocol === 'RTMP',
         userId: spec.ingest.userId,
         attributes: spec.ingest.attributes,
-        tags: spec.tags,
+        tags: tagsKeeping(spec.tags, spec.policies.keep.ingestConfiguration),
       });
       state.ingestConfigurationArn = ingest.ingestConfigurationArn;
       state.ingestParticipantId = ingest.participantId;

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { janitorCommand } from './commands/janitor-commands';
 import { scheduleCommand } from './commands/schedule-commands';
 import {
   cancelCommand,
@@ -52,6 +53,7 @@ export function buildProgram(json: boolean): Command {
     .addCommand(cancelCommand())
     .addCommand(terminateCommand())
     .addCommand(tokenCommand())
-    .addCommand(recordingsCommand());
+    .addCommand(recordingsCommand())
+    .addCommand(janitorCommand());
   return configure(program, json);
 }

@@ -107,7 +107,7 @@ void describe('events endpoint: IVS EventBridge events wake shows up', () => {
     }
   }
 
-  async function startSlowShow(extra: Partial<ShowSpecInput> = {}) {
+  async function startSlowShow(extra: Partial<ShowSpecInput> = {}, pollInterval = SLOW_POLL) {
     const handle = await h.startShow({
       id: h.showId('events'),
       name: 'Events endpoint',
@@ -118,7 +118,7 @@ void describe('events endpoint: IVS EventBridge events wake shows up', () => {
       ],
       composition: { channelArn: freshChannelArn() },
       ...extra,
-      policies: { pollInterval: SLOW_POLL, restartBackoff: { initial: 0 } },
+      policies: { pollInterval, restartBackoff: { initial: 0 } },
     });
     const waiting = await waitForStatus(handle, 'WAITING_FOR_PUBLISHER', (s) => s.phase === 'WAITING_FOR_PUBLISHER');
     const tokens = await handle.query(participantTokensQuery);
@@ -160,8 +160,8 @@ void describe('events endpoint: IVS EventBridge events wake shows up', () => {
     );
 
   /** A show with a composition (still STARTING: with the slow poll only events can move it on). */
-  async function startShowWithComposition() {
-    const show = await startSlowShow();
+  async function startShowWithComposition(pollInterval = SLOW_POLL) {
+    const show = await startSlowShow({}, pollInterval);
     await h.fixture.control.join(show.tokens[0]!.token, { publish: true });
     const starting = await waitForStatus(show.handle, 'a composition', (s) => !!s.composition?.arn, 10_000);
     return { ...show, compositionArn: starting.composition!.arn };
@@ -180,9 +180,10 @@ void describe('events endpoint: IVS EventBridge events wake shows up', () => {
   });
 
   void test('a destination forced FAILED is recorded as DESTINATION_FAILED within seconds', async () => {
-    const { handle, tokens, compositionArn } = await startShowWithComposition();
+    // Events bring the monitor's poll forward at most once per poll interval (across every show it watches), so
+    // the several changes of this test are seen within seconds only with an interval of seconds.
+    const { handle, tokens, compositionArn } = await startShowWithComposition('2s');
     try {
-      // Session Start / Destination Start must bring the composition on air without waiting for a poll tick.
       await waitForStatus(handle, 'composition ACTIVE', (s) => s.composition?.state === 'ACTIVE', 10_000);
       await h.fixture.control.setCompositionState({ compositionArn, state: 'FAILED', destinationType: 'channel' });
       const failed = await waitForStatus(
@@ -232,6 +233,48 @@ void describe('events endpoint: IVS EventBridge events wake shows up', () => {
     assert.equal((await fetch(`${open.url}/events`)).status, 405);
   });
 
+  void test('a body that is not declared application/json gets 415, before it is read', async () => {
+    const event = stageUpdate('arn:aws:ivs:us-east-1:123456789012:stage/deleted0002');
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/jsonp']) {
+      const res = await post(`${open.url}/events`, event, { 'content-type': type });
+      assert.equal(res.status, 415, type);
+      assert.equal(res.json.error, 'UnsupportedMediaType');
+    }
+    const res = await fetch(`${open.url}/events`, { method: 'POST', body: JSON.stringify(event) });
+    assert.equal(res.status, 415, 'no content type');
+    await res.arrayBuffer();
+    assert.equal(
+      (await post(`${open.url}/events`, event, { 'content-type': 'Application/JSON; charset=utf-8' })).status,
+      200,
+    );
+    // Authentication comes first: an unauthenticated caller learns nothing about the rules.
+    assert.equal((await post(`${guarded.url}/events`, event, { 'content-type': 'text/plain' })).status, 401);
+  });
+
+  void test('only the configured regions are looked up; others are acknowledged unasked', async () => {
+    const regional = await startEventsEndpoint({
+      port: 0,
+      host: '127.0.0.1',
+      regions: ['us-east-1'],
+      ivs: () => h.fixture.ivs,
+      client: h.client,
+    });
+    try {
+      const far = await post(`${regional.url}/events`, [
+        stageUpdate('arn:aws:ivs:eu-west-1:123456789012:stage/abcdEFGH0001'),
+        stageUpdate('arn:aws:ivs:xx-nowhere-9:123456789012:stage/abcdEFGH0002'),
+      ]);
+      assert.deepEqual(far.json, { received: 2, signalled: 0, ignored: 2 });
+      assert.equal(regional.stats().ignored['unknown-region'], 2);
+      assert.equal(regional.stats().lookup.lookups, 0, 'no IVS call for a region not served');
+      assert.equal(regional.stats().lookup.cached, 0, 'nor a cache entry');
+      await post(`${regional.url}/events`, stageUpdate('arn:aws:ivs:us-east-1:123456789012:stage/abcdEFGH0003'));
+      assert.equal(regional.stats().lookup.lookups, 1);
+    } finally {
+      await regional.stop();
+    }
+  });
+
   void test('with a token configured, a missing or wrong one gets 401 and the right one passes', async () => {
     const event = stageUpdate('arn:aws:ivs:us-east-1:123456789012:stage/deleted0001');
     assert.equal((await post(`${guarded.url}/events`, event)).status, 401);
@@ -240,6 +283,13 @@ void describe('events endpoint: IVS EventBridge events wake shows up', () => {
     const ok = await post(`${guarded.url}/events`, event, { authorization: `Bearer ${TOKEN}` });
     assert.equal(ok.status, 200);
     assert.deepEqual(ok.json, { received: 1, signalled: 0, ignored: 1 });
+    // The scheme is case-insensitive (RFC 9110); the token is not.
+    for (const scheme of ['bearer', 'BEARER'])
+      assert.equal((await post(`${guarded.url}/events`, event, { authorization: `${scheme} ${TOKEN}` })).status, 200);
+    assert.equal(
+      (await post(`${guarded.url}/events`, event, { authorization: `Bearer ${TOKEN.toUpperCase()}` })).status,
+      401,
+    );
 
     const apiKey = await startEventsEndpoint({
       port: 0,
@@ -274,8 +324,10 @@ void describe('events endpoint: IVS EventBridge events wake shows up', () => {
       stageUpdate(stageArn, undefined, twin),
       stageUpdate(stageArn, undefined, twin),
     ]);
-    assert.deepEqual(copies.json, { received: 2, signalled: 1, ignored: 1 });
-    // Signals that arrive during a workflow task reach the history when it completes: wait, then check none follow.
+    // A second event of the same kind within the coalescing window is held (and this one's copy is a duplicate)...
+    assert.deepEqual(copies.json, { received: 2, signalled: 0, ignored: 2 });
+    // ...and signalled once at the window's end. Signals that arrive during a workflow task reach the history when
+    // it completes: wait, then check none follow.
     await waitFor(async () => (await ivsSignals(handle)) >= signals + 2, 5_000, { description: 'two signals' });
     await sleep(500);
     assert.equal(await ivsSignals(handle), signals + 2);

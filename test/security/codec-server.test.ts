@@ -199,6 +199,41 @@ void describe('codec server over HTTP', () => {
     assert.equal(huge.response.status, 413);
   });
 
+  void test('the Bearer scheme is case-insensitive', async () => {
+    for (const scheme of ['bearer', 'BEARER', 'BeArEr']) {
+      const response = await fetch(`${server.url}/encode`, {
+        method: 'POST',
+        headers: { Authorization: `${scheme} ${TOKEN}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ payloads: [toJson('x')] }),
+      });
+      assert.equal(response.status, 200, scheme);
+      await response.arrayBuffer();
+    }
+  });
+
+  void test('metadata names and key ids from a request are validated before they are echoed or logged', async () => {
+    const name = `x ${SECRET}\n`;
+    const badName = await call(server, '/decode', {
+      body: JSON.stringify({ payloads: [{ metadata: { [name]: 'not base64!' }, data: 'AAAA' }] }),
+    });
+    assert.equal(badName.response.status, 400);
+    assert.match(String(badName.json?.error), /payloads\.0\.metadata\.\(a metadata name\): must be base64/);
+    const b64 = (text: string) => Buffer.from(text).toString('base64');
+    const forgedId = await call(server, '/decode', {
+      body: JSON.stringify({
+        payloads: [
+          {
+            metadata: { [METADATA_ENCODING_KEY]: b64(ENCRYPTED_ENCODING), 'encryption-key-id': b64(SECRET) },
+            data: b64('x'.repeat(40)),
+          },
+        ],
+      }),
+    });
+    assert.equal(forgedId.response.status, 400);
+    assert.match(String(forgedId.json?.error), /not a valid key id/);
+    for (const text of [badName.text, forgedId.text, lines.join('\n')]) assert.ok(!text.includes(SECRET.slice(0, 24)));
+  });
+
   void test('/health answers without a token and tells nothing', async () => {
     const response = await fetch(`${server.url}/health`);
     assert.equal(response.status, 200);
@@ -301,6 +336,36 @@ void describe('codec server configuration', () => {
     assert.equal(config.corsAllowCredentials, true);
   });
 
+  void test('a JWKS URL must be https, or http on a loopback host only', async () => {
+    const base = {
+      SHOWRUNNER_CODEC_TOKENS: token,
+      SHOWRUNNER_CODEC_JWT_ISSUER: 'i',
+      SHOWRUNNER_CODEC_JWT_AUDIENCE: 'a',
+    };
+    for (const url of ['http://idp.example.com/jwks.json', 'ftp://idp.example.com/jwks', 'http://10.0.0.8/jwks'])
+      assert.throws(
+        () => loadCodecServerConfig({ ...base, SHOWRUNNER_CODEC_JWT_JWKS_URL: url }),
+        /SHOWRUNNER_CODEC_JWT_JWKS_URL: must be an https URL \(plain http only on a loopback host\)/,
+        url,
+      );
+    for (const url of [
+      'https://idp.example.com/jwks.json',
+      'http://127.0.0.1:8080/jwks',
+      'http://localhost/jwks',
+      'http://[::1]:9/j',
+    ])
+      assert.equal(loadCodecServerConfig({ ...base, SHOWRUNNER_CODEC_JWT_JWKS_URL: url }).jwt?.jwksUrl, url);
+    // Programmatic use gets the same rule.
+    await assert.rejects(
+      startCodecServer({
+        keyRing: ring('k'),
+        tokens: [token],
+        jwt: { jwksUrl: 'http://idp.example.com/jwks.json', issuer: 'i', audience: 'a' },
+      }),
+      /JWKS URL must be an https URL/,
+    );
+  });
+
   void test('tokens from a file, one per line', (t) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codec-tokens-'));
     t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -354,7 +419,7 @@ void describe('codec server configuration', () => {
     );
     assert.throws(
       () => loadCodecServerConfig({ ...jwt, SHOWRUNNER_CODEC_JWT_JWKS_URL: 'file:///etc/jwks.json' }),
-      /SHOWRUNNER_CODEC_JWT_JWKS_URL: must be an http\(s\) URL/,
+      /SHOWRUNNER_CODEC_JWT_JWKS_URL: must be an https URL/,
     );
   });
 

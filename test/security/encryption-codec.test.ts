@@ -191,14 +191,54 @@ void describe('loadKeyRing', () => {
   });
 
   void test('rejects bad key ids without quoting them (a swapped entry would put the key there)', () => {
-    assertKeyRingError(() => loadKeyRing({ [ENCRYPTION_KEYS_VAR]: `${keyA}:a` }), /entry 1: key id must match/, [
-      keyA,
-      keyA.slice(0, 20),
-    ]);
+    assertKeyRingError(
+      () => loadKeyRing({ [ENCRYPTION_KEYS_VAR]: `${keyA}:a` }),
+      /entry 1: the key id looks like a key/,
+      [keyA, keyA.slice(0, 20)],
+    );
     assertKeyRingError(() => ring(['x'.repeat(65), keyA]), /entry 1: key id must match \[A-Za-z0-9._-\]\{1,64\}/, [
       keyA,
     ]);
     assertKeyRingError(() => loadKeyRing({ [ENCRYPTION_KEYS_VAR]: keyA }), /entry 1 must be keyId:base64key/, [keyA]);
+  });
+
+  void test('an entry written the wrong way round never echoes the key, whatever its alphabet', () => {
+    const raw = randomBytes(32);
+    // Keys that fit the key id rule, so today's check on ids let them through to messages that quote the id.
+    const unpadded = (() => {
+      for (;;) {
+        const k = randomBytes(32).toString('base64').replace(/=+$/, '');
+        if (/^[A-Za-z0-9]+$/.test(k)) return k;
+      }
+    })();
+    for (const key of [unpadded, raw.toString('base64url'), raw.toString('hex')]) {
+      assertKeyRingError(
+        () => loadKeyRing({ [ENCRYPTION_KEYS_VAR]: `${key}:a` }),
+        /entry 1: the key id looks like a key; entries are keyId:base64key, key id first/,
+        [key, key.slice(0, 16), key.slice(-16)],
+      );
+      assertKeyRingError(
+        () => loadKeyRing({ [ENCRYPTION_KEYS_VAR]: `a:${keyA},${key}:${keyB}` }),
+        /entry 2: the key id looks like a key/,
+        [key, key.slice(0, 16), keyA, keyB],
+      );
+    }
+  });
+
+  void test('a key id read from a payload is echoed only once it is a valid one', async () => {
+    const codec = new EncryptionCodec(ring(['a', keyA]));
+    const [sealed] = await codec.encode([toPayload('x')]);
+    for (const forged of [SECRET, `a"\n{"level":"error"}`, 'x'.repeat(65)]) {
+      const payload = {
+        ...sealed!,
+        metadata: { ...sealed!.metadata, [METADATA_ENCRYPTION_KEY_ID]: Buffer.from(forged) },
+      };
+      await assert.rejects(codec.decode([payload]), (error: Error) => {
+        assert.match(error.message, /not a valid key id/);
+        assert.ok(!error.message.includes(forged.slice(0, 20)), error.message);
+        return true;
+      });
+    }
   });
 
   void test('lists every broken entry at once', () => {

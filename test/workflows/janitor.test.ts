@@ -1,17 +1,16 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
   CreateIngestConfigurationCommand,
   CreateStageCommand,
   StartCompositionCommand,
 } from '@aws-sdk/client-ivs-realtime';
-import type { WorkflowHandle } from '@temporalio/client';
+import { ScheduleOverlapPolicy, type WorkflowHandle } from '@temporalio/client';
 import { ensureJanitorSchedule, type JanitorScheduleOptions } from '../../client/janitor-schedule';
-import { TAG_KEEP } from '../../activities/janitor-types';
-import { showTags } from '../../activities/show-tags';
+import { showTags, TAG_KEEP, TAG_RUN_KEY } from '../../activities/show-tags';
 import { janitorWorkflow, type JanitorInput, type JanitorReport, type showWorkflow } from '../../workflows';
-import { statusQuery } from '../../workflows/show-messages';
+import { endUpdate, statusQuery } from '../../workflows/show-messages';
 import { startShowHarness, type ShowHarness } from '../support/show-harness';
 import { waitFor } from '../support/wait-for';
 import { freshChannelArn } from '../../dev/aws/local-aws';
@@ -22,8 +21,15 @@ void describe('janitor workflow', () => {
   let h: ShowHarness;
   /** A workflow ID no workflow has: its resources are orphans. */
   const missingWorkflowId = `show-missing-${hex()}`;
-  const orphanTags = showTags({ showId: 'missing', workflowId: missingWorkflowId, runKey: `run-${hex()}` });
+  const orphanTags = showTags({ showId: 'missing', workflowId: missingWorkflowId, runKey: randomUUID() });
   const arns = {
+    /** Tags naming a real (terminated) show's workflow ID with a run key of no run of it: forged or foreign. */
+    forgedStage: '',
+    /** A run key that is not a run ID at all. */
+    junkRunKeyStage: '',
+    /** A show with policies.keep.stage and keep.ingestConfiguration, completed normally. */
+    keptShowStage: '',
+    keptShowIngest: '',
     orphanStage: '',
     orphanIngest: '',
     orphanComposition: '',
@@ -42,14 +48,14 @@ void describe('janitor workflow', () => {
   }
 
   /** A show without a composition is LIVE as soon as its stage and ingest configuration exist. */
-  async function preparedShow() {
+  async function preparedShow(keep = false) {
     const handle = await h.startShow({
       id: h.showId('janitor'),
       name: 'Janitor neighbour',
       schedule: { duration: '10m', leadTime: 0 },
       participants: [{ userId: 'alice', role: 'host' }],
       ingest: { enabled: true },
-      policies: { pollInterval: '1s' },
+      policies: { pollInterval: '1s', ...(keep ? { keep: { stage: true, ingestConfiguration: true } } : {}) },
     });
     const status = await waitFor(
       async () => {
@@ -114,53 +120,69 @@ void describe('janitor workflow', () => {
     await dead.handle.terminate('simulated crash');
     arns.terminatedStage = dead.stageArn;
     arns.terminatedIngest = dead.ingestArn!;
+    const deadId = (await dead.handle.describe()).workflowId;
+    arns.forgedStage = await createStage(showTags({ showId: 'forged', workflowId: deadId, runKey: randomUUID() }));
+    arns.junkRunKeyStage = await createStage({ ...orphanTags, [TAG_RUN_KEY]: 'whatever' });
+    // A show told to keep its stage and ingest configuration, which ends and tidies up normally.
+    const kept = await preparedShow(true);
+    await kept.handle.executeUpdate(endUpdate, { args: [{ reason: 'test over' }] });
+    await kept.handle.result();
+    arns.keptShowStage = kept.stageArn;
+    arns.keptShowIngest = kept.ingestArn!;
   });
   after(async () => h.stop());
 
-  void test('dry run with a grace period: reports without removing, spares recent, running, kept and foreign', async () => {
-    const before = await liveArns();
-    const report = await runJanitor({ regions: ['us-east-1'], gracePeriodMs: 60 * 60_000, dryRun: true });
+  /** Filled by the first sweep: what the next sweeps are handed as earlier sightings. */
+  let firstSweep: JanitorReport;
+  const notFoundArns = () => [arns.orphanStage, arns.orphanIngest, arns.orphanComposition, arns.forgedStage];
 
-    assert.equal(report.dryRun, true);
-    assert.deepEqual(report.removed, []);
+  void test('first sweep: a show run not found is only a suspect; recent, running, kept and foreign are spared', async () => {
+    const before = await liveArns();
+    // Not a dry run: the first sighting of "not found" must not remove anything whatever the settings.
+    const report = await runJanitor({ regions: ['us-east-1'], gracePeriodMs: 60 * 60_000, dryRun: false });
+    firstSweep = report;
+
     assert.deepEqual(report.failed, []);
-    // No workflow and no creation time in the API: an orphan at once.
-    assert.deepEqual(arnsOf(report.orphans), new Set([arns.orphanStage, arns.orphanIngest]));
-    assert.ok(report.orphans.every((o) => o.showWorkflowId === missingWorkflowId && /not found/.test(o.reason)));
-    // The composition's startTime and the terminated show's close time are within the grace period.
-    assert.match(reasonFor(report, arns.orphanComposition)!, /created at .*grace period/);
+    assert.deepEqual(report.orphans, []);
+    assert.deepEqual(report.removed, []);
+    // A workflow that does not exist, and a real workflow whose tagged run key is none of its runs: both first seen.
+    assert.deepEqual(new Set(Object.keys(report.notFoundSince)), new Set(notFoundArns()));
+    for (const arn of notFoundArns()) assert.match(reasonFor(report, arn)!, /run not found .*first seen now/);
+    assert.match(reasonFor(report, arns.forgedStage)!, /has no run/);
+    assert.match(reasonFor(report, arns.orphanStage)!, /no workflow show-missing/);
+    assert.match(reasonFor(report, arns.junkRunKeyStage)!, /names no show run/);
     assert.match(reasonFor(report, arns.terminatedStage)!, /TERMINATED at .*grace period/);
     assert.match(reasonFor(report, arns.terminatedIngest)!, /TERMINATED at .*grace period/);
     assert.match(reasonFor(report, arns.runningStage)!, /is RUNNING/);
     assert.match(reasonFor(report, arns.runningIngest)!, /is RUNNING/);
     assert.match(reasonFor(report, arns.keptStage)!, /kept/);
+    assert.match(reasonFor(report, arns.keptShowStage)!, /kept/);
+    assert.match(reasonFor(report, arns.keptShowIngest)!, /kept/);
     // Not ours: counted, never listed.
     const listed = new Set([...arnsOf(report.orphans), ...arnsOf(report.skipped)]);
     assert.ok(!listed.has(arns.untaggedStage));
-    assert.deepEqual(report.scanned, { stages: 5, compositions: 1, ingestConfigurations: 3 });
+    assert.deepEqual(report.scanned, { stages: 8, compositions: 1, ingestConfigurations: 4 });
     assert.deepEqual(await liveArns(), before);
   });
 
-  void test('dry run without a grace period: every orphan is listed, nothing is deleted', async () => {
+  void test('dry run after an earlier sweep, no grace period: every orphan is listed, nothing is deleted', async () => {
     const before = await liveArns();
     const handle = await h.client.workflow.start(janitorWorkflow, {
       workflowId: `janitor-test-${hex()}`,
       taskQueue: h.taskQueue,
-      args: [{ regions: ['us-east-1'], gracePeriodMs: 0, dryRun: true }],
+      args: [{ regions: ['us-east-1'], gracePeriodMs: 0, dryRun: true, notFoundSince: firstSweep.notFoundSince }],
     });
     const report = await handle.result();
-    const expected = [
-      arns.orphanStage,
-      arns.orphanIngest,
-      arns.orphanComposition,
-      arns.terminatedStage,
-      arns.terminatedIngest,
-    ];
+    const expected = [...notFoundArns(), arns.terminatedStage, arns.terminatedIngest];
     assert.deepEqual(arnsOf(report.orphans), new Set(expected));
+    for (const arn of notFoundArns())
+      assert.match(report.orphans.find((o) => o.arn === arn)!.reason, /not found .*since .*earlier sweep/);
+    // The first sighting is carried forward, not renewed.
+    assert.deepEqual(report.notFoundSince, firstSweep.notFoundSince);
     // Compositions first, stages last: the order removal will follow.
     assert.deepEqual(
       report.orphans.map((o) => o.kind),
-      ['composition', 'ingestConfiguration', 'ingestConfiguration', 'stage', 'stage'],
+      ['composition', 'ingestConfiguration', 'ingestConfiguration', 'stage', 'stage', 'stage'],
     );
     assert.deepEqual(report.removed, []);
     assert.deepEqual(await liveArns(), before);
@@ -170,34 +192,7 @@ void describe('janitor workflow', () => {
     assert.ok(metadata.currentDetails!.includes(arns.orphanComposition));
   });
 
-  void test('for real: orphans are removed; running, kept and foreign resources stay', async () => {
-    const report = await runJanitor({ regions: ['us-east-1'], gracePeriodMs: 0, dryRun: false });
-    assert.deepEqual(report.failed, []);
-    assert.equal(report.orphans.length, 5);
-    assert.deepEqual(arnsOf(report.removed), arnsOf(report.orphans));
-    assert.ok(report.removed.every((r) => r.outcome === 'removed'));
-
-    const live = await liveArns();
-    for (const gone of [
-      arns.orphanStage,
-      arns.orphanIngest,
-      arns.orphanComposition,
-      arns.terminatedStage,
-      arns.terminatedIngest,
-    ])
-      assert.ok(!live.has(gone), `${gone} was removed`);
-    for (const kept of [arns.untaggedStage, arns.keptStage, arns.runningStage, arns.runningIngest])
-      assert.ok(live.has(kept), `${kept} is untouched`);
-    assert.equal((await running.describe()).status.name, 'RUNNING');
-    assert.equal((await running.query(statusQuery)).phase, 'LIVE');
-
-    // Nothing left to do: a second run finds no orphans.
-    const again = await runJanitor({ regions: ['us-east-1'], gracePeriodMs: 0, dryRun: false });
-    assert.deepEqual(again.orphans, []);
-    assert.deepEqual(again.removed, []);
-  });
-
-  void test('ensureJanitorSchedule creates (then updates) a Schedule whose runs are janitor runs', async () => {
+  void test('the Schedule hands a run’s findings to the next run', async () => {
     const scheduleId = `showrunner-janitor-test-${hex()}`;
     const options: JanitorScheduleOptions = {
       scheduleId,
@@ -208,6 +203,24 @@ void describe('janitor workflow', () => {
       dryRun: true,
     };
     const schedule = await ensureJanitorSchedule(h.client, options);
+    const nthRun = async (n: number) => {
+      // The Schedule records a run's result once it has seen the run close; only then does the next run get it.
+      await waitFor(async () => (await schedule.describe()).info.runningActions.length === 0 || undefined, 30_000, {
+        intervalMs: 250,
+        description: 'the schedule saw its previous run close',
+      });
+      // The SDK's default (ALLOW_ALL) starts a run the Schedule does not watch, so its result would be lost.
+      await schedule.trigger(ScheduleOverlapPolicy.SKIP);
+      const workflowId = await waitFor(
+        async () => {
+          const actions = (await schedule.describe()).info.recentActions;
+          return actions.length >= n ? actions[n - 1]!.action.workflow.workflowId : undefined;
+        },
+        30_000,
+        { intervalMs: 250, description: `the schedule started run ${n}` },
+      );
+      return (await h.client.workflow.getHandle(workflowId).result()) as JanitorReport;
+    };
     try {
       // Idempotent: a second call updates the same Schedule.
       await ensureJanitorSchedule(h.client, { ...options, interval: '2 hours' });
@@ -215,19 +228,51 @@ void describe('janitor workflow', () => {
       assert.equal(described.policies.overlap, 'SKIP');
       assert.equal(described.spec.intervals?.[0]?.every, 2 * 60 * 60_000);
 
-      await schedule.trigger();
-      const workflowId = await waitFor(
-        async () => (await schedule.describe()).info.recentActions[0]?.action.workflow.workflowId,
-        30_000,
-        { intervalMs: 250, description: 'the schedule started a run' },
-      );
-      const report = (await h.client.workflow.getHandle(workflowId).result()) as JanitorReport;
-      assert.equal(report.dryRun, true);
-      assert.deepEqual(report.removed, []);
-      assert.deepEqual(report.failed, []);
-      assert.ok(report.scanned.stages >= 3);
+      const first = await nthRun(1);
+      assert.equal(first.dryRun, true);
+      assert.deepEqual(first.failed, []);
+      assert.ok(!arnsOf(first.orphans).has(arns.orphanStage), 'not found on the first run: only a suspect');
+      assert.ok(first.notFoundSince[arns.orphanStage]);
+      const second = await nthRun(2);
+      assert.ok(arnsOf(second.orphans).has(arns.orphanStage), 'the second run was handed the first one’s findings');
+      assert.equal(second.notFoundSince[arns.orphanStage], first.notFoundSince[arns.orphanStage]);
+      assert.deepEqual(second.removed, []);
     } finally {
       await schedule.delete();
     }
+  });
+
+  void test('for real: orphans are removed; running, kept and foreign resources stay past the grace period', async () => {
+    const report = await runJanitor({
+      regions: ['us-east-1'],
+      gracePeriodMs: 0,
+      dryRun: false,
+      notFoundSince: firstSweep.notFoundSince,
+    });
+    assert.deepEqual(report.failed, []);
+    assert.equal(report.orphans.length, 6);
+    assert.deepEqual(arnsOf(report.removed), arnsOf(report.orphans));
+    assert.ok(report.removed.every((r) => r.outcome === 'removed'));
+
+    const live = await liveArns();
+    for (const gone of [...notFoundArns(), arns.terminatedStage, arns.terminatedIngest])
+      assert.ok(!live.has(gone), `${gone} was removed`);
+    for (const kept of [
+      arns.untaggedStage,
+      arns.keptStage,
+      arns.keptShowStage,
+      arns.keptShowIngest,
+      arns.junkRunKeyStage,
+      arns.runningStage,
+      arns.runningIngest,
+    ])
+      assert.ok(live.has(kept), `${kept} is untouched`);
+    assert.equal((await running.describe()).status.name, 'RUNNING');
+    assert.equal((await running.query(statusQuery)).phase, 'LIVE');
+
+    // Nothing left to do: a second run finds no orphans.
+    const again = await runJanitor({ regions: ['us-east-1'], gracePeriodMs: 0, dryRun: false });
+    assert.deepEqual(again.orphans, []);
+    assert.deepEqual(again.removed, []);
   });
 });
