@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { reportCommand } from './commands/report-command';
 import { scheduleCommand } from './commands/schedule-commands';
 import {
   cancelCommand,
@@ -50,6 +51,7 @@ export function buildProgram(json: boolean): Command {
     .addCommand(extendCommand())
     .addCommand(cancelCommand())
     .addCommand(tokenCommand())
-    .addCommand(recordingsCommand());
+    .addCommand(recordingsCommand())
+    .addCommand(reportCommand());
   return configure(program, json);
 }
