@@ -33,13 +33,17 @@ export function figuresMarkdown(f: ShowFigures, recordingsIndex?: Record<string,
     `| Restarts | ${f.restarts.count} (${f.restarts.automatic} automatic, ${f.restarts.manual} requested) |`,
     `| Recorded | ${formatDuration(f.recordings.recordedMs)} in ${f.recordings.segments} composite recording${f.recordings.segments === 1 ? '' : 's'} |`,
   ];
-  if (recordingsIndex)
+  if (recordingsIndex) {
+    const n = (key: string) => recordingsIndex[key] ?? 0;
     lines.push(
-      `| Recordings index | ${Object.entries(recordingsIndex)
-        .map(([k, v]) => `${k} ${v}`)
-        .join(', ')} |`,
+      `| Recordings index | ${n('compositeRecordings')} composite, ${n('participantRecordings')} participant recordings, ` +
+        `${formatDuration(n('totalDurationMs'))} in all; ${n('failedRecordings')} failed, ${n('missingRecordings')} missing |`,
     );
-  for (const p of f.publishers) lines.push(`| Published, ${p.who} | ${formatDuration(p.publishedMs)} |`);
+  }
+  for (const p of f.publishers)
+    lines.push(
+      `| Publisher ${p.who} | ${p.publishedMs === undefined ? `seen publishing at ${iso(p.firstSeenAt)}` : `published ${formatDuration(p.publishedMs)} from ${iso(p.firstSeenAt)}`} |`,
+    );
   if (f.outages.length > 0) {
     lines.push('', '| Outage | Destination | Cause | Time to recover | Restarts |', '|---|---|---|---|---|');
     for (const o of f.outages)

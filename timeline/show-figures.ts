@@ -13,6 +13,8 @@ import type { DestinationKind, Span, Timeline } from './show-timeline';
  * - **Outage** of a row: a stretch of the on-air window in which the row was not ACTIVE. Its cause is the first state
  *   seen (RECONNECTING, FAILED, or OFF when the composition was gone); its time to recover runs to the row's next
  *   ACTIVE, and is absent when the row never came back before the show ended.
+ *   A restart counts towards an outage when it came after the row's last ACTIVE stretch began (a restart stops the
+ *   composition, so it ends that stretch) and before the row was ACTIVE again.
  * - **Recorded time**: ACTIVE time of the S3 destination rows over the whole show, and how many compositions wrote a
  *   recording (each writes its own prefix).
  */
@@ -23,7 +25,11 @@ export interface ShowFigures {
   outages: Outage[];
   restarts: { count: number; manual: number; automatic: number };
   recordings: { segments: number; recordedMs: number };
-  publishers: { who: string; publishedMs: number }[];
+  /**
+   * Per publisher: when first seen, and how long it published when its end is known (a history records when the
+   * show saw a publisher, not when it left).
+   */
+  publishers: { who: string; firstSeenAt: number; publishedMs?: number }[];
   incidents: number;
 }
 
@@ -96,13 +102,15 @@ export function showFigures(timeline: Timeline): ShowFigures {
     for (const { row } of timeline.rows) {
       const up = merged(timeline.destinations.filter((d) => d.row === row && d.state === 'ACTIVE'));
       let cursor = onAir.start;
-      const gaps: { start: number; end: number; recovered: boolean }[] = [];
+      let upSince = onAir.start;
+      const gaps: { start: number; end: number; recovered: boolean; upSince: number }[] = [];
       for (const s of up) {
         if (s.start >= onAir.end) break;
-        if (s.start > cursor) gaps.push({ start: cursor, end: s.start, recovered: true });
+        if (s.start > cursor) gaps.push({ start: cursor, end: s.start, recovered: true, upSince });
+        if (s.end > cursor) upSince = s.start;
         cursor = Math.max(cursor, s.end);
       }
-      if (cursor < onAir.end) gaps.push({ start: cursor, end: onAir.end, recovered: false });
+      if (cursor < onAir.end) gaps.push({ start: cursor, end: onAir.end, recovered: false, upSince });
       for (const gap of gaps) {
         const first = timeline.destinations.find(
           (d) => d.row === row && d.state !== 'ACTIVE' && d.start <= gap.start && d.end > gap.start,
@@ -113,7 +121,7 @@ export function showFigures(timeline: Timeline): ShowFigures {
           cause: first?.state ?? 'OFF',
           recoveredAt: gap.recovered ? gap.end : undefined,
           timeToRecoverMs: gap.recovered ? gap.end - gap.start : undefined,
-          restarts: timeline.restarts.filter((r) => r.at >= gap.start && r.at <= gap.end).length,
+          restarts: timeline.restarts.filter((r) => r.at > gap.upSince && r.at <= gap.end).length,
         });
       }
     }
@@ -121,7 +129,7 @@ export function showFigures(timeline: Timeline): ShowFigures {
   }
 
   const recordingSpans = timeline.destinations.filter((d) => d.kind === 's3' && d.state === 'ACTIVE');
-  const publishers = new Map<string, Span[]>();
+  const publishers = new Map<string, Timeline['publishers']>();
   for (const p of timeline.publishers) publishers.set(p.who, [...(publishers.get(p.who) ?? []), p]);
   const manual = timeline.restarts.filter((r) => r.manual).length;
   return {
@@ -134,7 +142,11 @@ export function showFigures(timeline: Timeline): ShowFigures {
       segments: new Set(recordingSpans.map((d) => d.compositionArn)).size,
       recordedMs: unionLength(recordingSpans, timeline.window),
     },
-    publishers: [...publishers].map(([who, spans]) => ({ who, publishedMs: unionLength(spans, timeline.window) })),
+    publishers: [...publishers].map(([who, spans]) => ({
+      who,
+      firstSeenAt: Math.min(...spans.map((p) => p.start)),
+      publishedMs: spans.some((p) => p.open) ? undefined : unionLength(spans, timeline.window),
+    })),
     incidents: timeline.incidents.length,
   };
 }

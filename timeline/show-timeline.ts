@@ -121,7 +121,9 @@ export function buildTimeline(events: readonly ShowEvent[], window: Span): Timel
     switch (e.type) {
       case 'phase':
         if (phase?.phase === e.phase) break;
-        if (phase && e.at > phase.start) timeline.phases.push({ ...phase, end: e.at });
+        // Zero-length phases stay: several phases can be entered in one workflow task (ENDING, then TIDYING), and
+        // the last one (COMPLETED) at the very end; the show still went through them.
+        if (phase) timeline.phases.push({ ...phase, end: e.at });
         phase = { phase: e.phase, start: e.at };
         if (ENDING_PHASES.has(e.phase)) timeline.endingAt ??= e.at;
         break;
@@ -160,7 +162,7 @@ export function buildTimeline(events: readonly ShowEvent[], window: Span): Timel
         break;
     }
   }
-  if (phase && window.end > phase.start) timeline.phases.push({ ...phase, end: window.end });
+  if (phase) timeline.phases.push({ ...phase, end: Math.max(phase.start, window.end) });
   for (const id of [...open.keys()]) closeDestination(id, window.end);
   for (const p of openPublishers.values()) timeline.publishers.push({ ...p, end: window.end });
   timeline.destinations.sort((a, b) => a.start - b.start);

@@ -25,6 +25,8 @@ const STATE_COLOURS: Record<string, string> = {
   FAILED: '#de2d26',
   STOPPING: '#bdbdbd',
   PUBLISHING: '#6baed6',
+  /** Seen publishing; when it stopped is not recorded. */
+  'SEEN PUBLISHING': '#c6dbef',
 };
 
 const WIDTH = 960;
@@ -60,10 +62,10 @@ export function timelineChartSpec(
     })),
     ...timeline.publishers.map((p) => ({
       row: `publisher: ${p.who}`,
-      state: 'PUBLISHING',
+      state: p.open ? 'SEEN PUBLISHING' : 'PUBLISHING',
       start: p.start,
       end: p.end,
-      detail: p.open ? 'seen publishing (end not recorded)' : '',
+      detail: p.open ? 'seen publishing; when it stopped is not recorded' : '',
     })),
   ];
   const phaseDomain = Object.keys(PHASE_COLOURS).filter((p) => timeline.phases.some((s) => s.phase === p));

@@ -105,6 +105,28 @@ void describe('show timeline', () => {
     assert.deepEqual(t.publishers, [{ who: 'alice', start: s(11), end: s(590), open: false }]);
   });
 
+  void test('phases entered at the same instant, and the last one at the very end, are all kept', () => {
+    const t = buildTimeline(
+      [
+        { at: s(0), type: 'phase', phase: 'LIVE' },
+        { at: s(5), type: 'phase', phase: 'ENDING' },
+        { at: s(5), type: 'phase', phase: 'TIDYING' },
+        { at: s(9), type: 'phase', phase: 'COMPLETED' },
+      ],
+      { start: s(0), end: s(9) },
+    );
+    assert.deepEqual(
+      t.phases.map((p) => [p.phase, p.end - p.start]),
+      [
+        ['LIVE', 5_000],
+        ['ENDING', 0],
+        ['TIDYING', 4_000],
+        ['COMPLETED', 0],
+      ],
+    );
+    assert.equal(t.endingAt, s(5));
+  });
+
   void test('events outside the window are clamped; open intervals end with the window (a running show)', () => {
     const t = buildTimeline(
       [
@@ -144,12 +166,13 @@ void describe('show figures', () => {
         timeToRecoverMs: 20_000,
         restarts: 1,
       },
+      // The restart (115 s) came after the S3 row went off with composition A (114 s): it counts there too.
       { row: 's3', start: s(114), cause: 'OFF', recoveredAt: s(120), timeToRecoverMs: 6_000, restarts: 1 },
     ]);
     assert.deepEqual(f.restarts, { count: 1, manual: 0, automatic: 1 });
     // S3 ACTIVE 12–114 (A) and 120–605 (B): recording continues into the tidy-up until B stops.
     assert.deepEqual(f.recordings, { segments: 2, recordedMs: 587_000 });
-    assert.deepEqual(f.publishers, [{ who: 'alice', publishedMs: 579_000 }]);
+    assert.deepEqual(f.publishers, [{ who: 'alice', firstSeenAt: s(11), publishedMs: 579_000 }]);
     assert.equal(f.incidents, 1);
   });
 
@@ -161,6 +184,26 @@ void describe('show figures', () => {
     assert.equal(last.recoveredAt, undefined);
     assert.equal(last.timeToRecoverMs, undefined);
     assert.equal(f.destinations[0]!.activeMs, 88_000);
+  });
+
+  void test('a restart decided while a row is still ACTIVE counts towards the outage it causes', () => {
+    // As on IVS: the show stops composition A (restart at 113 s) while its S3 destination still records.
+    const events = recoveredShow().map((e) => (e.type === 'restart' ? { ...e, at: s(113) } : e));
+    const f = showFigures(buildTimeline(events, { start: s(0), end: s(620) }));
+    assert.deepEqual(
+      f.outages.map((o) => [o.row, o.restarts]),
+      [
+        ['channel', 1],
+        ['s3', 1],
+      ],
+    );
+  });
+
+  void test('a publisher whose end is not recorded has no published time, only when it was seen', () => {
+    const events = recoveredShow().filter((e) => !(e.type === 'publisher' && !e.published));
+    const f = showFigures(buildTimeline(events, { start: s(0), end: s(620) }));
+    assert.deepEqual(f.publishers, [{ who: 'alice', firstSeenAt: s(11), publishedMs: undefined }]);
+    assert.ok(figuresMarkdown(f).includes('| Publisher alice | seen publishing at 2026-03-01T20:00:11Z |'));
   });
 
   void test('a show that never went on air has no window, no availability and no outages', () => {
