@@ -1,5 +1,6 @@
 import type { ShowState } from '../workflows/show-state';
-import type { ShowEvent } from './show-timeline';
+import { showFigures, type ShowFigures } from './show-figures';
+import { buildTimeline, type ShowEvent } from './show-timeline';
 
 const ms = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso));
 
@@ -78,4 +79,15 @@ export function eventsFromState(state: ShowState): ShowEvent[] {
   const endedAt = ms(state.timings.endedAt);
   if (endedAt !== undefined) events.push({ at: endedAt, type: 'phase', phase: 'ENDING' });
   return events;
+}
+
+/**
+ * The figures of a show from its state, over its planned start (or first composition, if earlier) to its tidy-up
+ * (or end): what the show's final details show, and what the recordings index can carry (see eventsFromState for
+ * what the state cannot know).
+ */
+export function figuresFromState(state: ShowState): ShowFigures {
+  const end = Date.parse(state.timings.tidiedAt ?? state.timings.endedAt ?? new Date(state.endAt).toISOString());
+  const start = Math.min(state.startAt, ...state.compositions.map((c) => Date.parse(c.startedAt)));
+  return showFigures(buildTimeline(eventsFromState(state), { start, end: Math.max(start, end) }));
 }

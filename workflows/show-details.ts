@@ -1,8 +1,6 @@
 import type { ShowSpec } from '../spec/show-spec';
 import { figuresMarkdown } from '../timeline/figures-markdown';
-import { showFigures } from '../timeline/show-figures';
-import { buildTimeline } from '../timeline/show-timeline';
-import { eventsFromState } from '../timeline/state-events';
+import { figuresFromState } from '../timeline/state-events';
 import type { ShowState } from './show-state';
 
 const FINAL_PHASES = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
@@ -30,17 +28,6 @@ export function currentDetailsMarkdown(spec: ShowSpec, state: ShowState, next?: 
     lines.push('', '### Recent incidents', '');
     for (const i of recent) lines.push(`- ${i.at} **${i.kind}** ${i.detail}`);
   }
-  if (FINAL_PHASES.has(state.phase)) lines.push('', '### How it went', '', ...finalFigures(state));
+  if (FINAL_PHASES.has(state.phase)) lines.push('', '### How it went', '', ...figuresMarkdown(figuresFromState(state)));
   return lines.join('\n');
-}
-
-/**
- * The figures `showrunner report` computes from history, here from the state the show carries (see
- * eventsFromState for what it cannot know), from the planned start to the tidy-up.
- */
-function finalFigures(state: ShowState): string[] {
-  const end = Date.parse(state.timings.tidiedAt ?? state.timings.endedAt ?? new Date(state.endAt).toISOString());
-  const start = Math.min(state.startAt, ...state.compositions.map((c) => Date.parse(c.startedAt)));
-  const figures = showFigures(buildTimeline(eventsFromState(state), { start, end: Math.max(start, end) }));
-  return figuresMarkdown(figures);
 }

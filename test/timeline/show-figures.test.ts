@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { IndexBuilder } from '../../activities/recordings/index-document';
 import { parseShowSpec } from '../../spec/parse-show-spec';
 import { figuresMarkdown, formatAvailability, formatDuration } from '../../timeline/figures-markdown';
 import { showFigures, unionLength } from '../../timeline/show-figures';
@@ -320,5 +321,23 @@ void describe('the show’s final details in the Web UI', () => {
     assert.match(done, /\| Time on air \| 4 min 40 s \|/);
     assert.match(done, /\| Availability, channel \| 100\.0 % /);
     assert.doesNotMatch(currentDetailsMarkdown(spec, state('LIVE')), /How it went/);
+  });
+});
+
+void describe('the recordings index document', () => {
+  const meta = {
+    stageArn: 'arn:aws:ivs:us-east-1:123456789012:stage/abcdABCD1234',
+    generatedAt: new Date(s(700)).toISOString(),
+    participantRecordingBucket: null,
+    settleWait: { waitedMs: 0, rounds: 0, timedOut: false },
+    objectsScanned: 0,
+  };
+
+  void test('carries the show’s figures when the show passes them, and is unchanged without', () => {
+    const figures = showFigures(buildTimeline(recoveredShow(), { start: s(0), end: s(620) }));
+    const document = new IndexBuilder().build({ ...meta, show: figures });
+    assert.deepEqual(JSON.parse(JSON.stringify(document.show)), JSON.parse(JSON.stringify(figures)));
+    assert.equal(document.show?.restarts.count, 1);
+    assert.ok(!('show' in new IndexBuilder().build(meta)));
   });
 });
