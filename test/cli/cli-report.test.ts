@@ -45,6 +45,12 @@ void describe('showrunner report: a real show with a destination failure and its
     await sleep(2_000);
     const result = await endShow(h, handle, { token });
     assert.equal(result.compositionRestarts, 1);
+    // The show's own final details (Web UI) carry the figures it computes from its state.
+    const { currentDetails } = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    assert.match(currentDetails ?? '', /### How it went/);
+    assert.match(currentDetails ?? '', /\| Restarts \| 1 \(1 automatic, 0 requested\) \|/);
+    assert.match(currentDetails ?? '', /\| Availability, channel \| \d+\.\d % /);
+    assert.match(currentDetails ?? '', /\| [^|]+ \| channel \| FAILED \| [^|]+ \| 1 \|/);
 
     const env = cliEnv(h);
     const dir = await mkdtemp(path.join(os.tmpdir(), 'showrunner-report-'));
