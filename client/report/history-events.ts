@@ -25,6 +25,8 @@ export interface ShowHistory {
   result?: ShowResult;
   /** Runs read (more than one after continue-as-new). */
   runs: number;
+  /** Participant ID → user ID, for the publishers the show saw. */
+  userIds: Record<string, string>;
 }
 
 /** A Keyword search attribute: a JSON string (older SDKs wrote a one-element list). */
@@ -68,6 +70,7 @@ export async function eventsFromHistory(
   let window: Span | undefined;
   let result: ShowResult | undefined;
   let phase = 'SCHEDULED';
+  const userIds: Record<string, string> = {};
   for (const [runIndex, history] of runs.entries()) {
     const scheduled = new Map<string, { name: string; input: Payload[] | null | undefined; phase: string }>();
     let restartRequested = false;
@@ -120,7 +123,10 @@ export async function eventsFromHistory(
             events.push({ at, type: 'restart', compositionArn: input.arn, manual: restartRequested });
         } else if (task?.name === 'awaitPublisher') {
           const seen = await decode<PublisherSeen>(payloads);
-          if (seen) events.push({ at, type: 'publisher', who: seen.userId ?? seen.participantId, published: true });
+          if (seen) {
+            if (seen.userId) userIds[seen.participantId] = seen.userId;
+            events.push({ at, type: 'publisher', who: seen.userId ?? seen.participantId, published: true });
+          }
         }
       }
       const signal = event.workflowExecutionSignaledEventAttributes;
@@ -154,7 +160,7 @@ export async function eventsFromHistory(
       detail: incident.detail,
       destinationId: incident.destinationId,
     });
-  return { events, window, result, runs: runs.length };
+  return { events, window, result, runs: runs.length, userIds };
 }
 
 /**

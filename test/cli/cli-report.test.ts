@@ -37,13 +37,16 @@ void describe('showrunner report: a real show with a destination failure and its
     const { handle, compositionArn, token } = await liveShow(h, {
       id,
       composition: { channelArn: freshChannelArn(), recording: { bucket } },
-      policies: { restartBackoff: { initial: 0 }, recordingsSettleTimeout: '5s' },
+      individualRecording: { storage: { bucket }, hlsSegmentSeconds: 2 },
+      policies: { restartBackoff: { initial: 0 }, recordingsSettleTimeout: '15s' },
     });
     await sleep(2_000);
     await setChannelDestination(h, compositionArn, 'FAILED');
     await waitForNewComposition(handle, compositionArn);
     await sleep(2_000);
-    const result = await endShow(h, handle, { token });
+    // The publisher leaves before the end, so its participant recording ends and the index knows when it published.
+    await h.fixture.control.leave({ token });
+    const result = await endShow(h, handle);
     assert.equal(result.compositionRestarts, 1);
     // The show's own final details (Web UI) carry the figures it computes from its state.
     const { currentDetails } = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
@@ -91,7 +94,13 @@ void describe('showrunner report: a real show with a destination failure and its
     assert.ok(figures.timeOnAirMs < figures.onAir.end - figures.onAir.start);
     // Each composition wrote its own composite recording.
     assert.equal(figures.recordings.segments, 2);
-    assert.ok(figures.publishers.some((p) => p.who === 'alice'));
+    // Who published when comes from the participant recording in the index, under the user ID the show saw.
+    const alice = figures.publishers.find((p) => p.who === 'alice');
+    assert.ok(alice?.publishedMs && alice.publishedMs > 3_000, JSON.stringify(figures.publishers));
+    assert.ok(
+      timeline.publishers.every((p) => !p.open),
+      'the index closed every publishing interval',
+    );
 
     // The SVG is well-formed (resvg parses it strictly) and names every row; the PNG is a PNG.
     const svg = await readFile(report.files.svg, 'utf8');
@@ -113,8 +122,8 @@ void describe('showrunner report: a real show with a destination failure and its
     assert.equal(human.code, 0, human.stderr);
     assert.match(human.stdout, /\| Availability, channel \| \d+\.\d % /);
     assert.match(human.stdout, /\| Restarts \| 1 \(1 automatic, 0 requested\) \|/);
-    assert.match(human.stdout, /\| Recordings index \| 2 composite, 0 participant recordings, /);
-    assert.match(human.stdout, /\| Publisher alice \| seen publishing at /);
+    assert.match(human.stdout, /\| Recordings index \| 2 composite, 1 participant recordings, /);
+    assert.match(human.stdout, /\| Publisher alice \| published \d[^|]* from /);
     assert.match(human.stdout, new RegExp(`Timeline: ${path.join(dir, 'human.svg')}\n`));
   });
 

@@ -5,8 +5,10 @@ import { showFigures } from '../../../timeline/show-figures';
 import { buildTimeline } from '../../../timeline/show-timeline';
 import { workflowIdForShow } from '../../../spec/show-spec';
 import { readShowHistory } from '../../report/history-events';
+import { publisherEventsFromIndex, withRecordedPublishers } from '../../report/recordings-events';
 import { plainLines, renderPng, renderSvg, timelineChartSpec } from '../../report/timeline-chart';
 import type { ActionBody } from '../cli-action';
+import { readIndex } from './recordings-action';
 import { findShow } from './show-handle';
 
 export interface ReportOptions {
@@ -23,7 +25,18 @@ export const reportAction: ActionBody<ReportOptions> = async (ctx, [showId], opt
   const client = await ctx.client();
   await findShow(client, showId!);
   const history = await readShowHistory(client, workflowIdForShow(showId!));
-  const timeline = buildTimeline(history.events, history.window);
+  let events = history.events;
+  const location = history.result?.recordingsIndex?.location;
+  if (location) {
+    // Best effort: the picture does not depend on S3; without the index, publishers are sightings only.
+    try {
+      const index = await readIndex(ctx, location);
+      events = withRecordedPublishers(events, publisherEventsFromIndex(index, history.userIds));
+    } catch (e) {
+      ctx.out.note(`Publishers from the show's history only: ${(e as Error).message}`);
+    }
+  }
+  const timeline = buildTimeline(events, history.window);
   const figures = showFigures(timeline);
   const markdown = figuresMarkdown(figures, history.result?.recordingsIndex?.summary);
 
