@@ -30,7 +30,19 @@ const STATE_COLOURS: Record<string, string> = {
 };
 
 const WIDTH = 960;
-const utcAxis = { format: '%H:%M:%S', title: null, labelFlush: true } as const;
+const STEPS_MS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600].map((s) => s * 1000);
+
+/**
+ * Axis ticks at whole UTC seconds, minutes or hours, at most about a dozen over the window, and the label format
+ * that shows them. Vega would pick its own from the width, sub-second on a short show, which `%H:%M:%S` cannot label.
+ */
+export function timeTicks(window: { start: number; end: number }): { values: number[]; format: string } {
+  const span = Math.max(1, window.end - window.start);
+  const step = STEPS_MS.find((s) => span / s <= 12) ?? STEPS_MS[STEPS_MS.length - 1]!;
+  const values: number[] = [];
+  for (let t = Math.ceil(window.start / step) * step; t <= window.end; t += step) values.push(t);
+  return { values, format: step < 60_000 ? '%H:%M:%S' : '%H:%M' };
+}
 
 /**
  * The show's story as a Vega-Lite specification: a band of phases over the destination rows (each one's state over
@@ -43,11 +55,9 @@ export function timelineChartSpec(
   figureLines: string[],
   subtitle: string,
 ): TopLevelSpec {
-  const x = {
-    field: 'start',
-    type: 'temporal',
-    scale: { type: 'utc' },
-  };
+  const x = { field: 'start', type: 'temporal', scale: { type: 'utc', nice: false } };
+  const ticks = timeTicks(timeline.window);
+  const utcAxis = { title: null, values: ticks.values, format: ticks.format, labelFlush: true };
   const rows = [
     ...timeline.rows.map((r) => `destination: ${r.row}`),
     ...[...new Set(timeline.publishers.map((p) => p.who))].map((who) => `publisher: ${who}`),
