@@ -5,6 +5,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from '../dev/aws/local-aws';
 import type { EmulatorControlClient, RunningEmulator } from '../emulator/src';
 import { parseShowSpec } from '../spec/parse-show-spec';
 import type { ShowSpec } from '../spec/show-spec';
@@ -14,9 +15,8 @@ import type { ShowStatus } from '../workflows/show-state';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 export const RESULTS_DIR = path.join(REPO_ROOT, 'bench', 'results');
-export const REGION = 'us-east-1';
-/** The local stack's worker signs with these; the emulator maps them to account 123456789012. */
-export const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+/** The local stack's region and the credentials its worker signs with (the emulator maps them to one account). */
+export { LOCAL_REGION as REGION, LOCAL_CREDENTIALS as CREDENTIALS } from '../dev/aws/local-aws';
 
 export type ScenarioId = 'overhead' | 'history' | 'reaction' | 'index' | 'scale';
 export const SCENARIO_IDS: ScenarioId[] = ['overhead', 'history', 'reaction', 'index', 'scale'];
@@ -174,7 +174,7 @@ export function recordIvsEvents(emulator: RunningEmulator): {
 
 /** Distinct per show, because the emulator refuses two live compositions on one channel. */
 export const channelArnFor = (n: number | string) =>
-  `arn:aws:ivs:${REGION}:123456789012:channel/bench${String(n).replace(/[^a-zA-Z0-9]/g, '')}`;
+  `arn:aws:ivs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:channel/bench${String(n).replace(/[^a-zA-Z0-9]/g, '')}`;
 
 export function benchShowSpec(input: {
   id: string;

@@ -18,13 +18,13 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { freshChannelArn, LOCAL_CREDENTIALS as CREDENTIALS, LOCAL_REGION as REGION } from '../dev/aws/local-aws';
+import { sigV4Signer } from '../dev/aws/sigv4';
 import { startEmulator } from '../emulator/src';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const SELF = path.join(REPO_ROOT, 'bench', 'emulator-bench.ts');
 const CLI = path.join(REPO_ROOT, 'emulator', 'src', 'cli.ts');
-const REGION = 'us-east-1';
-const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 const THROUGHPUT_TARGET = 0.5;
 const RSS_TARGET_MB = 250;
 
@@ -296,17 +296,10 @@ async function ivsClient(endpoint: string) {
 
 /** Signs one request the way the SDK would; autocannon replays it unchanged. */
 async function signedRequest(endpoint: string, operation: string, input: object) {
-  const { SignatureV4 } = await import('@smithy/signature-v4');
-  const { Hash } = await import('@smithy/hash-node');
   const { HttpRequest } = await import('@smithy/protocol-http');
   const url = new URL(endpoint);
   const body = JSON.stringify(input);
-  const signer = new SignatureV4({
-    credentials: CREDENTIALS,
-    region: REGION,
-    service: 'ivs',
-    sha256: Hash.bind(null, 'sha256'),
-  });
+  const signer = sigV4Signer({ credentials: CREDENTIALS, region: REGION, service: 'ivs' });
   const signed = await signer.sign(
     new HttpRequest({
       method: 'POST',
@@ -320,13 +313,6 @@ async function signedRequest(endpoint: string, operation: string, input: object)
   );
   return { path: `/${operation}`, headers: signed.headers, body };
 }
-
-const randomSuffix = (n: number) =>
-  Array.from(
-    { length: n },
-    () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'[(Math.random() * 62) | 0],
-  ).join('');
-const channelArn = () => `arn:aws:ivs:${REGION}:123456789012:channel/${randomSuffix(12)}`;
 
 interface ThroughputRow {
   operation: string;
@@ -358,7 +344,10 @@ async function benchThroughput(options: Options): Promise<ThroughputRow[]> {
     const ivs = await ivsClient(emulator.endpoint);
     const { stage } = await ivs.send(new CreateStageCommand({ name: 'bench' }));
     const { composition } = await ivs.send(
-      new StartCompositionCommand({ stageArn: stage!.arn, destinations: [{ channel: { channelArn: channelArn() } }] }),
+      new StartCompositionCommand({
+        stageArn: stage!.arn,
+        destinations: [{ channel: { channelArn: freshChannelArn() } }],
+      }),
     );
     ivs.destroy();
 
@@ -454,7 +443,7 @@ async function profileOperation(options: Options, row: ThroughputRow): Promise<P
               await ivs.send(
                 new StartCompositionCommand({
                   stageArn: stage!.arn,
-                  destinations: [{ channel: { channelArn: channelArn() } }],
+                  destinations: [{ channel: { channelArn: freshChannelArn() } }],
                 }),
               )
             ).composition!.arn,
@@ -601,7 +590,7 @@ async function benchMemory(options: Options): Promise<MemoryResult> {
       await ivs.send(
         new StartCompositionCommand({
           stageArn: stageArns[i % stageArns.length],
-          destinations: [{ channel: { channelArn: channelArn() } }],
+          destinations: [{ channel: { channelArn: freshChannelArn() } }],
           tags: { bench: 'memory' },
         }),
       );

@@ -6,14 +6,11 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { Hash } from '@smithy/hash-node';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { RecordingsIndexInput } from '../activities/recordings';
-import { startVersitygw, type VersitygwServer } from '../scripts/tools/start-versitygw';
+import { s3BulkLoader } from '../dev/aws/s3-bulk-loader';
+import { startVersitygw, type VersitygwServer } from '../dev/services/versitygw';
 import {
   int,
   machineSnapshot,
@@ -38,55 +35,6 @@ const RSS_TARGET_BYTES = 300 * 1024 * 1024;
 const CHILD = path.join(REPO_ROOT, 'bench', 'index-child.ts');
 const PARTICIPANT_RECORDINGS = 20;
 const LOAD_CONCURRENCY = 64;
-
-/**
- * Bare SigV4-signed PUTs on a keep-alive agent: the SDK's per-request middleware would make loading, not the S3
- * server, the bottleneck on two shared cores.
- */
-function leanPutter(s3: VersitygwServer) {
-  const url = new URL(s3.endpoint);
-  const signer = new SignatureV4({
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-    region: s3.region,
-    service: 's3',
-    sha256: Hash.bind(null, 'sha256'),
-    applyChecksum: false,
-  });
-  const agent = new http.Agent({ keepAlive: true, maxSockets: LOAD_CONCURRENCY });
-  return {
-    async put(bucket: string, key: string, body: string): Promise<void> {
-      const requestPath = `/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
-      const signed = await signer.sign(
-        new HttpRequest({
-          method: 'PUT',
-          protocol: url.protocol,
-          hostname: url.hostname,
-          port: Number(url.port),
-          path: requestPath,
-          headers: {
-            host: url.host,
-            'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
-            'content-length': String(Buffer.byteLength(body)),
-          },
-        }),
-      );
-      await new Promise<void>((resolve, reject) => {
-        const request = http.request(
-          { host: url.hostname, port: url.port, method: 'PUT', path: requestPath, headers: signed.headers, agent },
-          (response) => {
-            response.resume();
-            response.on('end', () =>
-              response.statusCode === 200 ? resolve() : reject(new Error(`PUT ${key}: HTTP ${response.statusCode}`)),
-            );
-          },
-        );
-        request.on('error', reject);
-        request.end(body);
-      });
-    },
-    close: () => agent.destroy(),
-  };
-}
 
 /**
  * The objects of one recording as IVS lays them out: events documents, an HLS multivariant playlist, two renditions
@@ -238,7 +186,7 @@ export async function runIndex(o: IndexOptions, progress: Progress, command: str
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     const { input, objects } = layout(bucket, o.objects);
     progress(`index: loading ${int(objects.length)} objects (${LOAD_CONCURRENCY} signed PUTs in flight)…`);
-    const loader = leanPutter(s3Server);
+    const loader = s3BulkLoader(s3Server, LOAD_CONCURRENCY);
     const loadStarted = Date.now();
     let next = 0;
     try {

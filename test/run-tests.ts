@@ -9,11 +9,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ensureTemporalCli } from '../scripts/tools/ensure-temporal-cli';
-import { ensureVersitygw } from '../scripts/tools/ensure-versitygw';
-import { SHOWRUNNER_SEARCH_ATTRIBUTES } from '../scripts/tools/search-attributes';
-import { startTemporalDevServer, type TemporalDevServer } from '../scripts/tools/start-temporal-dev-server';
-import { startVersitygw, type VersitygwServer } from '../scripts/tools/start-versitygw';
+import { ensureTemporalCli } from '../dev/tools/ensure-temporal-cli';
+import { ensureVersitygw } from '../dev/tools/ensure-versitygw';
+import { SHOWRUNNER_SEARCH_ATTRIBUTES } from '../dev/services/search-attributes';
+import { startTemporalDevServer, type TemporalDevServer } from '../dev/services/temporal-dev-server';
+import { startVersitygw, type VersitygwServer } from '../dev/services/versitygw';
 import { TEST_ENV_VARS } from './support/test-env';
 
 const REPO_ROOT = path.resolve(__dirname, '..');

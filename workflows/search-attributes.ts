@@ -2,7 +2,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 
 /**
  * Typed search attributes of show workflows, for visibility queries and the Web UI's list. Never secrets:
- * search attributes are not encrypted. Registered on the dev server by scripts/tools/search-attributes.ts.
+ * search attributes are not encrypted. Registered on the dev server by dev/services/search-attributes.ts.
  */
 export const SHOW_ID = defineSearchAttributeKey('ShowId', SearchAttributeType.KEYWORD);
 export const SHOW_PHASE = defineSearchAttributeKey('ShowPhase', SearchAttributeType.KEYWORD);

@@ -8,6 +8,7 @@ import {
   listCommand,
   recordingsCommand,
   statusCommand,
+  terminateCommand,
   tokenCommand,
 } from './commands/show-commands';
 import { startCommand } from './commands/start-command';
@@ -50,6 +51,7 @@ export function buildProgram(json: boolean): Command {
     .addCommand(endCommand())
     .addCommand(extendCommand())
     .addCommand(cancelCommand())
+    .addCommand(terminateCommand())
     .addCommand(tokenCommand())
     .addCommand(recordingsCommand())
     .addCommand(reportCommand());

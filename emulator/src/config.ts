@@ -60,20 +60,23 @@ export const s3ConfigSchema = z.object({
   forcePathStyle: z.boolean().default(true),
 });
 
-export const emulatorConfigSchema = z.object({
+const credentialSchema = z.object({
+  accessKeyId: z.string().min(1),
+  secretAccessKey: z.string().min(1),
+  accountId: z.string().regex(/^[0-9]{12}$/),
+});
+
+const baseConfigSchema = z.object({
   host: z.string().default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(0),
   s3: s3ConfigSchema.optional(),
-  credentials: z
-    .array(
-      z.object({
-        accessKeyId: z.string().min(1),
-        secretAccessKey: z.string().min(1),
-        accountId: z.string().regex(/^[0-9]{12}$/),
-      }),
-    )
-    .min(1)
-    .default(DEFAULT_CREDENTIALS),
+  /** Accepted key pairs and their accounts; absent: `test` / `test` as 123456789012. */
+  credentials: z.array(credentialSchema).min(1).optional(),
+  /**
+   * Any access key of 12 digits, with the secret `test`, acts as that account. A convenience for tests of many
+   * accounts, and a way around configured credentials: on by default only when no credentials are configured.
+   */
+  accountKeyShortcut: z.boolean().optional(),
   /**
    * Role ARNs STS AssumeRole grants (`*` matches any run of characters); absent, every well-formed role ARN is
    * assumable, as the emulator has no trust policies.
@@ -91,11 +94,32 @@ export const emulatorConfigSchema = z.object({
   timings: timingsSchema.prefault({}),
   logRequests: z.boolean().default(false),
   /**
+   * Check every API answer against the model: response bodies against their output shapes, errors against each
+   * operation's error list. A failure answers 500 and is kept for `selfCheckFailures()`. For test suites.
+   */
+  selfCheck: z.boolean().default(false),
+  /**
    * Real ms a client has to send a whole request (headers within min(10 s, this)) before the server drops it, so slow
    * or stuck clients cannot tie connections up.
    */
   requestTimeoutMs: z.number().int().positive().default(30_000),
+  /** Serve the simulation and control API under /_emulator at all. */
+  controlApi: z.boolean().default(true),
+  /** When set, every control API request must carry `Authorization: Bearer <token>`. */
+  controlToken: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * Host names (besides loopback addresses and `localhost`) the control API answers to, e.g. a container's service
+   * name. Other Host headers are refused, which stops DNS-rebinding pages from driving the emulator.
+   */
+  controlHosts: z.array(z.string().min(1)).default([]),
 });
+
+/** The shortcut defaults to on exactly when the caller configured no credentials of its own. */
+export const emulatorConfigSchema = baseConfigSchema.transform(({ credentials, accountKeyShortcut, ...rest }) => ({
+  ...rest,
+  credentials: credentials ?? DEFAULT_CREDENTIALS,
+  accountKeyShortcut: accountKeyShortcut ?? credentials === undefined,
+}));
 
 export type EmulatorConfigInput = z.input<typeof emulatorConfigSchema>;
 export type EmulatorConfig = z.output<typeof emulatorConfigSchema>;

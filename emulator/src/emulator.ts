@@ -8,10 +8,10 @@ import { domainEventPublisher } from './domain/domain-event-publisher';
 import { IvsDomain } from './domain/ivs-domain';
 import { ParticipantTokenService } from './domain/participant-tokens';
 import { EventBus } from './events/event-bus';
-import { serviceMetadata } from './model/constraints';
+import { serviceMetadata, serviceRegions } from './model/constraints';
 import { handleApiRequest } from './protocol/api-request-handler';
-import { ApiMetrics } from './protocol/api-metrics';
-import { RateLimiter } from './protocol/rate-limiter';
+import { ApiMetrics } from './usage/api-metrics';
+import { RateLimiter } from './usage/rate-limiter';
 import { createS3RecordingWriterFactory } from './recording/s3-recording-writer';
 import { CONTROL_PREFIX, createControlApi } from './simulation/control-api';
 import { FaultInjector } from './simulation/fault-injector';
@@ -29,6 +29,8 @@ export interface RunningEmulator {
   readonly events: EventBus;
   readonly faults: FaultInjector;
   readonly metrics: ApiMetrics;
+  /** With `selfCheck`, every answer that broke the model (see protocol/self-check.ts); empty otherwise. */
+  selfCheckFailures(): string[];
   /** Forgets every resource, fault, subscription and issued STS credential; waits for recordings in flight. */
   reset(): Promise<void>;
   stop(): Promise<void>;
@@ -65,12 +67,14 @@ export async function startEmulator(
   const metrics = new ApiMetrics();
   const rateLimiter = new RateLimiter(config.rateLimits);
   const sessions = new SessionCredentialStore(clock);
-  const verifier = new SigV4Verifier(
-    config.credentials,
-    config.verifySignatures,
-    serviceMetadata.signingName,
-    sessions,
-  );
+  const verifier = new SigV4Verifier({
+    credentials: config.credentials,
+    verify: config.verifySignatures,
+    signingName: serviceMetadata.signingName,
+    temporary: sessions,
+    accountKeyShortcut: config.accountKeyShortcut,
+    regions: new Set(serviceRegions.ivsRealtime),
+  });
 
   const reset = async () => {
     domain.reset();
@@ -83,8 +87,26 @@ export async function startEmulator(
     // After the drain: recordings the reset ended announce it while they settle, and that belongs to the old history.
     events.forgetHistory();
   };
-  const control = createControlApi({ domain, events, faults, metrics, rateLimiter, reset, hasS3: !!recordings });
+  // A specific listen address is a name the control API may be called by, as loopback addresses always are.
+  const listenHost = /^(0\.0\.0\.0|::|\[::\])$/.test(config.host) ? [] : [config.host.replace(/^\[|\]$/g, '')];
+  const control = createControlApi({
+    domain,
+    events,
+    faults,
+    metrics,
+    rateLimiter,
+    reset,
+    hasS3: !!recordings,
+    guard: { hosts: [...config.controlHosts, ...listenHost].map((h) => h.toLowerCase()), token: config.controlToken },
+  });
+  const selfCheckFailures: string[] = [];
   const api = {
+    selfCheck: config.selfCheck
+      ? (failure: string) => {
+          log(`self-check failed: ${failure}`);
+          selfCheckFailures.push(failure);
+        }
+      : undefined,
     domain,
     verifier,
     rateLimiter,
@@ -95,7 +117,14 @@ export async function startEmulator(
     logRequests: config.logRequests,
   };
   const sts = {
-    verifier: new SigV4Verifier(config.credentials, config.verifySignatures, STS_SIGNING_NAME, sessions),
+    verifier: new SigV4Verifier({
+      credentials: config.credentials,
+      verify: config.verifySignatures,
+      signingName: STS_SIGNING_NAME,
+      temporary: sessions,
+      accountKeyShortcut: config.accountKeyShortcut,
+      regions: new Set(serviceRegions.sts),
+    }),
     sessions,
     assumableRoles: new AssumableRoles(config.assumableRoles),
     metrics,
@@ -110,11 +139,12 @@ export async function startEmulator(
   const server: Server = createServer(
     { connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(requestTimeoutMs / 4))) },
     (req, res) => {
-      const handler = req.url?.startsWith(CONTROL_PREFIX)
-        ? control(req, res)
-        : isStsRequest(req)
-          ? handleStsRequest(req, res, sts)
-          : handleApiRequest(req, res, api);
+      const handler =
+        config.controlApi && req.url?.startsWith(CONTROL_PREFIX)
+          ? control(req, res)
+          : isStsRequest(req)
+            ? handleStsRequest(req, res, sts)
+            : handleApiRequest(req, res, api);
       handler.catch((e: unknown) => {
         log(`unhandled error: ${(e as Error).stack ?? String(e)}`);
         if (!res.headersSent) res.writeHead(500).end();
@@ -141,6 +171,7 @@ export async function startEmulator(
     faults,
     metrics,
     reset,
+    selfCheckFailures: () => [...selfCheckFailures],
     async stop() {
       events.close();
       await new Promise<void>((resolve) => {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import {
   CreateEncoderConfigurationCommand,
@@ -20,9 +19,6 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { Hash } from '@smithy/hash-node';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   createRecordingsActivities,
@@ -33,7 +29,8 @@ import {
 import { isMissingBucketError } from '../../activities/recordings/recordings-s3';
 import { parseRecordingEvent } from '../../activities/recordings/recording-events';
 import { startEmulatorFixture, type EmulatorFixture } from '../support/emulator-fixture';
-import { testS3ClientConfig } from '../support/test-env';
+import { s3BulkLoader } from '../../dev/aws/s3-bulk-loader';
+import { testS3ClientConfig, testS3Env } from '../support/test-env';
 import { realMs, sleep, waitFor } from '../support/wait-for';
 
 /** 1 emulated second = 20 real ms: recordings of tens of seconds take well under a second. */
@@ -45,59 +42,6 @@ interface EventsJson {
   recording_status: string;
   recording_status_message?: string;
   media: { hls?: { duration_ms?: number } };
-}
-
-/**
- * Bare SigV4-signed PUTs for bulk loading. The SDK spends about 1.5 ms of CPU per PutObject (middleware, checksums);
- * on two shared cores that, not the S3 server, caps loading 20,000 objects at ~250/s. This does ~500/s.
- */
-function leanPutter(maxSockets: number): {
-  put(bucket: string, key: string, body: string): Promise<void>;
-  close(): void;
-} {
-  const { endpoint, region, credentials } = testS3ClientConfig();
-  const url = new URL(endpoint);
-  const signer = new SignatureV4({
-    credentials,
-    region,
-    service: 's3',
-    sha256: Hash.bind(null, 'sha256'),
-    applyChecksum: false,
-  });
-  const agent = new http.Agent({ keepAlive: true, maxSockets });
-  return {
-    async put(bucket, key, body) {
-      const path = `/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
-      const signed = await signer.sign(
-        new HttpRequest({
-          method: 'PUT',
-          protocol: url.protocol,
-          hostname: url.hostname,
-          port: Number(url.port),
-          path,
-          headers: {
-            host: url.host,
-            'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
-            'content-length': String(Buffer.byteLength(body)),
-          },
-        }),
-      );
-      await new Promise<void>((resolve, reject) => {
-        const request = http.request(
-          { host: url.hostname, port: url.port, method: 'PUT', path, headers: signed.headers, agent },
-          (response) => {
-            response.resume();
-            response.on('end', () =>
-              response.statusCode === 200 ? resolve() : reject(new Error(`PUT ${key}: HTTP ${response.statusCode}`)),
-            );
-          },
-        );
-        request.on('error', reject);
-        request.end(body);
-      });
-    },
-    close: () => agent.destroy(),
-  };
 }
 
 void describe('recordings index activity', () => {
@@ -540,7 +484,7 @@ void describe('recordings index activity', () => {
     const keys = Array.from({ length: objects.length + segments }, (_, i) =>
       i < objects.length ? objects[i]! : ([`media/hls/high/${i - objects.length}.mp4`, 's'] as [string, string]),
     );
-    const loader = leanPutter(200);
+    const loader = s3BulkLoader(testS3Env(), 200);
     try {
       for (let i = 0; i < keys.length; i += 200) {
         await Promise.all(keys.slice(i, i + 200).map(([key, body]) => loader.put(bucket, `${prefix}/${key}`, body)));

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { ShowSpecInput } from '../../spec/show-spec';
 import { statusQuery } from '../../workflows/show-messages';
@@ -7,8 +6,7 @@ import type { ShowPhase, ShowStatus } from '../../workflows/show-state';
 import { startShowHarness, type ShowHarness } from '../support/show-harness';
 import { waitFor } from '../support/wait-for';
 import { cliEnv, parseJson, runAll, runCli, writeSpec } from './cli-runner';
-
-const freshChannelArn = () => `arn:aws:ivs:us-east-1:123456789012:channel/${randomBytes(6).toString('hex')}`;
+import { freshChannelArn } from '../../dev/aws/local-aws';
 
 void describe('showrunner CLI: one show from start to recordings', () => {
   let h: ShowHarness;

@@ -124,6 +124,28 @@ void describe('IVS Real-Time restJson1 wire protocol', () => {
     await assertHealthy();
   });
 
+  void test('a JSON body is accepted as application/json, application/x-amz-json-1.0 or -1.1, or without a content type', async () => {
+    // aws-elixir sends application/x-amz-json-1.1 for every restJson1 service and works against AWS.
+    for (const type of ['application/json', 'application/x-amz-json-1.0', 'application/x-amz-json-1.1', undefined]) {
+      const body = Buffer.from(JSON.stringify({ name: 'typed' }));
+      const answer = await call('/CreateStage', {
+        headers: type === undefined ? {} : { 'content-type': type },
+        // A Uint8Array body, so fetch adds no content type of its own.
+        body: new Uint8Array(body),
+      });
+      assert.equal(answer.status, 200, `${type ?? 'no content type'}: ${JSON.stringify(answer.body)}`);
+    }
+    const form = await call('/CreateStage', {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'name=form',
+    });
+    assertError(form, 415, 'UnsupportedMediaTypeException');
+    assert.match(
+      String(form.body.message),
+      /application\/json, application\/x-amz-json-1\.0 or application\/x-amz-json-1\.1/,
+    );
+  });
+
   void test('a body over maxBodyBytes is a 413, declared or chunked, and the server answers the next request', async () => {
     const big = JSON.stringify({
       name: 'big',

@@ -144,7 +144,7 @@ void describe('ingest configurations', () => {
     );
     const p = await participantOf(stageArn, sessionId, config.participantId!);
     assert.equal(p.state, 'DISCONNECTED', 'force-deleting disconnects the publisher');
-    assert.equal(p.published, false);
+    assert.equal(p.published, true, 'it had published');
     const { stage: s } = await fx.ivs.send(new GetStageCommand({ arn: stageArn }));
     assert.equal(s!.activeSessionId, undefined);
     await rejectsWithControlError(fx.control.connectIngest(config.streamKey!), 404, 'ResourceNotFoundException');

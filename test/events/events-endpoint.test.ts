@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { CreateStageCommand } from '@aws-sdk/client-ivs-realtime';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
@@ -10,13 +10,13 @@ import { endUpdate, participantTokensQuery, statusQuery } from '../../workflows/
 import type { ShowStatus } from '../../workflows/show-state';
 import { startShowHarness, type ShowHarness } from '../support/show-harness';
 import { sleep, waitFor } from '../support/wait-for';
+import { freshChannelArn } from '../../dev/aws/local-aws';
 
 type ShowHandle = WorkflowHandle<typeof showWorkflow>;
 
 const TOKEN = 'test-events-token-0123456789';
 /** Far longer than any wait below: whatever happens sooner was caused by an event, not by polling. */
 const SLOW_POLL = '60s';
-const freshChannelArn = () => `arn:aws:ivs:us-east-1:123456789012:channel/${randomBytes(6).toString('hex')}`;
 
 /** An EventBridge-shaped IVS event, as the emulator (and IVS) would send it. */
 function ivsEvent(detailType: string, resources: string[], detail: Record<string, unknown>, id: string = randomUUID()) {

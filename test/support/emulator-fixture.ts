@@ -1,6 +1,6 @@
 import { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { randomBytes } from 'node:crypto';
+import { S3Client } from '@aws-sdk/client-s3';
+import { createFreshBucket } from '../../dev/aws/s3-buckets';
 import {
   EmulatorControlClient,
   startEmulator,
@@ -27,6 +27,8 @@ export async function startEmulatorFixture(config: EmulatorConfigInput = {}): Pr
   const emulator = await startEmulator(
     {
       rateLimits: false,
+      // Every answer of every test is held against the service model; stop() reports what broke it.
+      selfCheck: true,
       ...config,
       s3: {
         endpoint: s3Env.endpoint,
@@ -56,14 +58,15 @@ export async function startEmulatorFixture(config: EmulatorConfigInput = {}): Pr
     s3,
     client,
     async createBucket(prefix = 'rec') {
-      const bucket = `${prefix}-${randomBytes(6).toString('hex')}`;
-      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-      return bucket;
+      return createFreshBucket(s3, prefix);
     },
     async stop() {
       for (const c of clients) c.destroy();
       s3.destroy();
       await emulator.stop();
+      const failures = emulator.selfCheckFailures();
+      if (failures.length > 0)
+        throw new Error(`The emulator answered against its model ${failures.length} time(s):\n${failures.join('\n')}`);
     },
   };
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   CreateParticipantTokenCommand,
   type CreateParticipantTokenCommandInput,
@@ -46,8 +45,7 @@ export function emulatorFixturePerSuite(config: EmulatorConfigInput = {}): Emula
 }
 
 /** A channel ARN of its own: the emulator fails a destination whose channel another composition carries. */
-export const freshChannelArn = (): string =>
-  `arn:aws:ivs:us-east-1:123456789012:channel/${randomBytes(6).toString('hex')}`;
+export { freshChannelArn } from '../../dev/aws/local-aws';
 
 /** Creates a stage and resolves with its ARN. */
 export async function createStage(
@@ -151,7 +149,7 @@ export async function rawControlRequest(
 ): Promise<{ status: number; json: { error?: string; message?: string } }> {
   const res = await fetch(`${fixture.emulator.endpoint}/_emulator${path}`, {
     method,
-    headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+    headers: method === 'GET' ? undefined : { 'content-type': 'application/json' },
     body,
   });
   return { status: res.status, json: (await res.json()) as { error?: string; message?: string } };

@@ -1,7 +1,6 @@
 import http from 'node:http';
-import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { sigV4Signer } from '../../dev/aws/sigv4';
 
 /**
  * Raw HTTP against the emulator's IVS API, for what the SDK would refuse to send or would hide (headers, status
@@ -76,11 +75,10 @@ export async function signedRequest(
     body,
   });
   const region = signing.region ?? 'us-east-1';
-  const signer = new SignatureV4({
+  const signer = sigV4Signer({
     credentials: { accessKeyId: signing.accessKeyId ?? 'test', secretAccessKey: signing.secretAccessKey ?? 'test' },
     region,
     service: signing.service ?? 'ivs',
-    sha256: Hash.bind(null, 'sha256'),
     uriEscapePath: true,
   });
   const signed = await signer.sign(unsigned, { signingDate: signing.signingDate });

@@ -1,3 +1,5 @@
+import { s3ClientConfig, type S3Coordinates } from '../../dev/aws/local-aws';
+
 /**
  * The services tests talk to are started once by test/run-tests.ts and handed over through these variables.
  */
@@ -12,12 +14,7 @@ export const TEST_ENV_VARS = {
   temporalCli: 'SHOWRUNNER_TEMPORAL_CLI',
 } as const;
 
-export interface TestS3Env {
-  endpoint: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  region: string;
-}
+export type TestS3Env = S3Coordinates;
 
 export interface TestTemporalEnv {
   address: string;
@@ -55,18 +52,7 @@ export function testTemporalEnv(): TestTemporalEnv {
   };
 }
 
-/** Constructor options for `new S3Client(...)`; versitygw serves buckets only under path-style URLs. */
-export function testS3ClientConfig(): {
-  endpoint: string;
-  region: string;
-  forcePathStyle: true;
-  credentials: { accessKeyId: string; secretAccessKey: string };
-} {
-  const s3 = testS3Env();
-  return {
-    endpoint: s3.endpoint,
-    region: s3.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-  };
+/** Constructor options for `new S3Client(...)` against the suite's S3 server. */
+export function testS3ClientConfig(): ReturnType<typeof s3ClientConfig> {
+  return s3ClientConfig(testS3Env());
 }

@@ -14,9 +14,9 @@ import { janitorWorkflow, type JanitorInput, type JanitorReport, type showWorkfl
 import { statusQuery } from '../../workflows/show-messages';
 import { startShowHarness, type ShowHarness } from '../support/show-harness';
 import { waitFor } from '../support/wait-for';
+import { freshChannelArn } from '../../dev/aws/local-aws';
 
 const hex = (n = 4) => randomBytes(n).toString('hex');
-const freshChannelArn = () => `arn:aws:ivs:us-east-1:123456789012:channel/${hex(6)}`;
 
 void describe('janitor workflow', () => {
   let h: ShowHarness;

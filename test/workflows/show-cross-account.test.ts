@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { UNKNOWN_ACCOUNT_FAILURE_TYPE } from '../../workflows/failure-types';
 import { compositionMonitorWorkflowId } from '../../workflows/monitor-messages';
@@ -16,6 +15,7 @@ import {
   waitForPhase,
   waitForStatus,
 } from '../support/show-scenarios';
+import { freshChannelArn } from '../../dev/aws/local-aws';
 
 const OTHER_ACCOUNT = '111122223333';
 const HOME_ACCOUNT = '123456789012';
@@ -44,7 +44,7 @@ void describe('show workflow: a show in another AWS account', () => {
         account: OTHER_ACCOUNT,
         ingest: { enabled: true },
         composition: {
-          channelArn: `arn:aws:ivs:us-east-1:${OTHER_ACCOUNT}:channel/${randomBytes(6).toString('hex')}`,
+          channelArn: freshChannelArn({ account: OTHER_ACCOUNT }),
           recording: { bucket },
         },
         individualRecording: { storage: { bucket } },

@@ -35,19 +35,22 @@ export const DEFAULT_CREDENTIALS: EmulatorCredential[] = [
 ];
 
 /**
- * Resolves an access key to its credential. Besides the configured pairs and the temporary credentials STS
- * issued, an access key of twelve digits is accepted with the secret `test` and acts as that account, so tests
- * can emulate many accounts without configuring each one.
+ * Resolves an access key to its credential: the configured pairs, the temporary credentials STS issued, and with
+ * `accountKeyShortcut` any access key of twelve digits with the secret `test`, acting as that account, so tests can
+ * emulate many accounts without configuring each one. The shortcut is off when credentials are configured unless
+ * asked for: it would otherwise let anyone past them.
  */
 export function lookupCredential(
   credentials: EmulatorCredential[],
   accessKeyId: string,
-  temporary?: TemporaryCredentialSource,
+  temporary: TemporaryCredentialSource | undefined,
+  accountKeyShortcut: boolean,
 ): ResolvedCredential | undefined {
   const configured = credentials.find((c) => c.accessKeyId === accessKeyId);
   if (configured) return configured;
   const issued = temporary?.find(accessKeyId);
   if (issued) return issued;
-  if (/^[0-9]{12}$/.test(accessKeyId)) return { accessKeyId, secretAccessKey: 'test', accountId: accessKeyId };
+  if (accountKeyShortcut && /^[0-9]{12}$/.test(accessKeyId))
+    return { accessKeyId, secretAccessKey: 'test', accountId: accessKeyId };
   return undefined;
 }

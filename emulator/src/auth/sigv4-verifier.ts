@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { ApiError } from '../protocol/api-error';
+import { ApiError } from '../errors/api-error';
 import {
   DEFAULT_ACCOUNT_ID,
   DEFAULT_REGION,
@@ -68,22 +68,61 @@ function sameSecret(given: string | string[] | undefined, expected: string): boo
  * over exactly the headers the client signed. With verification off, the access key and region are still read
  * from the Authorization header so state stays separated per account and region.
  */
+export interface VerifierOptions {
+  credentials: EmulatorCredential[];
+  /** Off: any request is let in (account and region still read from its Authorization header). */
+  verify: boolean;
+  signingName: string;
+  temporary?: TemporaryCredentialSource;
+  accountKeyShortcut: boolean;
+  /**
+   * The regions the service has endpoints in. A request scoped to another never reaches a real endpoint of the
+   * service; here it is refused before it can create any per-region state, rate bucket or metric.
+   */
+  regions: ReadonlySet<string>;
+}
+
 export class SigV4Verifier {
-  constructor(
-    private readonly credentials: EmulatorCredential[],
-    private readonly verify: boolean,
-    private readonly signingName: string,
-    private readonly temporary?: TemporaryCredentialSource,
-  ) {}
+  private readonly credentials: EmulatorCredential[];
+  private readonly verify: boolean;
+  private readonly signingName: string;
+  private readonly temporary?: TemporaryCredentialSource;
+  private readonly accountKeyShortcut: boolean;
+  private readonly regions: ReadonlySet<string>;
+
+  constructor(options: VerifierOptions) {
+    ({
+      credentials: this.credentials,
+      verify: this.verify,
+      signingName: this.signingName,
+      temporary: this.temporary,
+      accountKeyShortcut: this.accountKeyShortcut,
+      regions: this.regions,
+    } = options);
+  }
+
+  private lookup(accessKeyId: string) {
+    return lookupCredential(this.credentials, accessKeyId, this.temporary, this.accountKeyShortcut);
+  }
+
+  private checkRegion(region: string): void {
+    if (this.regions.has(region)) return;
+    throw forbidden(
+      'InvalidSignatureException',
+      `Credential should be scoped to a valid region. '${region.slice(0, 32)}' has no endpoint of this service; it serves ${[...this.regions].join(', ')}.`,
+    );
+  }
 
   async identify(req: IncomingMessage, body: Buffer): Promise<CallerIdentity> {
     const auth = parseAuthorization(req.headers.authorization);
     if (!this.verify) {
-      const credential = auth && lookupCredential(this.credentials, auth.accessKeyId, this.temporary);
+      const credential = auth && this.lookup(auth.accessKeyId);
+      const region = auth?.region ?? DEFAULT_REGION;
+      this.checkRegion(region);
       return {
         accessKeyId: auth?.accessKeyId ?? 'anonymous',
         accountId: credential?.accountId ?? DEFAULT_ACCOUNT_ID,
-        region: auth?.region ?? DEFAULT_REGION,
+        region,
         session: credential?.session,
       };
     }
@@ -94,7 +133,7 @@ export class SigV4Verifier {
         'IncompleteSignatureException',
         'Authorization header requires Credential, SignedHeaders and Signature for AWS4-HMAC-SHA256.',
       );
-    const credential = lookupCredential(this.credentials, auth.accessKeyId, this.temporary);
+    const credential = this.lookup(auth.accessKeyId);
     if (!credential)
       throw forbidden('UnrecognizedClientException', 'The security token included in the request is invalid.');
     // A temporary key is only half a credential: without its session token it identifies nobody. Long-term keys
@@ -112,6 +151,7 @@ export class SigV4Verifier {
         `Credential should be scoped to correct service: '${this.signingName}'.`,
       );
     }
+    this.checkRegion(auth.region);
     const amzDate = req.headers['x-amz-date'];
     const signingDate = typeof amzDate === 'string' ? parseAmzDate(amzDate) : undefined;
     if (!signingDate || !auth.signedHeaders.includes('host')) {

@@ -1,7 +1,7 @@
 import type { IvsEvent, WebhookSubscription } from '../events/types';
 import type { FaultRuleInput, FaultRule } from '../simulation/fault-injector';
 import type { Inventory } from '../simulation/inventory';
-import type { OperationMetrics } from '../protocol/api-metrics';
+import type { OperationMetrics } from '../usage/api-metrics';
 
 export class EmulatorControlError extends Error {
   constructor(
@@ -18,6 +18,9 @@ export interface MembershipInfo {
   stageArn: string;
   sessionId: string;
   participantId: string;
+  /** Publishing now. */
+  publishing: boolean;
+  /** Ever published in this session, as the API's Participant.published. */
   published: boolean;
 }
 
@@ -28,12 +31,20 @@ export type ParticipantRef = { token: string } | { stageArn: string; participant
  * use it to act as participants and publishers, break destinations and inject faults.
  */
 export class EmulatorControlClient {
-  constructor(private readonly endpoint: string) {}
+  /** `token`: the emulator's control token (`--control-token`), when it has one. */
+  constructor(
+    private readonly endpoint: string,
+    private readonly options: { token?: string } = {},
+  ) {}
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = {};
+    // Every request that changes something is JSON, body or not: the control API refuses other content types.
+    if (method !== 'GET') headers['content-type'] = 'application/json';
+    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
     const res = await fetch(`${this.endpoint}/_emulator${path}`, {
       method,
-      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      headers,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const json = (await res.json()) as T & { error?: string; message?: string };

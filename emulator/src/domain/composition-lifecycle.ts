@@ -1,6 +1,5 @@
 import type { TimerHandle } from '../clock';
 import type { CompositeRecordingSpec } from '../recording/types';
-import { parseArn } from '../state/arns';
 import type { RegionState } from '../state/region-state';
 import type { CompositionRecord, DestinationRecord, DestinationState } from '../state/records';
 import type { EmulatorContext } from './emulator-context';
@@ -283,6 +282,6 @@ export class CompositionLifecycle {
 }
 
 /** `<stageId>/<compositionId>/<destinationId>/composite`, the shape of the documented example prefix. */
-export function compositeRecordingPrefix(stageArn: string, compositionId: string, destinationId: string): string {
-  return `${parseArn(stageArn)?.resourceId ?? 'stage'}/${compositionId}/${destinationId}/composite`;
+export function compositeRecordingPrefix(stageId: string, compositionId: string, destinationId: string): string {
+  return `${stageId}/${compositionId}/${destinationId}/composite`;
 }

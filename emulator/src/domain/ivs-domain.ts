@@ -1,6 +1,7 @@
 import type { RegionState } from '../state/region-state';
 import type { StageRecord } from '../state/records';
 import { CompositionLifecycle } from './composition-lifecycle';
+import { CompositionStarts } from './composition-starts';
 import type { EmulatorContext } from './emulator-context';
 import { IngestPublishing } from './ingest-publishing';
 import { ParticipantReplication } from './participant-replication';
@@ -9,6 +10,7 @@ import { StageParticipation } from './stage-participation';
 /** The service's behaviour, wired together: operations and the simulation API both act through it. */
 export class IvsDomain {
   readonly compositions: CompositionLifecycle;
+  readonly compositionStarts: CompositionStarts;
   readonly participation: StageParticipation;
   readonly ingest: IngestPublishing;
   readonly replication: ParticipantReplication;
@@ -17,6 +19,7 @@ export class IvsDomain {
     this.compositions = new CompositionLifecycle(ctx, (region, stageArn) =>
       this.participation.connectedCount(region.stages.get(stageArn)),
     );
+    this.compositionStarts = new CompositionStarts(ctx, this.compositions);
     this.participation = new StageParticipation(ctx, this.compositions);
     this.ingest = new IngestPublishing(ctx.store, this.participation);
     this.replication = new ParticipantReplication(this.participation);
@@ -35,8 +38,10 @@ export class IvsDomain {
     for (const composition of region.compositions.values()) {
       if (composition.stageArn === stage.arn) this.compositions.stop(region, composition);
     }
+    // "This operation also removes the stageArn from the associated IngestConfiguration, if there are participants
+    // using the IngestConfiguration to publish to the stage": only configurations that publish now are detached.
     for (const config of region.ingestConfigurations.values()) {
-      if (config.stageArn !== stage.arn) continue;
+      if (config.stageArn !== stage.arn || config.state !== 'ACTIVE') continue;
       this.ingest.disconnect(region, config, true);
       config.stageArn = '';
     }

@@ -1,4 +1,4 @@
-import { ApiError } from '../protocol/api-error';
+import { conflict, notFound, validationError } from '../errors/api-error';
 import type { RegionState } from '../state/region-state';
 import type { StageRecord } from '../state/records';
 import type { StageParticipation } from './stage-participation';
@@ -31,26 +31,15 @@ export class ParticipantReplication {
     attributes: Record<string, string> | undefined,
   ): ReplicaRecord {
     if (source.arn === destination.arn)
-      throw new ApiError('ValidationException', 400, 'sourceStageArn and destinationStageArn must be different stages');
+      throw validationError('sourceStageArn and destinationStageArn must be different stages');
     const member = this.participation.findConnected(source, participantId);
-    if (!member)
-      throw new ApiError(
-        'ResourceNotFoundException',
-        404,
-        `Participant ${participantId} is not connected to stage ${source.arn}`,
-      );
-    if (!member.participant.published)
-      throw new ApiError('ConflictException', 409, `Participant ${participantId} is not publishing`);
+    if (!member) throw notFound(`Participant ${participantId} is not connected to stage ${source.arn}`);
+    if (!member.participant.publishing) throw conflict(`Participant ${participantId} is not publishing`);
     const key = this.key(source.arn, participantId);
     const existing = (this.replicas.get(key) ?? []).find(
       (r) => r.destinationStageArn === destination.arn && r.replicationState === 'ACTIVE',
     );
-    if (existing)
-      throw new ApiError(
-        'ConflictException',
-        409,
-        `Participant ${participantId} is already replicated to ${destination.arn}`,
-      );
+    if (existing) throw conflict(`Participant ${participantId} is already replicated to ${destination.arn}`);
     const replica = this.participation.join(region, destination, {
       participantId,
       userId: member.participant.userId,
@@ -92,11 +81,7 @@ export class ParticipantReplication {
       (r) => r.destinationStageArn === destinationStageArn && r.replicationState === 'ACTIVE',
     );
     if (!record)
-      throw new ApiError(
-        'ResourceNotFoundException',
-        404,
-        `Participant ${participantId} is not replicated from ${sourceStageArn} to ${destinationStageArn}`,
-      );
+      throw notFound(`Participant ${participantId} is not replicated from ${sourceStageArn} to ${destinationStageArn}`);
     this.end(region, record);
   }
 

@@ -1,5 +1,5 @@
 import type { EventErrorCode, EventName } from '@aws-sdk/client-ivs-realtime';
-import { ApiError } from '../protocol/api-error';
+import { accessDenied, conflict, quotaExceeded } from '../errors/api-error';
 import { participantRecordingPrefix } from '../recording/recording-prefix';
 import { newSessionId } from '../state/ids';
 import type { RegionState } from '../state/region-state';
@@ -20,6 +20,8 @@ export interface JoinRequest {
   capabilities: { publish: boolean; subscribe: boolean };
   protocol: ParticipantProtocol;
   ingestConfigurationArn?: string;
+  /** The ingest configuration's redundantIngest, for its publishers' participants. */
+  redundantIngest?: boolean;
   replication?: { sourceStageArn: string; sourceSessionId: string };
   client?: ParticipantRecord['client'];
 }
@@ -65,9 +67,7 @@ export class StageParticipation {
 
   join(region: RegionState, stage: StageRecord, request: JoinRequest): Membership {
     if (stage.revokedParticipantIds.has(request.participantId)) {
-      throw new ApiError(
-        'AccessDeniedException',
-        403,
+      throw accessDenied(
         `Participant ${request.participantId} was disconnected from the stage and its token can no longer join`,
       );
     }
@@ -80,11 +80,7 @@ export class StageParticipation {
     }
     let participant = session.participants.get(request.participantId);
     if (participant?.state === 'CONNECTED') {
-      throw new ApiError(
-        'ConflictException',
-        409,
-        `Participant ${request.participantId} is already connected to the stage`,
-      );
+      throw conflict(`Participant ${request.participantId} is already connected to the stage`);
     }
     if (!participant) {
       participant = {
@@ -96,6 +92,7 @@ export class StageParticipation {
         state: 'CONNECTED',
         firstJoinTime: now,
         published: false,
+        publishing: false,
         protocol: request.protocol,
         recordingState: 'DISABLED',
         replicationType: request.replication ? 'REPLICA' : 'NONE',
@@ -103,7 +100,7 @@ export class StageParticipation {
         sourceStageArn: request.replication?.sourceStageArn,
         sourceSessionId: request.replication?.sourceSessionId,
         ingestConfigurationArn: request.ingestConfigurationArn,
-        redundantIngest: request.ingestConfigurationArn ? false : undefined,
+        redundantIngest: request.ingestConfigurationArn ? (request.redundantIngest ?? false) : undefined,
         client: request.client ?? {},
         events: [],
       };
@@ -118,19 +115,14 @@ export class StageParticipation {
 
   publish(region: RegionState, membership: Membership): void {
     const { stage, session, participant } = membership;
-    if (participant.state !== 'CONNECTED')
-      throw new ApiError('ConflictException', 409, `Participant ${participant.participantId} is not connected`);
-    if (participant.published) return;
+    if (participant.state !== 'CONNECTED') throw conflict(`Participant ${participant.participantId} is not connected`);
+    if (participant.publishing) return;
     if (!participant.capabilities.publish) {
       this.publishError(region, membership, 'INSUFFICIENT_CAPABILITIES');
-      throw new ApiError(
-        'AccessDeniedException',
-        403,
-        `Participant ${participant.participantId} has no PUBLISH capability`,
-      );
+      throw accessDenied(`Participant ${participant.participantId} has no PUBLISH capability`);
     }
     const { publishersPerStage, concurrentPublishersPerRegion } = this.ctx.config.quotas;
-    const publishers = [...session.participants.values()].filter((p) => p.published && p.state === 'CONNECTED').length;
+    const publishers = [...session.participants.values()].filter((p) => p.publishing && p.state === 'CONNECTED').length;
     // Name the limit that was hit: raising the per-stage quota does not help when the region is full.
     const exceeded =
       publishers >= publishersPerStage
@@ -140,9 +132,10 @@ export class StageParticipation {
           : undefined;
     if (exceeded) {
       this.publishError(region, membership, 'QUOTA_EXCEEDED');
-      throw new ApiError('ServiceQuotaExceededException', 402, exceeded);
+      throw quotaExceeded(exceeded);
     }
     participant.published = true;
+    participant.publishing = true;
     this.record(participant, {
       name: 'PUBLISH_STARTED',
       replica: participant.replicationType === 'REPLICA' ? true : undefined,
@@ -153,8 +146,8 @@ export class StageParticipation {
 
   unpublish(region: RegionState, membership: Membership): void {
     const { stage, session, participant } = membership;
-    if (!participant.published) return;
-    participant.published = false;
+    if (!participant.publishing) return;
+    participant.publishing = false;
     this.cancelPendingRecording(participant);
     this.record(participant, { name: 'PUBLISH_STOPPED' });
     this.ctx.events.stageUpdate(region, stage, session.sessionId, participant, 'Participant Unpublished');
@@ -178,6 +171,17 @@ export class StageParticipation {
       stage.activeSessionId = undefined;
     }
     this.compositions.occupancyChanged(region, stage.arn);
+  }
+
+  /**
+   * A participant of the stage whose individual recording has not ended (recording, waiting out the minimum publish
+   * length, or inside its reconnect window), if any: while there is one, recording is active.
+   */
+  recordedParticipant(stage: StageRecord): string | undefined {
+    for (const session of stage.sessions.values()) {
+      for (const p of session.participants.values()) if (p.recorder || p.pendingRecording) return p.participantId;
+    }
+    return undefined;
   }
 
   /** The connected participant with this ID in the stage's active session. */
@@ -215,7 +219,7 @@ export class StageParticipation {
   private regionPublishers(region: RegionState): number {
     let n = 0;
     for (const stage of region.stages.values()) {
-      for (const m of this.connectedMembers(stage)) if (m.participant.published) n++;
+      for (const m of this.connectedMembers(stage)) if (m.participant.publishing) n++;
     }
     return n;
   }
@@ -250,7 +254,7 @@ export class StageParticipation {
     const arm = (): void => {
       participant.pendingRecording = this.ctx.clock.setTimer(deadline - this.ctx.clock.now(), () => {
         participant.pendingRecording = undefined;
-        if (participant.state !== 'CONNECTED' || !participant.published || participant.recorder) return;
+        if (participant.state !== 'CONNECTED' || !participant.publishing || participant.recorder) return;
         // Scaled real timers can fire a little early: wait out the rest of the minimum on the emulated clock.
         if (this.ctx.clock.now() < deadline) arm();
         else this.startRecording(region, membership, publishedAt);

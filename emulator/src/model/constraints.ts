@@ -42,6 +42,8 @@ export interface OperationModel {
 
 interface ConstraintFile {
   metadata: { apiVersion: string; endpointPrefix: string; signingName: string };
+  /** Regions of the aws partition with an endpoint of the service, from botocore's endpoints.json. */
+  regions: { ivsRealtime: string[]; sts: string[] };
   operations: Record<string, OperationModel>;
   shapes: Record<string, ShapeConstraints>;
 }
@@ -49,6 +51,7 @@ interface ConstraintFile {
 const data = constraintData as unknown as ConstraintFile;
 
 export const serviceMetadata = data.metadata;
+export const serviceRegions = data.regions;
 export const operationModels: Readonly<Record<string, OperationModel>> = data.operations;
 export const shapes: Readonly<Record<string, ShapeConstraints>> = data.shapes;
 

@@ -129,7 +129,9 @@ function check(s: ShapeConstraints, value: unknown, path: string, out: Violation
       if (typeof value !== 'boolean') fail('Member must be a boolean');
       return;
     case 'timestamp':
-      if (typeof value !== 'string' && typeof value !== 'number') fail('Member must be a timestamp');
+      // Requests carry strings or epoch numbers; responses (self-check) carry Dates that serialize to ISO 8601.
+      if (typeof value !== 'string' && typeof value !== 'number' && !(value instanceof Date))
+        fail('Member must be a timestamp');
       return;
     case 'blob':
       if (typeof value !== 'string') fail('Member must be a base64 string');

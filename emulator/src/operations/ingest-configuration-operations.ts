@@ -6,9 +6,10 @@ import type {
   ListIngestConfigurationsRequest,
   UpdateIngestConfigurationRequest,
 } from '@aws-sdk/client-ivs-realtime';
-import { conflict, quotaExceeded, validationError } from '../protocol/api-error';
+import { conflict, quotaExceeded, validationError } from '../errors/api-error';
 import { buildArn } from '../state/arns';
-import { newParticipantId, newResourceId, randomId } from '../state/ids';
+import { newRedundantCredentials, newStreamKey } from '../domain/ingest-publishing';
+import { newParticipantId, newResourceId } from '../state/ids';
 import { paginate } from '../state/pagination';
 import type { RegionState } from '../state/region-state';
 import type { IngestConfigurationRecord } from '../state/records';
@@ -25,6 +26,8 @@ const present = (c: IngestConfigurationRecord): IngestConfiguration => ({
   state: c.state,
   userId: c.userId,
   redundantIngest: c.redundantIngest,
+  // "present only when redundantIngest is set to true"
+  redundantIngestCredentials: c.redundantIngest ? c.redundantCredentials.map((r) => ({ ...r })) : undefined,
   attributes: c.attributes,
   tags: c.tags,
 });
@@ -57,13 +60,14 @@ const create: OperationHandler<CreateIngestConfigurationRequest> = (call, input)
     stageArn: input.stageArn ?? '',
     participantId: newParticipantId(),
     ingestProtocol: input.ingestProtocol!,
-    // The service's shape: rt_<account>_<region>_<resource id>_<secret>.
-    streamKey: `rt_${region.accountId}_${region.region}_${id}_${randomId(24)}`,
+    streamKey: newStreamKey(region, id),
     state: 'INACTIVE',
     userId: input.userId,
     attributes: input.attributes ?? {},
     insecureIngest: input.insecureIngest ?? false,
     redundantIngest: input.redundantIngest ?? false,
+    redundantCredentials: input.redundantIngest ? newRedundantCredentials(region, id) : [],
+    publishers: new Set(),
     tags: input.tags ?? {},
   };
   region.ingestConfigurations.set(record.arn, record);
@@ -80,7 +84,12 @@ const update: OperationHandler<UpdateIngestConfigurationRequest> = (call, input)
     throw conflict(`Ingest configuration ${record.arn} is ACTIVE; it cannot be updated while a publisher streams`);
   checkStageArn(call.region, input.stageArn);
   if (input.stageArn !== undefined) record.stageArn = input.stageArn;
-  if (input.redundantIngest !== undefined) record.redundantIngest = input.redundantIngest;
+  // UpdateIngestConfigurationRequest.redundantIngest says "Default: false": an update that leaves it out turns
+  // redundant ingest off, and with it the redundant credentials.
+  record.redundantIngest = input.redundantIngest ?? false;
+  if (!record.redundantIngest) record.redundantCredentials = [];
+  else if (record.redundantCredentials.length === 0)
+    record.redundantCredentials = newRedundantCredentials(call.region, record.id);
   return { ingestConfiguration: present(record) };
 };
 
@@ -99,6 +108,11 @@ const remove: OperationHandler<DeleteIngestConfigurationRequest> = (call, input)
 };
 
 const list: OperationHandler<ListIngestConfigurationsRequest> = (call, input) => {
+  if (input.filterByStageArn !== undefined && input.filterByState !== undefined) {
+    throw validationError(
+      'Only one filter (by stage ARN or by state) can be used at a time: give filterByStageArn or filterByState, not both',
+    );
+  }
   const matching = [...call.region.ingestConfigurations.values()].filter(
     (c) =>
       (!input.filterByStageArn || c.stageArn === input.filterByStageArn) &&

@@ -6,7 +6,7 @@ import type {
   ListPublicKeysRequest,
   PublicKey,
 } from '@aws-sdk/client-ivs-realtime';
-import { conflict, quotaExceeded, validationError } from '../protocol/api-error';
+import { conflict, quotaExceeded, validationError } from '../errors/api-error';
 import { buildArn } from '../state/arns';
 import { newResourceId } from '../state/ids';
 import { paginate } from '../state/pagination';

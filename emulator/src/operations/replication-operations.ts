@@ -21,8 +21,8 @@ const stop: OperationHandler<StopParticipantReplicationRequest> = (call, input) 
   return {};
 };
 
+/** The model lists no ResourceNotFoundException for ListParticipantReplicas: an unknown stage has no replicas. */
 const list: OperationHandler<ListParticipantReplicasRequest> = (call, input) => {
-  requireStage(call.region, input.sourceStageArn!);
   const replicas = call.domain.replication.list(input.sourceStageArn!, input.participantId!);
   const page = paginate(replicas, {
     owner: call.region,

@@ -1,4 +1,4 @@
-import { notFound, validationError } from '../protocol/api-error';
+import { notFound, validationError } from '../errors/api-error';
 import type { RegionState } from '../state/region-state';
 
 /** Resources are keyed by ARN within the caller's account and region; another account's ARN is simply not found. */

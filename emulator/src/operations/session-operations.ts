@@ -8,10 +8,11 @@ import type {
   ListStageSessionsRequest,
   Participant,
 } from '@aws-sdk/client-ivs-realtime';
-import { notFound, validationError } from '../protocol/api-error';
+import { notFound, validationError } from '../errors/api-error';
+import { credentialsOf } from '../domain/ingest-publishing';
 import { paginate } from '../state/pagination';
 import type { ParticipantRecord, SessionRecord, StageRecord } from '../state/records';
-import type { OperationHandler } from './operation-types';
+import type { OperationCall, OperationHandler } from './operation-types';
 import { requireStage, toDate } from './resource-lookup';
 
 function requireSession(stage: StageRecord, sessionId: string): SessionRecord {
@@ -29,8 +30,9 @@ function presentParticipant(p: ParticipantRecord): Participant {
     attributes: p.attributes,
     published: p.published,
     ...p.client,
-    recordingS3BucketName: p.recordingS3BucketName,
-    recordingS3Prefix: p.recordingS3Prefix,
+    // "... or "" (empty string), if recording is not enabled": always a string, empty until a recording has started.
+    recordingS3BucketName: p.recordingS3BucketName ?? '',
+    recordingS3Prefix: p.recordingS3Prefix ?? '',
     recordingState: p.recordingState,
     protocol: p.protocol,
     replicationType: p.replicationType,
@@ -53,12 +55,17 @@ const getStageSession: OperationHandler<GetStageSessionRequest> = (call, input) 
   };
 };
 
+/**
+ * The List operations of sessions, participants, events and replicas list no ResourceNotFoundException in the model
+ * (only ValidationException and AccessDeniedException), so an unknown stage or session is an empty list, never a 404.
+ */
+const sessionsOf = (call: OperationCall, stageArn: string) => call.region.stages.get(stageArn)?.sessions;
+
 const listStageSessions: OperationHandler<ListStageSessionsRequest> = (call, input) => {
-  const stage = requireStage(call.region, input.stageArn!);
   // Newest first, as the service lists them.
-  const page = paginate(stage.sessions.values(), {
+  const page = paginate(sessionsOf(call, input.stageArn!)?.values() ?? [], {
     owner: call.region,
-    scope: `ListStageSessions|${stage.arn}`,
+    scope: `ListStageSessions|${input.stageArn}`,
     nextToken: input.nextToken,
     maxResults: input.maxResults,
     defaultMaxResults: 50,
@@ -90,16 +97,15 @@ const listParticipants: OperationHandler<ListParticipantsRequest> = (call, input
       `Only one of filterByUserId, filterByPublished, filterByState and filterByRecordingState may be given (got ${filters.join(', ')})`,
     );
   }
-  const stage = requireStage(call.region, input.stageArn!);
-  const session = requireSession(stage, input.sessionId!);
-  const matching = [...session.participants.values()].filter(
+  const session = sessionsOf(call, input.stageArn!)?.get(input.sessionId!);
+  const matching = [...(session?.participants.values() ?? [])].filter(
     (p) =>
       (input.filterByUserId === undefined || p.userId === input.filterByUserId) &&
       (input.filterByPublished === undefined || p.published === input.filterByPublished) &&
       (input.filterByState === undefined || p.state === input.filterByState) &&
       (input.filterByRecordingState === undefined || p.recordingState === input.filterByRecordingState),
   );
-  const scope = `ListParticipants|${stage.arn}|${session.sessionId}|${filters.map((f) => `${f}=${String(input[f])}`).join('|')}`;
+  const scope = `ListParticipants|${input.stageArn}|${input.sessionId}|${filters.map((f) => `${f}=${String(input[f])}`).join('|')}`;
   const page = paginate(matching, {
     owner: call.region,
     scope,
@@ -130,11 +136,9 @@ const listParticipants: OperationHandler<ListParticipantsRequest> = (call, input
 };
 
 const listParticipantEvents: OperationHandler<ListParticipantEventsRequest> = (call, input) => {
-  const stage = requireStage(call.region, input.stageArn!);
-  const session = requireSession(stage, input.sessionId!);
-  const participant = session.participants.get(input.participantId!);
+  const participant = sessionsOf(call, input.stageArn!)?.get(input.sessionId!)?.participants.get(input.participantId!);
   const events = (participant?.events ?? []).map((e, i) => ({ ...e, seq: i + 1 }));
-  const scope = `ListParticipantEvents|${stage.arn}|${session.sessionId}|${input.participantId}`;
+  const scope = `ListParticipantEvents|${input.stageArn}|${input.sessionId}|${input.participantId}`;
   const page = paginate(events, {
     owner: call.region,
     scope,
@@ -151,29 +155,34 @@ const listParticipantEvents: OperationHandler<ListParticipantEventsRequest> = (c
       errorCode: e.errorCode,
       destinationStageArn: e.destinationStageArn,
       destinationSessionId: e.destinationSessionId,
-      replica: e.replica,
+      // "Default: false": said, not left out, for a participant that is no replica.
+      replica: e.replica ?? false,
     })),
     nextToken: page.nextToken,
   };
 };
 
 /**
- * Disconnects a participant and revokes its token. For an ingest configuration's participant it also pushes
- * the publisher out and removes the configuration's stageArn, as the service does.
+ * Disconnects a participant and revokes its token. "If the participant is publishing using an IngestConfiguration,
+ * DisconnectParticipant also updates the stageArn in the IngestConfiguration to be an empty string": the
+ * configuration is detached, so all its publishers leave, and its participant ID is not revoked (re-attaching it
+ * lets the encoder publish again).
  */
 const disconnectParticipant: OperationHandler<DisconnectParticipantRequest> = (call, input) => {
   const { region, domain } = call;
   const stage = requireStage(region, input.stageArn!);
-  const ingest = [...region.ingestConfigurations.values()].find(
-    (c) => c.stageArn === stage.arn && c.participantId === input.participantId,
-  );
-  if (ingest) {
+  const member = domain.participation.findConnected(stage, input.participantId!);
+  const ingestArn = member?.participant.ingestConfigurationArn;
+  const ingest = ingestArn ? region.ingestConfigurations.get(ingestArn) : undefined;
+  if (member && ingest && member.participant.publishing) {
     domain.ingest.disconnect(region, ingest, true);
     ingest.stageArn = '';
     return {};
   }
-  const member = domain.participation.findConnected(stage, input.participantId!);
-  stage.revokedParticipantIds.add(input.participantId!);
+  const ownedByIngest = [...region.ingestConfigurations.values()].some((c) =>
+    credentialsOf(c).some((k) => k.participantId === input.participantId),
+  );
+  if (!ownedByIngest) stage.revokedParticipantIds.add(input.participantId!);
   // Leaving also ends the participant's replications.
   if (member) domain.participation.leave(region, member, true);
   return {};

@@ -8,7 +8,7 @@ import type {
   UpdateStageRequest,
 } from '@aws-sdk/client-ivs-realtime';
 import { stageEndpoints } from '../domain/participant-tokens';
-import { quotaExceeded, validationError } from '../protocol/api-error';
+import { conflict, quotaExceeded, validationError } from '../errors/api-error';
 import { buildArn } from '../state/arns';
 import { newResourceId } from '../state/ids';
 import { paginate } from '../state/pagination';
@@ -49,6 +49,12 @@ function recordingConfiguration(
     );
   }
   if (arn === '') return undefined;
+  const thumbnails = input.thumbnailConfiguration;
+  if (thumbnails?.targetIntervalSeconds !== undefined && thumbnails.recordingMode !== 'INTERVAL') {
+    throw validationError(
+      `Value '${thumbnails.targetIntervalSeconds}' at 'autoParticipantRecordingConfiguration.thumbnailConfiguration.targetIntervalSeconds' failed to satisfy constraint: targetIntervalSeconds is configurable only if recordingMode is INTERVAL`,
+    );
+  }
   return {
     storageConfigurationArn: arn,
     mediaTypes: input.mediaTypes?.length ? input.mediaTypes : ['AUDIO_VIDEO'],
@@ -100,13 +106,22 @@ const getStage: OperationHandler<GetStageRequest> = (call, input) => ({
 
 const updateStage: OperationHandler<UpdateStageRequest> = (call, input) => {
   const stage = requireStage(call.region, input.arn!);
-  if (input.name !== undefined) stage.name = input.name;
+  // Checked before anything changes, so a refused update leaves the name alone too.
+  const recording =
+    input.autoParticipantRecordingConfiguration === undefined
+      ? stage.autoParticipantRecordingConfiguration
+      : recordingConfiguration(call.region, input.autoParticipantRecordingConfiguration);
   if (input.autoParticipantRecordingConfiguration !== undefined) {
-    stage.autoParticipantRecordingConfiguration = recordingConfiguration(
-      call.region,
-      input.autoParticipantRecordingConfiguration,
-    );
+    // "Note that this cannot be updated while recording is active." ConflictException is in UpdateStage's error list.
+    const recorded = call.domain.participation.recordedParticipant(stage);
+    if (recorded) {
+      throw conflict(
+        `autoParticipantRecordingConfiguration cannot be updated while recording is active (participant ${recorded} is being recorded)`,
+      );
+    }
   }
+  if (input.name !== undefined) stage.name = input.name;
+  stage.autoParticipantRecordingConfiguration = recording;
   return { stage: presentStage(stage) };
 };
 

@@ -6,7 +6,7 @@ import type {
   StorageConfiguration,
 } from '@aws-sdk/client-ivs-realtime';
 import { isLiveComposition } from '../domain/composition-lifecycle';
-import { conflict, quotaExceeded, validationError } from '../protocol/api-error';
+import { conflict, quotaExceeded, validationError } from '../errors/api-error';
 import { buildArn } from '../state/arns';
 import { newResourceId } from '../state/ids';
 import { paginate } from '../state/pagination';
@@ -79,7 +79,8 @@ const list: OperationHandler<ListStorageConfigurationsRequest> = (call, input) =
     scope: 'ListStorageConfigurations',
     nextToken: input.nextToken,
     maxResults: input.maxResults,
-    defaultMaxResults: 100,
+    // "Default: your service quota or 100, whichever is smaller."
+    defaultMaxResults: Math.min(call.domain.ctx.config.quotas.storageConfigurationsPerRegion, 100),
   });
   return { storageConfigurations: page.items.map(present), nextToken: page.nextToken };
 };

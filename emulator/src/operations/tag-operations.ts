@@ -3,7 +3,7 @@ import type {
   TagResourceRequest,
   UntagResourceRequest,
 } from '@aws-sdk/client-ivs-realtime';
-import { notFound } from '../protocol/api-error';
+import { notFound } from '../errors/api-error';
 import { parseArn } from '../state/arns';
 import type { Tags } from '../state/records';
 import type { OperationCall, OperationHandler } from './operation-types';

@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SigV4Verifier } from '../auth/sigv4-verifier';
+import type { CallerIdentity, SigV4Verifier } from '../auth/sigv4-verifier';
 import type { IvsDomain } from '../domain/ivs-domain';
 import { operationModels } from '../model/constraints';
 import { formatViolations, validateShape } from '../model/validate-input';
 import { operationHandlers } from '../operations';
 import type { FaultInjector } from '../simulation/fault-injector';
-import { ApiError, internalError, throttled, validationError } from './api-error';
-import type { ApiMetrics } from './api-metrics';
+import { ApiError, internalError, throttled, validationError } from '../errors/api-error';
+import type { ApiMetrics } from '../usage/api-metrics';
 import { routeOperation } from './operation-router';
-import type { RateLimiter } from './rate-limiter';
-import { parseJsonObject, readBody } from './read-body';
+import type { RateLimiter } from '../usage/rate-limiter';
+import { parseJsonObject, readBody } from '../http/read-body';
 import { sendError, sendJson } from './responses';
+import { responseViolation, undocumentedError } from './self-check';
 
 export interface ApiDependencies {
   domain: IvsDomain;
@@ -22,6 +23,37 @@ export interface ApiDependencies {
   maxBodyBytes: number;
   log: (message: string) => void;
   logRequests: boolean;
+  /** Set to check every answer against the model; receives each failure. */
+  selfCheck?: (failure: string) => void;
+}
+
+/** The operation itself, and with self-check on, its answer held against the model (see self-check.ts). */
+async function runOperation(
+  deps: ApiDependencies,
+  operation: string,
+  caller: CallerIdentity,
+  input: Record<string, unknown>,
+): Promise<unknown> {
+  const region = deps.domain.ctx.store.region(caller.accountId, caller.region);
+  const call = { caller, region, domain: deps.domain };
+  if (!deps.selfCheck) return operationHandlers[operation]!(call, input);
+  let output: unknown;
+  try {
+    output = await operationHandlers[operation]!(call, input);
+  } catch (e) {
+    const failure = undocumentedError(operation, e instanceof ApiError ? e.type : 'InternalServerException');
+    if (failure) throw selfCheckFailed(deps.selfCheck, failure, e);
+    throw e;
+  }
+  const failure = responseViolation(operation, output);
+  if (failure) throw selfCheckFailed(deps.selfCheck, failure);
+  return output;
+}
+
+function selfCheckFailed(report: (failure: string) => void, failure: string, cause?: unknown): ApiError {
+  report(failure);
+  const detail = cause instanceof Error ? ` (${cause.message})` : '';
+  return internalError(`Emulator self-check failed: ${failure}${detail}`);
 }
 
 /**
@@ -53,8 +85,7 @@ export async function handleApiRequest(
     const model = operationModels[operation]!;
     const violations = validateShape(model.input, input);
     if (violations.length > 0) throw validationError(formatViolations(violations));
-    const region = deps.domain.ctx.store.region(caller.accountId, caller.region);
-    const output = await operationHandlers[operation]!({ caller, region, domain: deps.domain }, input);
+    const output = await runOperation(deps, operation, caller, input);
     if (fault.loseResponse) {
       // The change is applied; the caller never hears about it (any method: GET tags calls too). Counted in the
       // metrics as LostResponse. res.destroy() also covers a response whose socket is not attached yet.
@@ -62,7 +93,7 @@ export async function handleApiRequest(
       res.destroy();
       return;
     }
-    sendJson(res, model.status, output, requestId);
+    sendJson(res, model.status, output, requestId, model.output);
   } catch (e) {
     const error = e instanceof ApiError ? e : internalError();
     if (!(e instanceof ApiError)) deps.log(`internal error in ${operation}: ${(e as Error).stack ?? String(e)}`);

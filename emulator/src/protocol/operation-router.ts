@@ -1,5 +1,5 @@
 import { operationModels } from '../model/constraints';
-import { ApiError } from './api-error';
+import { ApiError, validationError } from '../errors/api-error';
 
 export interface RoutedOperation {
   operation: string;
@@ -29,12 +29,13 @@ export function routeOperation(method: string, rawUrl: string): RoutedOperation 
     try {
       resourceArn = decodeURIComponent(path.slice(TAGS_PREFIX.length));
     } catch {
-      throw new ApiError('ValidationException', 400, 'resourceArn in the path is not valid percent-encoding');
+      throw validationError('resourceArn in the path is not valid percent-encoding');
     }
     const bound: Record<string, unknown> = { resourceArn };
     if (method === 'DELETE') {
+      // Only when the query names it: tagKeys is required, and its absence must reach validation as a missing member.
       const query = new URLSearchParams(queryStart === -1 ? '' : rawUrl.slice(queryStart + 1));
-      bound.tagKeys = query.getAll('tagKeys');
+      if (query.has('tagKeys')) bound.tagKeys = query.getAll('tagKeys');
     }
     return { operation: tagOperations[method], bound };
   }

@@ -4,12 +4,14 @@ import type { EventBus } from '../events/event-bus';
 import { TokenRejected } from '../domain/participant-tokens';
 import type { Membership } from '../domain/stage-participation';
 import type { IvsDomain } from '../domain/ivs-domain';
-import { ApiError } from '../protocol/api-error';
-import type { ApiMetrics } from '../protocol/api-metrics';
-import type { RateLimiter } from '../protocol/rate-limiter';
-import { parseJsonObject, readBody } from '../protocol/read-body';
+import { ApiError, accessDenied, conflict, notFound, validationError } from '../errors/api-error';
+import type { ApiMetrics } from '../usage/api-metrics';
+import type { RateLimiter } from '../usage/rate-limiter';
+import { parseJsonObject, readBody } from '../http/read-body';
 import { parseArn } from '../state/arns';
 import type { RegionState } from '../state/region-state';
+import type { StageRecord } from '../state/records';
+import { checkControlRequest, type ControlGuardOptions } from './control-guard';
 import type { FaultInjector } from './fault-injector';
 import { buildInventory } from './inventory';
 import {
@@ -36,6 +38,8 @@ export interface ControlDependencies {
   rateLimiter: RateLimiter;
   reset: () => Promise<void>;
   hasS3: boolean;
+  /** Who may call it: see control-guard.ts. */
+  guard: ControlGuardOptions;
 }
 
 type Handler = (body: Record<string, unknown>, url: URL, req: IncomingMessage, res: ServerResponse) => Promise<unknown>;
@@ -44,7 +48,7 @@ function parse<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   const result = schema.safeParse(body);
   if (!result.success) {
     const issues = result.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
-    throw new ApiError('ValidationException', 400, issues);
+    throw validationError(issues);
   }
   return result.data;
 }
@@ -57,6 +61,15 @@ export function createControlApi(deps: ControlDependencies) {
   const { domain } = deps;
   const { ctx } = domain;
 
+  /** A stage by ARN, looked up without creating its account's region state (an ARN can name any region). */
+  function existingStage(stageArn: string): { region: RegionState; stage: StageRecord } {
+    const arn = parseArn(stageArn)!;
+    const region = ctx.store.existingRegion(arn.accountId, arn.region);
+    const stage = region?.stages.get(stageArn);
+    if (!region || !stage) throw notFound(`Stage ${stageArn} does not exist`);
+    return { region, stage };
+  }
+
   async function membershipByToken(
     token: string,
   ): Promise<{ region: RegionState; membership?: Membership; claims: Awaited<ReturnType<typeof ctx.tokens.verify>> }> {
@@ -67,13 +80,10 @@ export function createControlApi(deps: ControlDependencies) {
         return arn ? ctx.store.existingRegion(arn.accountId, arn.region)?.publicKeys.get(kid)?.key : undefined;
       });
     } catch (e) {
-      if (e instanceof TokenRejected) throw new ApiError('AccessDeniedException', 403, e.message);
+      if (e instanceof TokenRejected) throw accessDenied(e.message);
       throw e;
     }
-    const arn = parseArn(claims.stageArn)!;
-    const region = ctx.store.region(arn.accountId, arn.region);
-    const stage = region.stages.get(claims.stageArn);
-    if (!stage) throw new ApiError('ResourceNotFoundException', 404, `Stage ${claims.stageArn} does not exist`);
+    const { region, stage } = existingStage(claims.stageArn);
     return { region, claims, membership: domain.participation.findConnected(stage, claims.participantId) };
   }
 
@@ -81,16 +91,12 @@ export function createControlApi(deps: ControlDependencies) {
     const ref = parse(participantRefSchema, body);
     if ('token' in ref) {
       const found = await membershipByToken(ref.token);
-      if (!found.membership)
-        throw new ApiError('ConflictException', 409, `Participant ${found.claims.participantId} is not connected`);
+      if (!found.membership) throw conflict(`Participant ${found.claims.participantId} is not connected`);
       return { region: found.region, membership: found.membership };
     }
-    const arn = parseArn(ref.stageArn)!;
-    const region = ctx.store.region(arn.accountId, arn.region);
-    const stage = region.stages.get(ref.stageArn);
-    if (!stage) throw new ApiError('ResourceNotFoundException', 404, `Stage ${ref.stageArn} does not exist`);
+    const { region, stage } = existingStage(ref.stageArn);
     const membership = domain.participation.findConnected(stage, ref.participantId);
-    if (!membership) throw new ApiError('ConflictException', 409, `Participant ${ref.participantId} is not connected`);
+    if (!membership) throw conflict(`Participant ${ref.participantId} is not connected`);
     return { region, membership };
   }
 
@@ -98,6 +104,7 @@ export function createControlApi(deps: ControlDependencies) {
     stageArn: m.stage.arn,
     sessionId: m.session.sessionId,
     participantId: m.participant.participantId,
+    publishing: m.participant.publishing,
     published: m.participant.published,
   });
 
@@ -191,17 +198,17 @@ export function createControlApi(deps: ControlDependencies) {
     'POST /ingest/disconnect': async (body) => {
       const request = parse(ingestDisconnectSchema, body);
       const found = domain.ingest.findByStreamKey(request.streamKey);
-      if (!found) throw new ApiError('ResourceNotFoundException', 404, 'No ingest configuration has this stream key');
-      domain.ingest.disconnect(found.region, found.config);
+      if (!found) throw notFound('No ingest configuration has this stream key');
+      domain.ingest.disconnectPublisher(found.region, found.config, found.credential.participantId);
       return { ingestConfigurationArn: found.config.arn, state: found.config.state };
     },
     'POST /compositions/state': async (body) => {
       const request = parse(compositionStateSchema, body);
       const arn = parseArn(request.compositionArn)!;
-      const region = ctx.store.region(arn.accountId, arn.region);
-      const composition = region.compositions.get(request.compositionArn);
-      if (!composition)
-        throw new ApiError('ResourceNotFoundException', 404, `Composition ${request.compositionArn} does not exist`);
+      // Looked up, never created: an ARN naming a made-up account or region must not leave state behind.
+      const region = ctx.store.existingRegion(arn.accountId, arn.region);
+      const composition = region?.compositions.get(request.compositionArn);
+      if (!region || !composition) throw notFound(`Composition ${request.compositionArn} does not exist`);
       try {
         if (request.destinationId || request.destinationType) {
           const destination = composition.destinations.find((d) =>
@@ -211,13 +218,12 @@ export function createControlApi(deps: ControlDependencies) {
                 ? !!d.configuration.channel
                 : !!d.configuration.s3,
           );
-          if (!destination)
-            throw new ApiError('ResourceNotFoundException', 404, 'The composition has no such destination');
+          if (!destination) throw notFound('The composition has no such destination');
           domain.compositions.forceDestination(region, composition, destination, request.state, request.reason);
         } else domain.compositions.forceComposition(region, composition, request.state, request.reason);
       } catch (e) {
         if (e instanceof ApiError) throw e;
-        throw new ApiError('ConflictException', 409, (e as Error).message);
+        throw conflict((e as Error).message);
       }
       return {
         compositionArn: composition.arn,
@@ -242,7 +248,7 @@ export function createControlApi(deps: ControlDependencies) {
       try {
         return { subscription: deps.events.subscribeWebhook(parse(subscriptionSchema, body)) };
       } catch (e) {
-        if (e instanceof RangeError) throw new ApiError('ValidationException', 400, e.message);
+        if (e instanceof RangeError) throw validationError(e.message);
         throw e;
       }
     },
@@ -253,6 +259,7 @@ export function createControlApi(deps: ControlDependencies) {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const path = url.pathname.slice(CONTROL_PREFIX.length) || '/';
     try {
+      checkControlRequest(req, deps.guard);
       if (req.method === 'GET' && path === '/events/stream') {
         // Validated before the stream opens, so a bad parameter is a 400 naming it rather than a 500.
         const query = parse(eventStreamQuerySchema, eventStreamQuery(url.searchParams));
@@ -268,8 +275,7 @@ export function createControlApi(deps: ControlDependencies) {
       if (req.method === 'DELETE' && deleteById) {
         const removed =
           deleteById[1] === 'faults' ? deps.faults.remove(deleteById[2]!) : deps.events.unsubscribe(deleteById[2]!);
-        if (!removed)
-          throw new ApiError('ResourceNotFoundException', 404, `No ${deleteById[1]} entry ${deleteById[2]}`);
+        if (!removed) throw notFound(`No ${deleteById[1]} entry ${deleteById[2]}`);
         return sendControl(res, 200, { removed: deleteById[2] });
       }
       const handler = routes[`${req.method} ${path}`];

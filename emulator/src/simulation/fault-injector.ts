@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { ApiError, modelErrorStatus } from '../protocol/api-error';
+import { ApiError, modelErrorStatus } from '../errors/api-error';
 
 /**
  * Injected API faults. A rule matches an operation (or every one), optionally one account and region, and

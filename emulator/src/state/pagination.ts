@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { validationError } from '../protocol/api-error';
+import { validationError } from '../errors/api-error';
 
 /**
  * Opaque pagination tokens. A token records where the previous page ended (by sequence number, so resources

@@ -59,7 +59,10 @@ export interface ParticipantRecord {
   capabilities: { publish: boolean; subscribe: boolean };
   state: 'CONNECTED' | 'DISCONNECTED';
   firstJoinTime: number;
+  /** "Whether the participant ever published to the stage session": set by the first publish, never cleared. */
   published: boolean;
+  /** Publishing now (between PUBLISH_STARTED and PUBLISH_STOPPED): what quotas and replication look at. */
+  publishing: boolean;
   protocol: ParticipantProtocol;
   recordingState: ParticipantRecordingState | 'DISABLED';
   recordingS3BucketName?: string;
@@ -134,6 +137,12 @@ export interface StorageConfigurationRecord {
   tags: Tags;
 }
 
+/** A participant ID and the stream key it publishes with. */
+export interface IngestCredential {
+  participantId: string;
+  streamKey: string;
+}
+
 export interface IngestConfigurationRecord {
   seq: number;
   arn: string;
@@ -149,6 +158,10 @@ export interface IngestConfigurationRecord {
   attributes: Record<string, string>;
   insecureIngest: boolean;
   redundantIngest: boolean;
+  /** The redundant encoders' credentials; kept only while redundantIngest is true. */
+  redundantCredentials: IngestCredential[];
+  /** Participant IDs of its publishers streaming now; ACTIVE exactly while there is one. */
+  publishers: Set<string>;
   tags: Tags;
 }
 

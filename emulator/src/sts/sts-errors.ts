@@ -1,4 +1,4 @@
-import { ApiError } from '../protocol/api-error';
+import { ApiError } from '../errors/api-error';
 
 /**
  * STS errors travel as awsQuery error documents whose `Code` is the error's name. ApiError carries them: `type`

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SigV4Verifier } from '../auth/sigv4-verifier';
-import { ApiError, internalError } from '../protocol/api-error';
-import type { ApiMetrics } from '../protocol/api-metrics';
-import { readBody } from '../protocol/read-body';
+import { ApiError, internalError } from '../errors/api-error';
+import type { ApiMetrics } from '../usage/api-metrics';
+import { readBody } from '../http/read-body';
 import type { AssumableRoles } from './assumable-roles';
 import type { SessionCredentialStore } from './session-credentials';
 import { invalidAction, missingAction, toStsError } from './sts-errors';

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { ApiError } from './api-error';
+import { ApiError } from '../errors/api-error';
 
 /** Reads a request body, refusing more than `limit` bytes without buffering the excess. */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -38,15 +38,21 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
+/**
+ * Media types a JSON request body may carry. AWS's front ends take a restJson1 body under any of them (aws-elixir
+ * sends application/x-amz-json-1.1 for every restJson1 service and works against AWS), or with no content type.
+ */
+const JSON_MEDIA_TYPES = new Set(['application/json', 'application/x-amz-json-1.0', 'application/x-amz-json-1.1', '']);
+
 /** Parses a restJson1 request body: empty means `{}`, anything but a JSON object is a SerializationException. */
 export function parseJsonObject(body: Buffer, contentType: string | undefined): Record<string, unknown> {
   if (body.length === 0) return {};
   const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  if (mediaType !== 'application/json' && mediaType !== '') {
+  if (!JSON_MEDIA_TYPES.has(mediaType)) {
     throw new ApiError(
       'UnsupportedMediaTypeException',
       415,
-      `Unsupported content type '${mediaType}': send application/json`,
+      `Unsupported content type '${mediaType}': send the JSON body as application/json, application/x-amz-json-1.0 or application/x-amz-json-1.1`,
     );
   }
   let parsed: unknown;

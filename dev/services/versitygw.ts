@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureVersitygw } from './ensure-versitygw';
-import { readFileTail } from './output-tail';
-import { spawnManaged, type ManagedProcess } from './managed-process';
-import { getFreePort, LOOPBACK } from './net-utils';
-import { pollUntil } from './poll-until';
+import { ensureVersitygw } from '../tools/ensure-versitygw';
+import { readFileTail } from '../process/output-tail';
+import { spawnManaged, type ManagedProcess } from '../process/managed-process';
+import { getFreePort, LOOPBACK } from '../process/net-utils';
+import { pollUntil } from '../process/poll-until';
 
 export interface StartVersitygwOptions {
   port?: number;

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureTemporalCli } from './ensure-temporal-cli';
-import { spawnManaged, type ManagedProcess } from './managed-process';
-import { getFreePort, LOOPBACK, waitForPort } from './net-utils';
-import { pollUntil } from './poll-until';
+import { ensureTemporalCli } from '../tools/ensure-temporal-cli';
+import { spawnManaged, type ManagedProcess } from '../process/managed-process';
+import { getFreePort, LOOPBACK, waitForPort } from '../process/net-utils';
+import { pollUntil } from '../process/poll-until';
 import type { SearchAttributeType } from './search-attributes';
-import { runTemporalCli, temporalCliEnv } from './temporal-cli-exec';
+import { runTemporalCli, temporalCliEnv } from '../tools/temporal-cli-exec';
 
 export interface StartTemporalDevServerOptions {
   port?: number;

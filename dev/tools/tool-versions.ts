@@ -9,15 +9,28 @@ export interface ToolSpec {
   /** Already expanded: `{version}` in tool-versions.json is replaced so a bump is a one-line edit. */
   ldflags?: string;
   binary: string;
+  /** What it is, for the first-run message. */
+  what: string;
+  /** Roughly how long the first `go install` takes on two cores, for the first-run message. */
+  buildMinutes: number;
 }
 
 export function toolSpec(name: ToolName): ToolSpec {
-  const raw: { version: string; goModule: string; binary: string; ldflags?: string } = toolVersions[name];
+  const raw: {
+    version: string;
+    goModule: string;
+    binary: string;
+    ldflags?: string;
+    what: string;
+    buildMinutes: number;
+  } = toolVersions[name];
   return {
     name,
     version: raw.version,
     goModule: raw.goModule,
     binary: raw.binary,
+    what: raw.what,
+    buildMinutes: raw.buildMinutes,
     ...(raw.ldflags === undefined ? {} : { ldflags: raw.ldflags.replaceAll('{version}', raw.version) }),
   };
 }
