@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { parse } from 'yaml';
 import { startShow } from '../../client/start-show';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../dev/aws/local-aws';
+import { getFreePort } from '../../dev/process/net-utils';
+import { WorkerProcess, workerProcessEnv } from '../../dev/process/worker-process';
+import { cachedWorkflowBundle } from '../../dev/services/workflow-bundle';
 import { createDataConverter } from '../../security/data-converter';
 import { loadKeyRing } from '../../security/encryption-keys';
 import { parseShowSpec } from '../../spec/parse-show-spec';
@@ -17,22 +19,9 @@ import { freshChannelArn } from '../support/emulator-scenarios';
 import { TEST_KEY_RING_ENV } from '../support/show-harness';
 import { testTemporalEnv } from '../support/test-env';
 import { waitFor } from '../support/wait-for';
-import { cachedWorkflowBundle } from '../support/workflow-bundle';
 import { DASHBOARD_FILE, dashboardQueries, metricNames, scrapedNames, scrapedTypes } from './dashboard-metrics';
 
 const REPO = path.resolve(__dirname, '../..');
-const MAIN = path.join(REPO, 'worker/main.ts');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 void describe('Grafana dashboard (deploy/grafana)', () => {
   void test('every panel has a query that parses, on the provisioned Prometheus data source', async () => {
@@ -73,31 +62,20 @@ void describe('Grafana dashboard (deploy/grafana)', () => {
     void test('every metric the queries name is one the worker exports', async () => {
       const temporal = testTemporalEnv();
       const { codePath } = await cachedWorkflowBundle();
-      const metricsPort = await freePort();
+      const metricsPort = await getFreePort();
       const taskQueue = `dashboard-${process.pid}`;
-      const worker: ChildProcess = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          TEMPORAL_ADDRESS: temporal.address,
-          TEMPORAL_NAMESPACE: temporal.namespace,
-          AWS_ACCESS_KEY_ID: 'test',
-          AWS_SECRET_ACCESS_KEY: 'test',
-          AWS_REGION: 'us-east-1',
-          SHOWRUNNER_IVS_ENDPOINT: fixture.emulator.endpoint,
-          NODE_ENV: 'production',
-          SHOWRUNNER_WORKFLOW_BUNDLE: codePath,
-          SHOWRUNNER_TASK_QUEUE: taskQueue,
-          SHOWRUNNER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
-          SHOWRUNNER_LOG_LEVEL: 'WARN',
-          ...TEST_KEY_RING_ENV,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+      const worker = new WorkerProcess({
+        ...workerProcessEnv({
+          temporal,
+          keyRingEnv: TEST_KEY_RING_ENV,
+          ivsEndpoint: fixture.emulator.endpoint,
+          credentials: LOCAL_CREDENTIALS,
+          region: LOCAL_REGION,
+          workflowBundle: codePath,
+          taskQueue,
+        }),
+        SHOWRUNNER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
       });
-      let stderr = '';
-      worker.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-      worker.stdout!.resume();
-      const exited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
       const connection = await Connection.connect({ address: temporal.address });
       const scrape = async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
       try {
@@ -106,9 +84,10 @@ void describe('Grafana dashboard (deploy/grafana)', () => {
           namespace: temporal.namespace,
           dataConverter: createDataConverter(loadKeyRing(TEST_KEY_RING_ENV)),
         });
+        await worker.start();
         await waitFor(() => scrape().catch(() => undefined), 60_000, {
           intervalMs: 250,
-          description: `metrics endpoint (stderr: ${stderr.slice(-500)})`,
+          description: `metrics endpoint (${worker.output()})`,
         });
         // Everything the dashboard draws: phases, a failed IVS call (retried), a destination incident and a restart.
         // A 4xx the AWS SDK does not retry itself but Temporal does: one failed (counted) attempt, then the start.
@@ -179,8 +158,7 @@ void describe('Grafana dashboard (deploy/grafana)', () => {
           }
         await handle.terminate('test over');
       } finally {
-        worker.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
+        await worker.stop(30_000);
         await connection.close();
       }
     });
