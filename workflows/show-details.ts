@@ -1,5 +1,9 @@
 import type { ShowSpec } from '../spec/show-spec';
+import { figuresMarkdown } from '../timeline/figures-markdown';
+import { figuresFromState } from '../timeline/state-events';
 import type { ShowState } from './show-state';
+
+const FINAL_PHASES = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
 
 /**
  * The Markdown the Web UI shows as the workflow's current details: where the show stands, what it made, what
@@ -24,5 +28,6 @@ export function currentDetailsMarkdown(spec: ShowSpec, state: ShowState, next?: 
     lines.push('', '### Recent incidents', '');
     for (const i of recent) lines.push(`- ${i.at} **${i.kind}** ${i.detail}`);
   }
+  if (FINAL_PHASES.has(state.phase)) lines.push('', '### How it went', '', ...figuresMarkdown(figuresFromState(state)));
   return lines.join('\n');
 }

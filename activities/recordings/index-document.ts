@@ -1,3 +1,4 @@
+import type { ShowFigures } from '../../timeline/show-figures';
 import type { ParticipantRecordingEntry, RecordingEntry } from './index-entries';
 import type { RecordingOutcome } from './recording-reader';
 
@@ -40,6 +41,8 @@ export interface RecordingsIndexDocument {
   participants: ParticipantEntry[];
   composites: CompositeEntry[];
   summary: IndexSummary;
+  /** How the show went (time on air, availability, outages, restarts), when the show passed its figures. */
+  show?: ShowFigures;
 }
 
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -109,6 +112,7 @@ export class IndexBuilder {
     participantRecordingBucket: string | null;
     settleWait: RecordingsIndexDocument['settleWait'];
     objectsScanned: number;
+    show?: ShowFigures;
   }): RecordingsIndexDocument {
     const participants = [...this.participants.values()].sort(
       (a, b) => byString(a.participantId, b.participantId) || byString(a.sessionId, b.sessionId),
@@ -123,6 +127,7 @@ export class IndexBuilder {
       participants,
       composites: this.composites,
       summary: { participants: participants.length, ...this.counts, objectsScanned: meta.objectsScanned },
+      ...(meta.show ? { show: meta.show } : {}),
     };
   }
 }

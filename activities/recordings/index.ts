@@ -17,6 +17,7 @@ import { readRecording } from './recording-reader';
 import { RecordingsS3 } from './recordings-s3';
 import { waitForRecordingsToSettle, type RecordingRef } from './settle-wait';
 import { parseStageArn } from './stage-arn';
+import type { ShowFigures } from '../../timeline/show-figures';
 
 export { BUCKET_MISSING_FAILURE_TYPE } from './recordings-s3';
 export type { RecordingsIndexDocument, ParticipantEntry, CompositeEntry, IndexSummary } from './index-document';
@@ -37,6 +38,8 @@ export interface RecordingsIndexInput {
   /** Bounded wait for every participant recording to have recording-ended.json or recording-failed.json. */
   settleTimeoutMs: number;
   pollIntervalMs?: number; // default 2000
+  /** The show's figures (timeline/state-events figuresFromState), written into the document as `show`. */
+  show?: ShowFigures;
 }
 
 export interface RecordingsIndexSummary {
@@ -170,6 +173,7 @@ export function createRecordingsActivities(deps: RecordingsIndexDeps): {
       participantRecordingBucket: participantBucket ?? null,
       settleWait: { waitedMs: settle.waitedMs, rounds: settle.rounds, timedOut: settle.timedOut },
       objectsScanned,
+      show: input.show,
     });
     heartbeat({ phase: 'writing', objectsScanned });
     await s3.putJson(location.bucket, INDEX_ROLE, location.key, `${JSON.stringify(document, null, 2)}\n`);

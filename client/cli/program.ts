@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { janitorCommand } from './commands/janitor-commands';
+import { reportCommand } from './commands/report-command';
 import { scheduleCommand } from './commands/schedule-commands';
 import {
   cancelCommand,
@@ -54,6 +55,7 @@ export function buildProgram(json: boolean): Command {
     .addCommand(terminateCommand())
     .addCommand(tokenCommand())
     .addCommand(recordingsCommand())
-    .addCommand(janitorCommand());
+    .addCommand(janitorCommand())
+    .addCommand(reportCommand());
   return configure(program, json);
 }

@@ -86,6 +86,8 @@ void describe('docker-compose.yml static checks', () => {
       'codec-server',
       'events-endpoint',
       'worker',
+      'prometheus',
+      'grafana',
     ])
       assert.ok(compose.services[name], `missing service ${name}`);
   });

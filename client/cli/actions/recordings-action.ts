@@ -35,7 +35,7 @@ function s3Client(ctx: CliContext): S3Client {
   return client;
 }
 
-async function readIndex(ctx: CliContext, location: { bucket: string; key: string; uri: string }) {
+export async function readIndex(ctx: CliContext, location: { bucket: string; key: string; uri: string }) {
   try {
     const object = await s3Client(ctx).send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
     return JSON.parse(await object.Body!.transformToString()) as RecordingsIndexDocument;
