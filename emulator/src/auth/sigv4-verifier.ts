@@ -1,9 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { Hash } from '@smithy/hash-node';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { ApiError } from '../errors/api-error';
+import { sigV4Signature } from './sigv4-signature';
 import {
   DEFAULT_ACCOUNT_ID,
   DEFAULT_REGION,
@@ -64,8 +62,8 @@ function sameSecret(given: string | string[] | undefined, expected: string): boo
 
 /**
  * Identifies the caller of an API request. With verification on, the request must carry a valid SigV4
- * signature by a known credential; the signature is recomputed with Smithy's signer (the one the AWS SDKs use)
- * over exactly the headers the client signed. With verification off, the access key and region are still read
+ * signature by a known credential; the signature is recomputed (sigv4-signature.ts, held against Smithy's signer,
+ * the one the AWS SDKs use) over exactly the headers the client signed. With verification off, the access key and region are still read
  * from the Authorization header so state stays separated per account and region.
  */
 export interface VerifierOptions {
@@ -170,13 +168,27 @@ export class SigV4Verifier {
     // The signer takes a declared x-amz-content-sha256 as the payload hash (the JS SDK sends one), so without
     // this check a body changed after signing would verify.
     const declaredHash = req.headers['x-amz-content-sha256'];
-    if (declaredHash !== undefined && declaredHash !== createHash('sha256').update(body).digest('hex')) {
+    const payloadHash = createHash('sha256').update(body).digest('hex');
+    if (declaredHash !== undefined && declaredHash !== payloadHash) {
       throw forbidden(
         'InvalidSignatureException',
         "The provided 'x-amz-content-sha256' header does not match what was computed.",
       );
     }
-    const expected = await this.computeSignature(req, body, auth, credential, signingDate);
+    const rawUrl = req.url ?? '/';
+    const queryStart = rawUrl.indexOf('?');
+    const expected = sigV4Signature({
+      method: req.method ?? 'GET',
+      path: queryStart === -1 ? rawUrl : rawUrl.slice(0, queryStart),
+      query: queryStart === -1 ? '' : rawUrl.slice(queryStart + 1),
+      headers: req.headers,
+      signedHeaders: auth.signedHeaders,
+      payloadHash,
+      amzDate: amzDate as string,
+      region: auth.region,
+      service: auth.service,
+      secretAccessKey: credential.secretAccessKey,
+    });
     const a = Buffer.from(expected, 'hex');
     const b = Buffer.from(auth.signature, 'hex');
     if (a.length !== b.length || !timingSafeEqual(a, b)) {
@@ -191,68 +203,5 @@ export class SigV4Verifier {
       region: auth.region,
       session: credential.session,
     };
-  }
-
-  /**
-   * One signer per credential, region and service: a signer caches its derived signing keys, and building
-   * one per request was the largest cost of the emulator's request path.
-   */
-  private readonly signers = new Map<string, SignatureV4>();
-
-  private signerFor(credential: EmulatorCredential, region: string, service: string): SignatureV4 {
-    const key = `${credential.accessKeyId}\u0000${credential.secretAccessKey}\u0000${region}\u0000${service}`;
-    let signer = this.signers.get(key);
-    if (!signer) {
-      if (this.signers.size > 1000) this.signers.clear();
-      signer = new SignatureV4({
-        credentials: { accessKeyId: credential.accessKeyId, secretAccessKey: credential.secretAccessKey },
-        region,
-        service,
-        sha256: Hash.bind(null, 'sha256'),
-        uriEscapePath: true,
-        applyChecksum: false,
-      });
-      this.signers.set(key, signer);
-    }
-    return signer;
-  }
-
-  private async computeSignature(
-    req: IncomingMessage,
-    body: Buffer,
-    auth: ParsedAuthorization,
-    credential: EmulatorCredential,
-    signingDate: Date,
-  ): Promise<string> {
-    const rawUrl = req.url ?? '/';
-    const queryStart = rawUrl.indexOf('?');
-    const query: Record<string, string | string[]> = {};
-    for (const [key, value] of new URLSearchParams(queryStart === -1 ? '' : rawUrl.slice(queryStart + 1))) {
-      const existing = query[key];
-      query[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
-    }
-    const headers: Record<string, string> = {};
-    for (const name of auth.signedHeaders) {
-      const value = req.headers[name];
-      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
-    }
-    const request = new HttpRequest({
-      method: req.method ?? 'GET',
-      protocol: 'http:',
-      hostname: 'localhost',
-      path: queryStart === -1 ? rawUrl : rawUrl.slice(0, queryStart),
-      query,
-      headers,
-      body,
-    });
-    const signer = this.signerFor(credential, auth.region, auth.service);
-    const signed = await signer.sign(request, {
-      signingDate,
-      signingRegion: auth.region,
-      signingService: auth.service,
-      signableHeaders: new Set(auth.signedHeaders),
-    });
-    const authorization = signed.headers.authorization ?? signed.headers.Authorization ?? '';
-    return /Signature=([0-9a-f]{64})/.exec(authorization)?.[1] ?? '';
   }
 }
