@@ -112,6 +112,7 @@ const VALID_VALUE: Record<string, string> = {
   '--user': 'bob',
   '--from': PAST_FROM,
   '--to': PAST_TO,
+  '--regions': 'us-east-1',
 };
 const leafArb = fc.constantFrom(...LEAVES);
 
