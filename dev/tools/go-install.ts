@@ -48,11 +48,15 @@ export async function goInstallIntoCache(spec: ToolSpec, goBinary: string): Prom
 async function runGoInstall(spec: ToolSpec, goBinary: string, gobin: string): Promise<void> {
   const target = `${spec.goModule}@v${spec.version}`;
   const args = ['install', ...(spec.ldflags ? ['-ldflags', spec.ldflags] : []), target];
-  log(`building ${spec.name} ${spec.version} with \`go ${args.join(' ')}\` (first time only; this takes minutes)…`);
+  const toolchainNote = spec.goToolchain ? `GOTOOLCHAIN=${spec.goToolchain} ` : '';
+  log(
+    `building ${spec.name} ${spec.version} with \`${toolchainNote}go ${args.join(' ')}\` (first time only; this takes minutes)…`,
+  );
   const started = Date.now();
   const tail = new OutputTail(30);
+  const toolchain = spec.goToolchain ? { GOTOOLCHAIN: spec.goToolchain } : {};
   const child = spawn(goBinary, args, {
-    env: { ...process.env, GOBIN: gobin, CGO_ENABLED: '0' },
+    env: { ...process.env, GOBIN: gobin, CGO_ENABLED: '0', ...toolchain },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const forward = (chunk: Buffer) => {
@@ -72,7 +76,8 @@ async function runGoInstall(spec: ToolSpec, goBinary: string, gobin: string): Pr
     );
     if (code !== 0) {
       throw new Error(
-        `Building ${spec.name} failed: \`go ${args.join(' ')}\` (GOBIN=${gobin}, CGO_ENABLED=0) ` +
+        `Building ${spec.name} failed: \`go ${args.join(' ')}\` (GOBIN=${gobin}, CGO_ENABLED=0` +
+          `${spec.goToolchain ? `, GOTOOLCHAIN=${spec.goToolchain}` : ''}) ` +
           `exited with ${code ?? signal} after ${elapsed(started)}. Last output:\n${indent(tail.text() || '(none)')}`,
       );
     }

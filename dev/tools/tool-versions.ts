@@ -9,15 +9,22 @@ export interface ToolSpec {
   /** Already expanded: `{version}` in tool-versions.json is replaced so a bump is a one-line edit. */
   ldflags?: string;
   binary: string;
+  /**
+   * A Go toolchain newer than the installed one that the module needs (its go.mod's `go` line). Only this build runs
+   * with GOTOOLCHAIN set to it, which makes the go command fetch that toolchain from the module proxy once.
+   */
+  goToolchain?: string;
 }
 
 export function toolSpec(name: ToolName): ToolSpec {
-  const raw: { version: string; goModule: string; binary: string; ldflags?: string } = toolVersions[name];
+  const raw: { version: string; goModule: string; binary: string; ldflags?: string; goToolchain?: string } =
+    toolVersions[name];
   return {
     name,
     version: raw.version,
     goModule: raw.goModule,
     binary: raw.binary,
     ...(raw.ldflags === undefined ? {} : { ldflags: raw.ldflags.replaceAll('{version}', raw.version) }),
+    ...(raw.goToolchain === undefined ? {} : { goToolchain: raw.goToolchain }),
   };
 }
