@@ -33,7 +33,7 @@ export interface StartTemporalClusterOptions {
   /** Start the standalone Web UI server too (built on first use). */
   ui?: boolean;
   uiCodecEndpoint?: string;
-  /** Holds PostgreSQL's data, the logs and the UI config; default: a temp dir that stop() removes. */
+  /** Holds the server's and UI's logs and the UI config; default: a temp dir that stop() removes. */
   dir?: string;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   startTimeoutMs?: number;
@@ -91,7 +91,9 @@ export async function startTemporalCluster(options: StartTemporalClusterOptions 
   const timeoutMs = options.startTimeoutMs ?? 120_000;
   const logFile = path.join(dir, 'temporal-server.log');
 
-  const postgres = await startPostgres({ dir: path.join(dir, 'postgres') });
+  // A temp dir of its own, not under `dir`: as root the server runs as `postgres`, which cannot enter a private
+  // (0700) directory of root's such as the test runner's.
+  const postgres = await startPostgres();
   const processes: ManagedProcess[] = [];
   try {
     await setUpSchemas(sqlTool, postgres);
