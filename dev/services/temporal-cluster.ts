@@ -25,7 +25,7 @@ export const CLUSTER_FILES = {
 } as const;
 
 /** Closed workflows are kept this long; long enough to inspect a test run, short enough not to pile up. */
-const NAMESPACE_RETENTION = '24h';
+const NAMESPACE_RETENTION = '72h';
 
 export interface StartTemporalClusterOptions {
   namespace?: string;

@@ -86,7 +86,11 @@ export class WorkerProcess {
   private tail = '';
   starts = 0;
 
-  constructor(private readonly env: NodeJS.ProcessEnv) {}
+  /** `main` is worker/main.ts (run through tsx) or a compiled worker/main.js from `npm run build` (plain node). */
+  constructor(
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly main = MAIN,
+  ) {}
 
   get running(): boolean {
     return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
@@ -103,7 +107,8 @@ export class WorkerProcess {
 
   /** Spawns a worker and resolves once it polls its task queues. */
   async start(): Promise<void> {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    const args = this.main.endsWith('.ts') ? ['--import', 'tsx', this.main] : [this.main];
+    const child = spawn(process.execPath, args, {
       env: this.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -247,6 +252,8 @@ export class ChaosRig {
     temporal: TemporalCoordinates;
     s3: S3Coordinates;
     timings?: NonNullable<EmulatorConfigInput['timings']>;
+    /** A compiled worker and its prebuilt workflow bundle instead of the sources (test/deploy/built-worker). */
+    built?: { main: string; workflowBundle: string };
   }): Promise<ChaosRig> {
     const { s3, temporal } = options;
     const emulatorLog: string[] = [];
@@ -277,28 +284,31 @@ export class ChaosRig {
       dataConverter: createDataConverter(loadKeyRing(TEST_KEY_RING_ENV)),
     });
     const taskQueue = `chaos-${options.name}-${randomBytes(3).toString('hex')}`;
-    const { codePath } = await cachedWorkflowBundle();
-    const worker = new WorkerProcess({
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      TEMPORAL_ADDRESS: temporal.address,
-      TEMPORAL_NAMESPACE: temporal.namespace,
-      AWS_ACCESS_KEY_ID: s3.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-      AWS_REGION: s3.region,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      SHOWRUNNER_IVS_ENDPOINT: emulator.endpoint,
-      SHOWRUNNER_S3_ENDPOINT: s3.endpoint,
-      SHOWRUNNER_TASK_QUEUE: taskQueue,
-      // Every show polls each second; the default fleet budget (4/s) would make polls queue behind each other.
-      SHOWRUNNER_MONITOR_ACTIVITIES_PER_SECOND: '20',
-      SHOWRUNNER_LOG_LEVEL: 'WARN',
-      // Keeps the output tail quoted in failure messages free of the SDK's Node 20 deprecation notice.
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      NODE_ENV: 'production',
-      SHOWRUNNER_WORKFLOW_BUNDLE: codePath,
-      ...TEST_KEY_RING_ENV,
-    });
+    const workflowBundle = options.built?.workflowBundle ?? (await cachedWorkflowBundle()).codePath;
+    const worker = new WorkerProcess(
+      {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        TEMPORAL_ADDRESS: temporal.address,
+        TEMPORAL_NAMESPACE: temporal.namespace,
+        AWS_ACCESS_KEY_ID: s3.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+        AWS_REGION: s3.region,
+        AWS_EC2_METADATA_DISABLED: 'true',
+        SHOWRUNNER_IVS_ENDPOINT: emulator.endpoint,
+        SHOWRUNNER_S3_ENDPOINT: s3.endpoint,
+        SHOWRUNNER_TASK_QUEUE: taskQueue,
+        // Every show polls each second; the default fleet budget (4/s) would make polls queue behind each other.
+        SHOWRUNNER_MONITOR_ACTIVITIES_PER_SECOND: '20',
+        SHOWRUNNER_LOG_LEVEL: 'WARN',
+        // Keeps the output tail quoted in failure messages free of the SDK's Node 20 deprecation notice.
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        NODE_ENV: 'production',
+        SHOWRUNNER_WORKFLOW_BUNDLE: workflowBundle,
+        ...TEST_KEY_RING_ENV,
+      },
+      options.built?.main,
+    );
     const rig = new ChaosRig(
       options.name,
       emulator,
