@@ -36,7 +36,7 @@ interface TestTemporal {
   stop(): Promise<void>;
 }
 
-const TEMPORAL_MODE_ENV_VAR = 'SHOWRUNNER_TEMPORAL';
+const TEMPORAL_MODE_ENV_VAR = TEST_ENV_VARS.temporalMode;
 
 function temporalMode(): 'dev' | 'cluster' {
   const mode = process.env[TEMPORAL_MODE_ENV_VAR] ?? 'dev';

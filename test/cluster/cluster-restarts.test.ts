@@ -10,13 +10,13 @@ import { describe, test } from 'node:test';
 import { SHOWRUNNER_SEARCH_ATTRIBUTES } from '../../dev/services/search-attributes';
 import { startTemporalCluster, type TemporalCluster } from '../../dev/services/temporal-cluster';
 import { ChaosRig, chaosSpec, channelArn, withRig, type ChaosShow } from '../chaos/chaos-support';
-import { testS3Env } from '../support/test-env';
+import { clusterOnly, testS3Env } from '../support/test-env';
 import { sleep } from '../support/wait-for';
 
 void describe('Temporal cluster on PostgreSQL: restarts mid-show', () => {
   void test(
     'worker kill -9, Temporal server kill -9 and a PostgreSQL crash while shows run: all complete, nothing leaked or duplicated',
-    { timeout: 12 * 60_000 },
+    { timeout: 12 * 60_000, skip: clusterOnly },
     async (t) => {
       const cluster: TemporalCluster = await startTemporalCluster({ searchAttributes: SHOWRUNNER_SEARCH_ATTRIBUTES });
       try {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { ChaosRig, chaosSpec, channelArn, withRig } from '../chaos/chaos-support';
-import { testS3Env, testTemporalEnv } from '../support/test-env';
+import { clusterOnly, testS3Env, testTemporalEnv } from '../support/test-env';
 
 const execFileAsync = promisify(execFile);
 const REPO = path.resolve(__dirname, '../..');
@@ -19,7 +19,7 @@ const DIST = path.join(REPO, 'dist');
 void describe('npm run build', () => {
   void test(
     'the compiled worker from dist/ runs a show with plain node; the CLI bin runs too',
-    { timeout: 6 * 60_000 },
+    { timeout: 6 * 60_000, skip: clusterOnly },
     async () => {
       await execFileAsync('npm', ['run', 'build'], { cwd: REPO, timeout: 4 * 60_000 });
       const main = path.join(DIST, 'worker/main.js');
