@@ -286,11 +286,16 @@ async function registerNamespace(
       NAMESPACE_RETENTION,
     ]);
   }
+  // `describe` answers from the frontend's store as soon as the namespace exists; matching and history learn of it
+  // at their next namespace-cache refresh (up to 10 s), and until then polls and starts fail "namespace not found".
+  // Listing a task queue's partitions asks matching.
+  const partitions = ['task-queue', 'list-partition', '--address', address, '--namespace', namespace];
   await pollUntil(
     async () => {
       await runTemporalCli(cli, describe);
+      await runTemporalCli(cli, [...partitions, '--task-queue', 'showrunner-readiness-probe']);
       return true;
     },
-    { timeoutMs, intervalMs: 200, abortIf, description: `namespace ${namespace} at ${address}` },
+    { timeoutMs, intervalMs: 500, abortIf, description: `namespace ${namespace} at ${address}` },
   );
 }
