@@ -8,7 +8,7 @@
  */
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import type { WorkflowHandle } from '@temporalio/client';
-import { startLocalStack, type LocalStack } from '../client/demo/local-stack';
+import { startPrivateLocalStack, type LocalStack } from '../dev/stack/local-stack';
 import { startShow } from '../client/start-show';
 import { compositionMonitorWorkflowId } from '../workflows/monitor-messages';
 import { endUpdate, statusQuery } from '../workflows/show-messages';
@@ -95,7 +95,7 @@ async function runsOf(stack: LocalStack, workflowId: string): Promise<number> {
 export async function runHistory(o: HistoryOptions, progress: Progress, command: string): Promise<ScenarioReport> {
   const startedAt = new Date();
   const machineBefore = machineSnapshot();
-  const stack = await startLocalStack(progress);
+  const stack = await startPrivateLocalStack(progress);
   const suffix = runSuffix();
   const bucket = `bench-history-${suffix}`;
   const tokens: string[] = [];

@@ -15,7 +15,7 @@ import {
   StartCompositionCommand,
   StopCompositionCommand,
 } from '@aws-sdk/client-ivs-realtime';
-import { startLocalStack, type LocalStack } from '../client/demo/local-stack';
+import { startPrivateLocalStack, type LocalStack } from '../dev/stack/local-stack';
 import { startShow } from '../client/start-show';
 import { encoderConfigurationName } from '../activities/shared-configurations';
 import { endUpdate } from '../workflows/show-messages';
@@ -262,7 +262,7 @@ async function sharedEncoderArn(ivs: IVSRealTimeClient): Promise<string> {
 export async function runOverhead(o: OverheadOptions, progress: Progress, command: string): Promise<ScenarioReport> {
   const startedAt = new Date();
   const machineBefore = machineSnapshot();
-  const stack = await startLocalStack(progress);
+  const stack = await startPrivateLocalStack(progress);
   const recorders: Recorders = { calls: recordIvsCalls(stack.emulator), events: recordIvsEvents(stack.emulator) };
   const script = scriptClient(stack.emulator.endpoint);
   const reps: Rep[] = [];
@@ -365,7 +365,7 @@ function report(
     }
   }
   const details = [
-    'Local stack (`startLocalStack`: Temporal dev server, versitygw, the emulator with its documented rate limits ' +
+    'Local stack (`startPrivateLocalStack`: Temporal dev server, versitygw, the emulator with its documented rate limits ' +
       'and 2 s composition start / 1 s stop, the worker, the events endpoint subscribed to the emulator). Each ' +
       'repetition runs one show and one plain script, alternating which goes first, after an unmeasured warm-up ' +
       `of each; ${o.reps} repetitions per latency, medians. Latency is the emulator fault ` +

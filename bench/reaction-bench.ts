@@ -4,7 +4,7 @@
  * webhook unsubscribed). Default policies: poll every 10 s, restart backoff from 5 s.
  */
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { startLocalStack, type LocalStack } from '../client/demo/local-stack';
+import { startPrivateLocalStack, type LocalStack } from '../dev/stack/local-stack';
 import { startShow } from '../client/start-show';
 import { restartDelayMs } from '../workflows/show-plan';
 import { endUpdate } from '../workflows/show-messages';
@@ -117,7 +117,7 @@ async function oneReaction(
 export async function runReaction(o: ReactionOptions, progress: Progress, command: string): Promise<ScenarioReport> {
   const startedAt = new Date();
   const machineBefore = machineSnapshot();
-  const stack = await startLocalStack(progress);
+  const stack = await startPrivateLocalStack(progress);
   const recorders = { calls: recordIvsCalls(stack.emulator), events: recordIvsEvents(stack.emulator) };
   const suffix = runSuffix();
   const bucket = `bench-reaction-${suffix}`;

@@ -9,7 +9,7 @@
  * 2. burst: every composition's channel destination goes RECONNECTING at once, then ACTIVE again; how long until
  *    every show has noticed each change, and the workflow task latencies that costs.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,12 +21,14 @@ import type { OperationMetrics } from '../emulator/src/protocol/api-metrics';
 import { startShow } from '../client/start-show';
 import { compositionMonitorWorkflowId } from '../workflows/monitor-messages';
 import { getFreePort } from '../dev/process/net-utils';
+import { WorkerProcess, workerProcessEnv } from '../dev/process/worker-process';
 import { SHOWRUNNER_SEARCH_ATTRIBUTES } from '../dev/services/search-attributes';
 import { startTemporalDevServer, type TemporalDevServer } from '../dev/services/temporal-dev-server';
 import { createDataConverter } from '../security/data-converter';
 import { generateKey, loadKeyRing } from '../security/encryption-keys';
 import {
   benchShowSpec,
+  CREDENTIALS,
   int,
   machineSnapshot,
   markdownTable,
@@ -169,30 +171,6 @@ function quantiles(before: Histogram | undefined, after: Histogram | undefined) 
 
 const latency = (ms: number) => (Number.isFinite(ms) ? `≤ ${ms} ms` : ms === Infinity ? '> largest bucket' : '—');
 
-async function startWorker(env: NodeJS.ProcessEnv, progress: Progress): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'worker', 'main.ts')], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let tail = '';
-  const keep = (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-4000));
-  child.stderr.on('data', keep);
-  await new Promise<void>((resolve, reject) => {
-    const onExit = (code: number | null) => reject(new Error(`worker exited (${code}) before polling:\n${tail}`));
-    child.once('exit', onExit);
-    child.stdout.on('data', (chunk: Buffer) => {
-      keep(chunk);
-      if (chunk.toString().includes('Showrunner worker polling')) {
-        child.off('exit', onExit);
-        resolve();
-      }
-    });
-  });
-  progress('scale: worker polling');
-  return child;
-}
-
 /** The production worker loads a prebuilt bundle; build it the way `npm run build:workflows` does. */
 async function buildWorkflowBundle(out: string): Promise<void> {
   const child = spawn(
@@ -228,15 +206,6 @@ function mergeMetrics(
     }
   }
   return out;
-}
-
-async function stopWorker(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -326,7 +295,7 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
   const n = o.shows;
   let temporal: TemporalDevServer | undefined;
   let emulator: RunningEmulator | undefined;
-  let worker: ChildProcess | undefined;
+  let worker: WorkerProcess | undefined;
   let sampler: WorkerSampler | undefined;
   let connection: Connection | undefined;
   const where = placements(n);
@@ -364,33 +333,31 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
     progress(
       `scale: starting the worker (production mode: prebuilt bundle; ${Object.keys(accounts).length} accounts)…`,
     );
-    worker = await startWorker(
-      {
-        NODE_ENV: 'production',
-        SHOWRUNNER_WORKFLOW_BUNDLE: bundlePath,
-        SHOWRUNNER_AWS_ACCOUNTS: JSON.stringify(accounts),
-        SHOWRUNNER_STS_ENDPOINT: emulator.endpoint,
-        SHOWRUNNER_MONITOR_ACTIVITIES_PER_SECOND: String(MONITOR_ACTIVITIES_PER_SECOND),
-        ...(o.maxCachedWorkflows !== undefined
-          ? { SHOWRUNNER_MAX_CACHED_WORKFLOWS: String(o.maxCachedWorkflows) }
-          : {}),
-        ...(o.heapLimitMb !== undefined
-          ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${o.heapLimitMb}`.trim() }
-          : {}),
-        TEMPORAL_ADDRESS: temporal.address,
-        TEMPORAL_NAMESPACE: temporal.namespace,
-        SHOWRUNNER_TASK_QUEUE: TASK_QUEUE,
-        SHOWRUNNER_MONITOR_TASK_QUEUE: MONITOR_TASK_QUEUE,
-        SHOWRUNNER_IVS_ENDPOINT: emulator.endpoint,
-        SHOWRUNNER_ENCRYPTION_KEYS: keys,
-        SHOWRUNNER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
-        SHOWRUNNER_LOG_LEVEL: 'WARN',
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        AWS_REGION: REGION,
-      },
-      progress,
-    );
+    // The bench's own environment is inherited (NODE_OPTIONS, PATH), as a container's would be.
+    worker = new WorkerProcess({
+      ...process.env,
+      ...workerProcessEnv({
+        temporal,
+        keyRingEnv: { SHOWRUNNER_ENCRYPTION_KEYS: keys },
+        ivsEndpoint: emulator.endpoint,
+        credentials: CREDENTIALS,
+        region: REGION,
+        taskQueue: TASK_QUEUE,
+        workflowBundle: bundlePath,
+      }),
+      SHOWRUNNER_MONITOR_TASK_QUEUE: MONITOR_TASK_QUEUE,
+      SHOWRUNNER_AWS_ACCOUNTS: JSON.stringify(accounts),
+      SHOWRUNNER_STS_ENDPOINT: emulator.endpoint,
+      SHOWRUNNER_MONITOR_ACTIVITIES_PER_SECOND: String(MONITOR_ACTIVITIES_PER_SECOND),
+      ...(o.maxCachedWorkflows !== undefined ? { SHOWRUNNER_MAX_CACHED_WORKFLOWS: String(o.maxCachedWorkflows) } : {}),
+      ...(o.heapLimitMb !== undefined
+        ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${o.heapLimitMb}`.trim() }
+        : {}),
+      SHOWRUNNER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
+      SHOWRUNNER_LOG_LEVEL: 'WARN',
+    });
+    await worker.start();
+    progress('scale: worker polling');
     const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     sampler = new WorkerSampler(worker.pid!);
     connection = await Connection.connect({ address: temporal.address });
@@ -688,7 +655,7 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
     };
   } finally {
     sampler?.stop();
-    if (worker) await stopWorker(worker);
+    if (worker) await worker.stop();
     fs.rmSync(bundleDir, { recursive: true, force: true });
     await connection?.close();
     await emulator?.stop();

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import type { WorkflowHandle } from '@temporalio/client';
-import { startLocalStack } from '../client/demo/local-stack';
+import { startPrivateLocalStack } from '../dev/stack/local-stack';
 import { startShow } from '../client/start-show';
 import { parseShowSpec } from '../spec/parse-show-spec';
 import type { showWorkflow } from '../workflows';
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   });
   const minutes = Number(values.minutes);
   if (!(minutes >= 1)) throw new Error('--minutes must be at least 1');
-  const stack = await startLocalStack((line) => console.error(line));
+  const stack = await startPrivateLocalStack((line) => console.error(line));
   try {
     await stack.s3.send(new CreateBucketCommand({ Bucket: 'bench-show-figures' }));
     const spec = parseShowSpec({

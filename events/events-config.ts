@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isLoopbackHost } from './loopback-host';
+import { isLoopbackHost } from '../security/loopback-host';
 
 /**
  * Settings of `npm run events` from the environment. Temporal's come from envconfig (TEMPORAL_*), AWS

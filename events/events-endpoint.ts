@@ -4,7 +4,7 @@ import type { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
 import type { Client } from '@temporalio/client';
 import { createEventDispatcher, type DispatcherStats, type EventOutcome } from './event-dispatcher';
 import { parseEventsBody } from './ivs-event-schema';
-import { isLoopbackHost } from './loopback-host';
+import { isLoopbackHost } from '../security/loopback-host';
 import { requestAuthenticator } from './request-auth';
 import { createShowLookup, type ShowLookupStats } from './show-lookup';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { startLocalStack, type LocalStack } from '../client/demo/local-stack';
+import { startPrivateLocalStack, type LocalStack } from '../dev/stack/local-stack';
 import { startShow } from '../client/start-show';
 import { parseShowSpec } from '../spec/parse-show-spec';
 import type { ShowSpecInput } from '../spec/show-spec';
@@ -127,7 +127,9 @@ const scenarios: Record<string, Scenario> = {
 };
 
 async function main(): Promise<void> {
-  const stack = await startLocalStack((line) => console.error(line), { encryptionKeys: REPLAY_FIXTURE_KEYS });
+  const stack = await startPrivateLocalStack((line) => console.error(line), {
+    SHOWRUNNER_ENCRYPTION_KEYS: REPLAY_FIXTURE_KEYS,
+  });
   try {
     await mkdir(OUT, { recursive: true });
     const bucket = `replay-${Date.now().toString(36)}`;

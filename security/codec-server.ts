@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { ValueError, type PayloadCodec } from '@temporalio/common';
 import { createCodecAuthenticator, type CodecJwtOptions } from './codec-auth';
+import { isLoopbackHost } from './loopback-host';
 import { DEFAULT_CODEC_HOST, DEFAULT_MAX_BODY_BYTES } from './codec-server-config';
 import { EncryptionCodec } from './encryption-codec';
 import type { KeyRing } from './encryption-keys';
@@ -16,7 +17,7 @@ import { payloadsFromJson, payloadToJson } from './payload-json';
  */
 export interface CodecServerOptions {
   keyRing: KeyRing;
-  /** Accepted `Authorization: Bearer` tokens. Tokens, `jwt` or both: there is no unauthenticated mode. */
+  /** Accepted `Authorization: Bearer` tokens. Tokens, `jwt`, both, or `loopbackWithoutToken`. */
   tokens?: readonly string[];
   /** Also accept JWTs from this OIDC issuer (what the Temporal UI forwards with pass-access-token). */
   jwt?: CodecJwtOptions;
@@ -24,6 +25,13 @@ export interface CodecServerOptions {
   corsOrigins?: readonly string[];
   /** Send `Access-Control-Allow-Credentials: true` (the UI's TEMPORAL_CODEC_INCLUDE_CREDENTIALS). */
   corsAllowCredentials?: boolean;
+  /**
+   * For the local stack's Web UI, which cannot send a token (the dev server's UI has no codec credential setting):
+   * a request without a valid token is still served when it comes from this machine — peer address, `Host` header
+   * (against DNS rebinding) and `Origin` (absent, or one of `corsOrigins`) all loopback/allowed. Only allowed when
+   * the server listens on a loopback address; tokens keep working. Every non-loopback use needs a token or a JWT.
+   */
+  loopbackWithoutToken?: boolean;
   /** Defaults to 127.0.0.1. */
   host?: string;
   /** Defaults to 0: a free port, reported in `url`. */
@@ -54,7 +62,16 @@ class HttpError extends Error {
 }
 
 export async function startCodecServer(options: CodecServerOptions): Promise<RunningCodecServer> {
-  const authorized = createCodecAuthenticator({ tokens: options.tokens, jwt: options.jwt });
+  const host = options.host ?? DEFAULT_CODEC_HOST;
+  const loopbackOnly = options.loopbackWithoutToken ?? false;
+  if (loopbackOnly && !isLoopbackHost(host))
+    throw new Error(`The codec server may go without a token only on a loopback address, not on ${host}`);
+  const tokenCheck =
+    loopbackOnly && !options.tokens?.length && !options.jwt
+      ? async () => false
+      : createCodecAuthenticator({ tokens: options.tokens, jwt: options.jwt });
+  const authorized = async (req: IncomingMessage) =>
+    (await tokenCheck(header(req, 'authorization'))) || (loopbackOnly && isFromThisMachine(req, corsOrigins));
   const codec: PayloadCodec = new EncryptionCodec(options.keyRing);
   const corsOrigins = new Set(options.corsOrigins ?? []);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -113,7 +130,7 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
       sendJson(res, 200, { status: 'ok' });
       return;
     }
-    if (!(await authorized(header(req, 'authorization')))) {
+    if (!(await authorized(req))) {
       req.resume();
       throw new HttpError(401, 'a valid "Authorization: Bearer <token>" header is required', {
         'WWW-Authenticate': 'Bearer realm="showrunner-codec"',
@@ -159,7 +176,7 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ host: options.host ?? DEFAULT_CODEC_HOST, port: options.port ?? 0 }, () => {
+    server.listen({ host, port: options.port ?? 0 }, () => {
       server.off('error', reject);
       resolve();
     });
@@ -168,9 +185,9 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
   const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
-    url: `http://${host}:${address.port}`,
+    url: `http://${urlHost}:${address.port}`,
     async stop() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -178,6 +195,28 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
       });
     },
   };
+}
+
+/**
+ * Whether a request comes from a browser or program on this machine, as far as HTTP can tell: the peer is a
+ * loopback address, the `Host` it asked for is a loopback name (a DNS-rebinding page would send its own host
+ * name) and a browser's `Origin`, if any, is one the server allows (any other web page the user has open could
+ * otherwise POST to the port).
+ */
+function isFromThisMachine(req: IncomingMessage, origins: ReadonlySet<string>): boolean {
+  const peer = req.socket.remoteAddress ?? '';
+  if (!isLoopbackHost(peer)) return false;
+  const hostHeader = header(req, 'host');
+  if (hostHeader === undefined) return false;
+  let hostname: string;
+  try {
+    hostname = new URL(`http://${hostHeader}`).hostname.replace(/^\[(.*)\]$/, '$1');
+  } catch {
+    return false;
+  }
+  if (!isLoopbackHost(hostname)) return false;
+  const origin = header(req, 'origin');
+  return origin === undefined || origins.has(origin);
 }
 
 function applyCors(req: IncomingMessage, res: ServerResponse, origins: ReadonlySet<string>, credentials: boolean) {

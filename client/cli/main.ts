@@ -28,6 +28,9 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 export function runCli(): void {
+  // The SDK's notice that it will drop Node 20 (end-of-life; the project supports 22 and 24, see package.json
+  // engines) is about the runtime, not about what the operator asked: keep it out of command output.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   void main(process.argv).then((code) => {
     // Exit explicitly: an SDK client or socket left open must not keep the CLI alive after it has answered.
     process.stdout.write('', () => process.exit(code));

@@ -7,6 +7,7 @@ import {
   listCommand,
   recordingsCommand,
   statusCommand,
+  terminateCommand,
   tokenCommand,
 } from './commands/show-commands';
 import { startCommand } from './commands/start-command';
@@ -49,6 +50,7 @@ export function buildProgram(json: boolean): Command {
     .addCommand(endCommand())
     .addCommand(extendCommand())
     .addCommand(cancelCommand())
+    .addCommand(terminateCommand())
     .addCommand(tokenCommand())
     .addCommand(recordingsCommand());
   return configure(program, json);

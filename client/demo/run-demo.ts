@@ -2,26 +2,33 @@ import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { GetIngestConfigurationCommand } from '@aws-sdk/client-ivs-realtime';
 import type { WorkflowHandle } from '@temporalio/client';
-import { Command, Option } from 'commander';
+import { Option } from 'commander';
 import { parseShowSpec } from '../../spec/parse-show-spec';
 import type { showWorkflow } from '../../workflows';
 import { startShow } from '../start-show';
 import { endUpdate, participantTokensQuery, statusQuery } from '../../workflows/show-messages';
 import type { ShowStatus } from '../../workflows/show-state';
+import { startLocalStack, type LocalStack } from '../../dev/stack/local-stack';
+import { stackCommand, stackOptionsFrom, type StackCommandOptions } from '../../dev/stack/run-stack';
+import { removeStackEnvFile, stackSummary, uiLink, writeStackEnvFile } from '../../dev/stack/stack-summary';
+import { stopOnSignals } from '../../dev/stack/stop-on-signals';
 import { demoShowSpec } from './demo-show';
-import { startLocalStack, type LocalStack } from './local-stack';
 
 /**
  * `npm run demo`: a whole show on the embedded local stack. Simulated people join and publish, a broadcast
  * destination fails and the show recovers it, the show ends, everything is tidied up and the recordings are
  * indexed. Prints where to look in the Temporal Web UI.
  */
-const program = new Command()
-  .name('showrunner-demo')
-  .description(
-    'Run a whole Showrunner show end to end on a local stack (Temporal dev server, S3 server, IVS emulator, worker).',
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const program = stackCommand(
+  'npm run demo --',
+  'Run a whole Showrunner show end to end on the local stack (`npm run stack`: Temporal dev server, S3 server, ' +
+    'IVS emulator, codec server, events endpoint, worker).',
+)
+  .addOption(
+    new Option('--keep', 'leave the stack running afterwards, to explore the Web UI and the CLI (Ctrl-C to stop)'),
   )
-  .addOption(new Option('--keep', 'leave the stack running afterwards, to explore the Web UI (Ctrl-C to stop)'))
   .addOption(
     new Option('--live-seconds <n>', 'how long the show stays live before it is ended')
       .default(25)
@@ -79,10 +86,8 @@ async function runShow(stack: LocalStack, liveSeconds: number): Promise<void> {
     taskQueue: stack.taskQueue,
     monitorTaskQueue: stack.monitorTaskQueue,
   });
-  const uiLink = stack.temporal.uiUrl
-    ? `${stack.temporal.uiUrl}/namespaces/${stack.temporal.namespace}/workflows/${handle.workflowId}`
-    : '(headless)';
-  say(`show ${id} started — follow it in the Temporal Web UI: ${uiLink}`);
+  const link = uiLink(stack, handle.workflowId);
+  say(`show ${id} started — follow it in the Temporal Web UI: ${link}`);
   const stopWatching = watchPhases(handle);
   try {
     const prepared = await waitForStatus(handle, 'the stage', (s) => s.phase === 'WAITING_FOR_PUBLISHER');
@@ -140,7 +145,7 @@ async function runShow(stack: LocalStack, liveSeconds: number): Promise<void> {
         `    ${s.participants} participants, ${s.participantRecordings} participant recordings, ${s.compositeRecordings} composite recordings, ${Math.round((s.totalDurationMs ?? 0) / 1000)} s of media`,
       );
     }
-    say(`  Web UI: ${uiLink}`);
+    say(`  Web UI: ${link}`);
   } finally {
     stopWatching();
   }
@@ -148,24 +153,27 @@ async function runShow(stack: LocalStack, liveSeconds: number): Promise<void> {
 
 async function main(): Promise<void> {
   program.parse();
-  const options = program.opts<{ keep?: boolean; liveSeconds: number }>();
+  const options = program.opts<StackCommandOptions & { keep?: boolean; liveSeconds: number }>();
   if (!Number.isInteger(options.liveSeconds) || options.liveSeconds < 6)
     throw new Error('--live-seconds must be a whole number of at least 6');
-  const stack = await startLocalStack(say);
-  say(
-    `Temporal Web UI: ${stack.temporal.uiUrl ?? '(headless)'} · IVS emulator: ${stack.emulator.endpoint} · S3: ${stack.s3Server.endpoint}`,
-  );
+  const signals = stopOnSignals(say);
+  const stack = await startLocalStack({ progress: say, ...stackOptionsFrom(options) });
+  signals.stopWith(async () => {
+    removeStackEnvFile();
+    await stack.stop();
+  });
+  say(`Temporal Web UI: ${uiLink(stack)} · IVS emulator: ${stack.emulator.endpoint} · S3: ${stack.s3Server.endpoint}`);
   try {
     await runShow(stack, options.liveSeconds);
     if (options.keep) {
-      say('--keep: the stack stays up; press Ctrl-C to stop it');
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
+      const envFile = writeStackEnvFile(stack);
+      console.log(`\n--keep: the local stack stays up.\n\n${stackSummary(stack, { envFile })}\n\nCtrl-C stops it all.`);
+      // Runs until a signal: the handler stops the stack and exits.
+      await new Promise<never>(() => undefined);
     }
   } finally {
     say('stopping the local stack');
+    removeStackEnvFile();
     await stack.stop();
   }
 }

@@ -10,6 +10,8 @@ import type { S3ClientConfig } from '@aws-sdk/client-s3';
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '123456789012';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' } as const;
+/** The bucket the local stack makes, so examples/basic-show.yaml records without a manual step. */
+export const LOCAL_STACK_BUCKET = 'showrunner-recordings';
 
 /** Where an S3 server is and how to sign for it. */
 export interface S3Coordinates {

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { cleanupRegistry } from './cleanup-registry';
 import { indent, readFileTail } from './output-tail';
 
 export interface ProcessExit {
@@ -65,6 +66,7 @@ export function spawnManaged(command: string, args: readonly string[], options: 
   });
   if (child.pid === undefined) throw new Error(`Failed to spawn ${command}; see ${options.logFile}`);
   const pid = child.pid;
+  cleanupRegistry.addGroup(pid);
 
   const signalGroup = (signal: NodeJS.Signals) => {
     try {
@@ -95,6 +97,7 @@ export function spawnManaged(command: string, args: readonly string[], options: 
       if (exit) {
         // The leader is gone but children in its group may linger.
         signalGroup('SIGKILL');
+        cleanupRegistry.removeGroup(pid);
         return exit;
       }
       signalGroup('SIGTERM');
@@ -104,6 +107,7 @@ export function spawnManaged(command: string, args: readonly string[], options: 
       await Promise.race([exited, graceOver]);
       graceTimer.abort();
       signalGroup('SIGKILL');
+      cleanupRegistry.removeGroup(pid);
       return exited;
     },
   };

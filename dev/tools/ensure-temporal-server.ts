@@ -39,7 +39,7 @@ export async function resolveTemporalServerTool(name: TemporalServerTool): Promi
         `go install ${spec.goModule}@v${spec.version}\`.`,
     );
   }
-  return { path: await goInstallIntoCache(spec, go), source: 'built' };
+  return { path: await goInstallIntoCache(spec, go, envVar), source: 'built' };
 }
 
 export interface TemporalServerBinaries {

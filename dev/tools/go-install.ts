@@ -16,7 +16,7 @@ export function findGo(env: NodeJS.ProcessEnv = process.env): string | undefined
  * Concurrent callers (parallel test runs, two terminals) serialise on a lock; the binary is built into a private
  * GOBIN and renamed into place, so a reader never sees a half-written executable.
  */
-export async function goInstallIntoCache(spec: ToolSpec, goBinary: string): Promise<string> {
+export async function goInstallIntoCache(spec: ToolSpec, goBinary: string, envVar: string): Promise<string> {
   const finalPath = cachedToolPath(spec);
   fs.mkdirSync(toolsCacheDir(), { recursive: true });
   const lockDir = path.join(toolsCacheDir(), `.${spec.name}-${spec.version}.lock`);
@@ -29,7 +29,7 @@ export async function goInstallIntoCache(spec: ToolSpec, goBinary: string): Prom
       fs.rmSync(stagingDir, { recursive: true, force: true });
       fs.mkdirSync(stagingDir, { recursive: true });
       try {
-        await runGoInstall(spec, goBinary, stagingDir);
+        await runGoInstall(spec, goBinary, stagingDir, envVar);
         const built = path.join(stagingDir, spec.binary);
         if (!fs.existsSync(built)) {
           throw new Error(`go install of ${spec.goModule}@v${spec.version} succeeded but produced no ${built}`);
@@ -45,13 +45,24 @@ export async function goInstallIntoCache(spec: ToolSpec, goBinary: string): Prom
   );
 }
 
-async function runGoInstall(spec: ToolSpec, goBinary: string, gobin: string): Promise<void> {
-  const target = `${spec.goModule}@v${spec.version}`;
-  const args = ['install', ...(spec.ldflags ? ['-ldflags', spec.ldflags] : []), target];
-  const toolchainNote = spec.goToolchain ? `GOTOOLCHAIN=${spec.goToolchain} ` : '';
-  log(
-    `building ${spec.name} ${spec.version} with \`${toolchainNote}go ${args.join(' ')}\` (first time only; this takes minutes)…`,
+const goInstallArgs = (spec: ToolSpec) => [
+  'install',
+  ...(spec.ldflags ? ['-ldflags', spec.ldflags] : []),
+  `${spec.goModule}@v${spec.version}`,
+];
+
+/** The first run's notice: what is built, how long it takes, and how to skip it with a binary of one's own. */
+export function firstBuildNotice(spec: ToolSpec, envVar: string): string {
+  return (
+    `${spec.what} ${spec.version} is not installed: building it from source, once, into ${cachedToolDir(spec)} ` +
+    `with \`${spec.goToolchain ? `GOTOOLCHAIN=${spec.goToolchain} ` : ''}go ${goInstallArgs(spec).join(' ')}\`. This takes about ${spec.buildMinutes} minutes on two cores. ` +
+    `To skip it, stop here (Ctrl-C) and set ${envVar}=/path/to/${spec.binary}, or put a ${spec.binary} binary on PATH.`
   );
+}
+
+async function runGoInstall(spec: ToolSpec, goBinary: string, gobin: string, envVar: string): Promise<void> {
+  const args = goInstallArgs(spec);
+  log(firstBuildNotice(spec, envVar));
   const started = Date.now();
   const tail = new OutputTail(30);
   const toolchain = spec.goToolchain ? { GOTOOLCHAIN: spec.goToolchain } : {};

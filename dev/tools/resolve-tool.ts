@@ -49,5 +49,5 @@ export async function ensureTool(name: ToolName, envVar: string): Promise<Resolv
         `to its path (\`go install ${spec.goModule}@v${spec.version}\`).`,
     );
   }
-  return { path: await goInstallIntoCache(spec, go), source: 'built' };
+  return { path: await goInstallIntoCache(spec, go, envVar), source: 'built' };
 }

@@ -14,16 +14,29 @@ export interface ToolSpec {
    * with GOTOOLCHAIN set to it, which makes the go command fetch that toolchain from the module proxy once.
    */
   goToolchain?: string;
+  /** What it is, for the first-run message. */
+  what: string;
+  /** Roughly how long the first `go install` takes on two cores, for the first-run message. */
+  buildMinutes: number;
 }
 
 export function toolSpec(name: ToolName): ToolSpec {
-  const raw: { version: string; goModule: string; binary: string; ldflags?: string; goToolchain?: string } =
-    toolVersions[name];
+  const raw: {
+    version: string;
+    goModule: string;
+    binary: string;
+    ldflags?: string;
+    goToolchain?: string;
+    what: string;
+    buildMinutes: number;
+  } = toolVersions[name];
   return {
     name,
     version: raw.version,
     goModule: raw.goModule,
     binary: raw.binary,
+    what: raw.what,
+    buildMinutes: raw.buildMinutes,
     ...(raw.ldflags === undefined ? {} : { ldflags: raw.ldflags.replaceAll('{version}', raw.version) }),
     ...(raw.goToolchain === undefined ? {} : { goToolchain: raw.goToolchain }),
   };

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { CreateBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { startShow } from '../../client/start-show';
 import {
@@ -25,26 +23,20 @@ import { endUpdate, participantTokensQuery } from '../../workflows/show-messages
 import type { ShowPhase, ShowResult } from '../../workflows/show-state';
 import { TEST_KEY_RING_ENV } from '../support/show-harness';
 import { sleep, waitFor } from '../support/wait-for';
-import { cachedWorkflowBundle } from '../support/workflow-bundle';
-import { freshChannelArn } from '../../dev/aws/local-aws';
+import { cachedWorkflowBundle } from '../../dev/services/workflow-bundle';
+import { freshChannelArn, s3ClientConfig, type S3Coordinates } from '../../dev/aws/local-aws';
+import { createFreshBucket } from '../../dev/aws/s3-buckets';
+import { WorkerProcess, workerProcessEnv } from '../../dev/process/worker-process';
 
 /** `SHOWRUNNER_CHAOS=long` runs more shows and kills; the default short mode is sized for CI. */
 export const CHAOS_LONG = process.env.SHOWRUNNER_CHAOS === 'long';
 
-const MAIN = path.resolve(__dirname, '../../worker/main.ts');
 const ACCOUNT = '123456789012';
 /**
  * Phases change only while a worker runs, and each kill -9 stalls every show for a sticky-queue or activity timeout
  * (10-60 s); long mode's many kills stall them more often.
  */
 const PHASE_TIMEOUT_MS = CHAOS_LONG ? 600_000 : 240_000;
-
-export interface S3Coordinates {
-  endpoint: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  region: string;
-}
 
 export interface TemporalCoordinates {
   address: string;
@@ -76,80 +68,6 @@ export function chaosSpec(id: string, overrides: Partial<ShowSpecInput> = {}): S
 
 /** Totals over every scenario, for the one summary line: shows and kills as they happen, the rest from audits. */
 export const tally = { shows: 0, kills: 0, faults: 0, leaked: 0, duplicates: 0 };
-
-/**
- * `npm run worker` as a child process, so it can be killed with SIGKILL: no graceful shutdown, in-flight activities
- * and workflow tasks are simply lost, as when a container is OOM-killed.
- */
-export class WorkerProcess {
-  private child: ChildProcess | undefined;
-  private tail = '';
-  starts = 0;
-
-  /** `main` is worker/main.ts (run through tsx) or a compiled worker/main.js from `npm run build` (plain node). */
-  constructor(
-    private readonly env: NodeJS.ProcessEnv,
-    private readonly main = MAIN,
-  ) {}
-
-  get running(): boolean {
-    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  /** The last lines the worker wrote, for failure messages. */
-  output(): string {
-    return this.tail.slice(-3000);
-  }
-
-  private append(text: string): void {
-    this.tail = (this.tail + text).slice(-20_000);
-  }
-
-  /** Spawns a worker and resolves once it polls its task queues. */
-  async start(): Promise<void> {
-    const args = this.main.endsWith('.ts') ? ['--import', 'tsx', this.main] : [this.main];
-    const child = spawn(process.execPath, args, {
-      env: this.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child = child;
-    this.starts++;
-    let polling = false;
-    child.stdout.on('data', (d: Buffer) => {
-      const text = d.toString();
-      if (text.includes('Showrunner worker polling')) polling = true;
-      this.append(text);
-    });
-    child.stderr.on('data', (d: Buffer) => this.append(d.toString()));
-    const deadline = Date.now() + 90_000;
-    while (!polling) {
-      if (child.exitCode !== null || child.signalCode !== null)
-        throw new Error(`worker exited during start-up (${child.exitCode ?? child.signalCode}): ${this.output()}`);
-      if (Date.now() > deadline) throw new Error(`worker did not start polling within 90 s: ${this.output()}`);
-      await sleep(100);
-    }
-  }
-
-  /** SIGKILL, as the kernel's OOM killer or a lost node would. */
-  async kill9(): Promise<void> {
-    const child = this.child;
-    if (!child || !this.running) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-  }
-
-  /** Graceful stop (SIGTERM), then SIGKILL if it lingers. */
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || !this.running) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(timer);
-  }
-}
 
 export interface KillRecord {
   label: string;
@@ -287,27 +205,22 @@ export class ChaosRig {
     const workflowBundle = options.built?.workflowBundle ?? (await cachedWorkflowBundle()).codePath;
     const worker = new WorkerProcess(
       {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        TEMPORAL_ADDRESS: temporal.address,
-        TEMPORAL_NAMESPACE: temporal.namespace,
-        AWS_ACCESS_KEY_ID: s3.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-        AWS_REGION: s3.region,
-        AWS_EC2_METADATA_DISABLED: 'true',
-        SHOWRUNNER_IVS_ENDPOINT: emulator.endpoint,
-        SHOWRUNNER_S3_ENDPOINT: s3.endpoint,
-        SHOWRUNNER_TASK_QUEUE: taskQueue,
+        ...workerProcessEnv({
+          temporal,
+          keyRingEnv: TEST_KEY_RING_ENV,
+          ivsEndpoint: emulator.endpoint,
+          s3Endpoint: s3.endpoint,
+          // The worker signs IVS and S3 requests with one default chain, as on AWS.
+          credentials: s3,
+          region: s3.region,
+          taskQueue,
+          workflowBundle,
+        }),
         // Every show polls each second; the default fleet budget (4/s) would make polls queue behind each other.
         SHOWRUNNER_MONITOR_ACTIVITIES_PER_SECOND: '20',
         SHOWRUNNER_LOG_LEVEL: 'WARN',
-        // Keeps the output tail quoted in failure messages free of the SDK's Node 20 deprecation notice.
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        NODE_ENV: 'production',
-        SHOWRUNNER_WORKFLOW_BUNDLE: workflowBundle,
-        ...TEST_KEY_RING_ENV,
       },
-      options.built?.main,
+      { main: options.built?.main },
     );
     const rig = new ChaosRig(
       options.name,
@@ -315,12 +228,7 @@ export class ChaosRig {
       new EmulatorControlClient(emulator.endpoint),
       connection,
       client,
-      new S3Client({
-        endpoint: s3.endpoint,
-        region: s3.region,
-        forcePathStyle: true,
-        credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-      }),
+      new S3Client(s3ClientConfig(s3)),
       worker,
       taskQueue,
       emulatorLog,
@@ -356,9 +264,7 @@ export class ChaosRig {
   }
 
   async createBucket(prefix = 'chaos'): Promise<string> {
-    const bucket = `${prefix}-${randomBytes(6).toString('hex')}`;
-    await this.s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    return bucket;
+    return createFreshBucket(this.s3, prefix);
   }
 
   addFault(rule: FaultRuleInput): Promise<FaultRule> {

@@ -7,7 +7,7 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createDataConverter } from '../../security/data-converter';
 import { loadKeyRing } from '../../security/encryption-keys';
 import { tracingOff } from '../../worker/tracing';
-import { cachedWorkflowBundle } from '../support/workflow-bundle';
+import { cachedWorkflowBundle } from '../../dev/services/workflow-bundle';
 import { REPLAY_FIXTURE_KEYS } from './fixture-key';
 
 const DIR = path.join(__dirname, 'histories');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +13,7 @@ import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
 import { CodecServerConfigError, loadCodecServerConfig } from '../../security/codec-server-config';
 import { startCodecServer, type RunningCodecServer } from '../../security/codec-server';
 import { createDataConverter } from '../../security/data-converter';
-import { ENCRYPTED_ENCODING } from '../../security/encryption-codec';
+import { ENCRYPTED_ENCODING, EncryptionCodec } from '../../security/encryption-codec';
 import { ENCRYPTION_KEYS_VAR, generateKey, loadKeyRing, type KeyRing } from '../../security/encryption-keys';
 import { payloadToJson, type PayloadJson } from '../../security/payload-json';
 import { startShowHarness, TEST_KEY_RING_ENV, type ShowHarness } from '../support/show-harness';
@@ -490,5 +490,81 @@ void describe('failure messages in history (real worker)', () => {
     assert.equal(decoded.response.status, 200, decoded.text);
     const attributes = fromJson(decoded.payloads[0]!) as { message: string; stack_trace: string };
     assert.ok(attributes.message.includes(bucket), attributes.message);
+  });
+});
+
+/** POST /decode with exactly these headers (node:http: fetch would not send a Host other than the URL's). */
+function rawDecode(server: RunningCodecServer, headers: Record<string, string>, payloads: PayloadJson[]) {
+  const url = new URL(server.url);
+  const body = JSON.stringify({ payloads });
+  return new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: url.hostname,
+        port: url.port,
+        method: 'POST',
+        path: '/decode',
+        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...headers },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+void describe('codec server, loopback mode (the local stack’s Web UI)', () => {
+  const keyRing = ring('local-1');
+  const uiOrigin = 'http://127.0.0.1:8233';
+  let server: RunningCodecServer;
+  let encrypted: PayloadJson;
+  before(async () => {
+    server = await startCodecServer({ keyRing, loopbackWithoutToken: true, corsOrigins: [uiOrigin], tokens: [TOKEN] });
+    const [payload] = await new EncryptionCodec(keyRing).encode([
+      defaultPayloadConverter.toPayload({ secret: SECRET }),
+    ]);
+    encrypted = payloadToJson(payload!);
+  });
+  after(async () => server?.stop());
+
+  void test('decodes without a token for the UI’s origin on a loopback Host, and for programs with no Origin', async () => {
+    const host = new URL(server.url).host;
+    const cases: Record<string, string>[] = [
+      { Host: host, Origin: uiOrigin },
+      { Host: host },
+      { Host: `localhost:${new URL(server.url).port}` },
+    ];
+    for (const headers of cases) {
+      const { status, text } = await rawDecode(server, headers, [encrypted]);
+      assert.equal(status, 200, `${JSON.stringify(headers)}: ${text}`);
+      const [decoded] = (JSON.parse(text) as { payloads: PayloadJson[] }).payloads;
+      assert.deepEqual(fromJson(decoded!), { secret: SECRET });
+    }
+  });
+
+  void test('refuses a foreign Host (DNS rebinding) and any other web page’s Origin, unless a token comes along', async () => {
+    const host = new URL(server.url).host;
+    const rebinding = await rawDecode(server, { Host: `attacker.example:${new URL(server.url).port}` }, [encrypted]);
+    assert.equal(rebinding.status, 401);
+    assert.doesNotMatch(rebinding.text, new RegExp(SECRET));
+    const otherPage = await rawDecode(server, { Host: host, Origin: 'https://attacker.example' }, [encrypted]);
+    assert.equal(otherPage.status, 401);
+    const withToken = await rawDecode(
+      server,
+      { Host: `attacker.example:1`, Origin: 'https://attacker.example', Authorization: `Bearer ${TOKEN}` },
+      [encrypted],
+    );
+    assert.equal(withToken.status, 200, 'a token is still accepted from anywhere it reaches');
+  });
+
+  void test('refuses to start on an address other machines can reach', async () => {
+    await assert.rejects(
+      startCodecServer({ keyRing, loopbackWithoutToken: true, host: '0.0.0.0' }),
+      /only on a loopback address, not on 0\.0\.0\.0/,
+    );
   });
 });

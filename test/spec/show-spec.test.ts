@@ -12,6 +12,7 @@ import {
   type SpecIssue,
 } from '../../spec/parse-show-spec';
 import type { ShowSpecInput } from '../../spec/show-spec';
+import { LOCAL_STACK_BUCKET } from '../../dev/aws/local-aws';
 
 const EXAMPLES = path.resolve(__dirname, '../../examples');
 const MINUTE = 60_000;
@@ -53,8 +54,10 @@ void describe('examples', () => {
     );
     assert.equal(spec.ingest?.protocol, 'RTMPS');
     assert.match(spec.composition?.channelArn ?? '', /:channel\//);
-    assert.deepEqual(spec.composition?.recording, { bucket: 'showrunner-recordings-prod', hlsSegmentSeconds: 2 });
-    assert.deepEqual(spec.individualRecording?.storage, { bucket: 'showrunner-recordings-prod' });
+    // The bucket `npm run stack` makes, so the example runs on the local stack as it is.
+    assert.deepEqual(spec.composition?.recording, { bucket: LOCAL_STACK_BUCKET, hlsSegmentSeconds: 2 });
+    assert.deepEqual(spec.individualRecording?.storage, { bucket: LOCAL_STACK_BUCKET });
+    assert.equal(spec.schedule.start, undefined, 'starts now: a fixed date would soon be in the past');
     assert.deepEqual(spec.policies, parseShowSpec(minimal()).policies, 'default policies');
     assert.equal(spec.schedule.duration, 90 * MINUTE);
     assert.equal(spec.participants[2]?.tokenDuration, 3 * HOUR);

@@ -1,6 +1,6 @@
 import { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { randomBytes } from 'node:crypto';
+import { S3Client } from '@aws-sdk/client-s3';
+import { createFreshBucket } from '../../dev/aws/s3-buckets';
 import {
   EmulatorControlClient,
   startEmulator,
@@ -56,9 +56,7 @@ export async function startEmulatorFixture(config: EmulatorConfigInput = {}): Pr
     s3,
     client,
     async createBucket(prefix = 'rec') {
-      const bucket = `${prefix}-${randomBytes(6).toString('hex')}`;
-      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-      return bucket;
+      return createFreshBucket(s3, prefix);
     },
     async stop() {
       for (const c of clients) c.destroy();

@@ -1,29 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
-import { createAwsClients } from '../../activities/aws-clients';
-import { createDataConverter } from '../../security/data-converter';
-import { loadKeyRing } from '../../security/encryption-keys';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../dev/aws/local-aws';
+import { installQuietRuntime, startInProcessWorkers } from '../../dev/services/in-process-workers';
+import type { ShowrunnerWorkers } from '../../worker/create-workers';
 import { parseShowSpec } from '../../spec/parse-show-spec';
 import type { ShowSpecInput } from '../../spec/show-spec';
 import { startShow } from '../../client/start-show';
 import type { showWorkflow } from '../../workflows';
-import { createWorkers, type ShowrunnerWorkers } from '../../worker/create-workers';
 import type { WorkerConfig } from '../../worker/worker-config';
 import { startEmulatorFixture, type EmulatorFixture } from './emulator-fixture';
 import { testS3Env, testTemporalEnv } from './test-env';
-import { cachedWorkflowBundle } from './workflow-bundle';
+import { cachedWorkflowBundle } from '../../dev/services/workflow-bundle';
 import type { EmulatorConfigInput } from '../../emulator/src';
 
 /** A fixed test key: tests check that history holds secrets only encrypted. */
 export const TEST_KEY_RING_ENV = { SHOWRUNNER_ENCRYPTION_KEYS: `test-key:${Buffer.alloc(32, 7).toString('base64')}` };
-
-let runtimeInstalled = false;
-function quietRuntime(): void {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-}
 
 export interface ShowHarness {
   fixture: EmulatorFixture;
@@ -48,48 +39,32 @@ export async function startShowHarness(
   emulatorConfig: EmulatorConfigInput = {},
   workerOverrides: Partial<WorkerConfig> = {},
 ): Promise<ShowHarness> {
-  quietRuntime();
+  installQuietRuntime('WARN');
   const temporal = testTemporalEnv();
   const s3 = testS3Env();
   const fixture = await startEmulatorFixture(emulatorConfig);
-  const dataConverter = createDataConverter(loadKeyRing(TEST_KEY_RING_ENV));
-  const clientConnection = await Connection.connect({ address: temporal.address });
-  const client = new Client({ connection: clientConnection, namespace: temporal.namespace, dataConverter });
-  const workerConnection = await NativeConnection.connect({ address: temporal.address });
   const taskQueue = `test-${randomBytes(4).toString('hex')}`;
   const config: WorkerConfig = {
     taskQueue,
     monitorTaskQueue: `${taskQueue}-monitor`,
     monitorActivitiesPerSecond: 20,
-    region: 'us-east-1',
+    region: LOCAL_REGION,
     ivsEndpoint: fixture.emulator.endpoint,
     s3Endpoint: s3.endpoint,
     s3ForcePathStyle: true,
     stsEndpoint: fixture.emulator.endpoint,
     ...workerOverrides,
   };
-  const aws = createAwsClients({
-    defaultRegion: config.region,
-    ivsEndpoint: config.ivsEndpoint,
-    s3Endpoint: config.s3Endpoint,
-    s3ForcePathStyle: true,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    s3Credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-    stsEndpoint: config.stsEndpoint,
-    accounts: config.accounts,
-    maxAttempts: 3,
-  });
-  const bundle = await cachedWorkflowBundle();
-  const workers = await createWorkers({
+  const running = await startInProcessWorkers({
+    temporal,
+    keyRingEnv: TEST_KEY_RING_ENV,
     config,
-    connection: workerConnection,
-    client,
-    namespace: temporal.namespace,
-    dataConverter,
-    workflows: { workflowBundle: bundle },
-    aws,
+    credentials: LOCAL_CREDENTIALS,
+    s3Credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    maxAttempts: 3,
+    workflows: { workflowBundle: await cachedWorkflowBundle() },
   });
-  const running = workers.run();
+  const { client, workers } = running;
   const handles: WorkflowHandle[] = [];
   return {
     fixture,
@@ -118,11 +93,7 @@ export async function startShowHarness(
           .terminate('test finished')
           .catch(() => undefined);
       }
-      workers.shutdown();
-      await running.catch(() => undefined);
-      aws.destroy();
-      await clientConnection.close();
-      await workerConnection.close();
+      await running.stop();
       await fixture.stop();
     },
   };

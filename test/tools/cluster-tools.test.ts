@@ -54,7 +54,7 @@ void describe('Temporal cluster tools', () => {
     );
     const spec = toolSpec('temporal-server');
     const built = await withEnv({ SHOWRUNNER_CACHE_DIR: path.join(dir, 'cache') }, () =>
-      goInstallIntoCache(spec, fakeGo),
+      goInstallIntoCache(spec, fakeGo, 'TEMPORAL_SERVER'),
     );
     assert.equal(built, path.join(dir, 'cache', 'tools', `temporal-server-${spec.version}`, 'server'));
     assert.ok(fs.existsSync(built));

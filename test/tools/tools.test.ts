@@ -11,7 +11,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { ensureTemporalCli } from '../../dev/tools/ensure-temporal-cli';
+import { ensureTemporalCli, TEMPORAL_CLI_ENV_VAR } from '../../dev/tools/ensure-temporal-cli';
+import { firstBuildNotice } from '../../dev/tools/go-install';
+import { toolSpec } from '../../dev/tools/tool-versions';
 import { canConnect, isPortFree } from '../../dev/process/net-utils';
 import { SHOWRUNNER_SEARCH_ATTRIBUTES } from '../../dev/services/search-attributes';
 import { restartTemporalDevServer, startTemporalDevServer } from '../../dev/services/temporal-dev-server';
@@ -179,5 +181,15 @@ void describe('startTemporalDevServer', () => {
     assert.match(stdout, new RegExp(workflowId));
     const attributes = await runTemporalCli(cli, ['operator', 'search-attribute', 'list', '--address', server.address]);
     assert.match(attributes.stdout, /ShowPhase/);
+  });
+});
+
+void describe('first run', () => {
+  void test('building the Temporal CLI says what is built, how long it takes and how TEMPORAL_CLI or PATH skip it', () => {
+    const notice = firstBuildNotice(toolSpec('temporal'), TEMPORAL_CLI_ENV_VAR);
+    assert.match(notice, /^the Temporal CLI \(dev server with its Web UI\) 1\.5\.1 is not installed: building it/);
+    assert.match(notice, /go install -ldflags .* github\.com\/temporalio\/cli\/cmd\/temporal@v1\.5\.1/);
+    assert.match(notice, /about 7 minutes on two cores/);
+    assert.match(notice, /set TEMPORAL_CLI=\/path\/to\/temporal, or put a temporal binary on PATH/);
   });
 });

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { startShow } from '../../client/start-show';
@@ -9,13 +7,13 @@ import { createDataConverter } from '../../security/data-converter';
 import { loadKeyRing } from '../../security/encryption-keys';
 import { parseShowSpec } from '../../spec/parse-show-spec';
 import { endUpdate, statusQuery } from '../../workflows/show-messages';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../dev/aws/local-aws';
+import { WorkerProcess, workerProcessEnv } from '../../dev/process/worker-process';
 import { startEmulatorFixture, type EmulatorFixture } from '../support/emulator-fixture';
 import { TEST_KEY_RING_ENV } from '../support/show-harness';
 import { testTemporalEnv } from '../support/test-env';
 import { waitFor } from '../support/wait-for';
-import { cachedWorkflowBundle } from '../support/workflow-bundle';
-
-const MAIN = path.resolve(__dirname, '../../worker/main.ts');
+import { cachedWorkflowBundle } from '../../dev/services/workflow-bundle';
 
 interface OtlpSpan {
   traceId: string;
@@ -69,19 +67,16 @@ void describe('worker tracing', () => {
     const temporal = testTemporalEnv();
     const { codePath } = await cachedWorkflowBundle();
     baseEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      TEMPORAL_ADDRESS: temporal.address,
-      TEMPORAL_NAMESPACE: temporal.namespace,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_REGION: 'us-east-1',
-      SHOWRUNNER_IVS_ENDPOINT: fixture.emulator.endpoint,
-      NODE_ENV: 'production',
-      SHOWRUNNER_WORKFLOW_BUNDLE: codePath,
+      ...workerProcessEnv({
+        temporal,
+        keyRingEnv: TEST_KEY_RING_ENV,
+        ivsEndpoint: fixture.emulator.endpoint,
+        credentials: LOCAL_CREDENTIALS,
+        region: LOCAL_REGION,
+        workflowBundle: codePath,
+      }),
       // Both runs name the collector; only SHOWRUNNER_OTEL_ENABLED decides whether anything is sent.
       OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
-      ...TEST_KEY_RING_ENV,
     };
     connection = await Connection.connect({ address: temporal.address });
     client = new Client({
@@ -99,20 +94,9 @@ void describe('worker tracing', () => {
   /** Runs a show with no composition (LIVE at once) to its end on a worker process, then stops it with SIGTERM. */
   async function runShowOnWorker(name: string, env: NodeJS.ProcessEnv): Promise<{ stdout: string }> {
     const taskQueue = `tracing-${name}-${process.pid}`;
-    const worker: ChildProcess = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-      env: { ...baseEnv, ...env, SHOWRUNNER_TASK_QUEUE: taskQueue },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    worker.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-    worker.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
+    const worker = new WorkerProcess({ ...baseEnv, ...env, SHOWRUNNER_TASK_QUEUE: taskQueue });
     try {
-      await waitFor(() => stdout.includes('polling'), 60_000, {
-        intervalMs: 200,
-        description: `worker start (stderr: ${stderr.slice(-500)})`,
-      });
+      await worker.start();
       const spec = parseShowSpec({
         id: `trace-${name}-${process.pid}`,
         name: 'Tracing',
@@ -124,11 +108,10 @@ void describe('worker tracing', () => {
       await handle.executeUpdate(endUpdate, { args: [{ reason: 'tracing test' }] });
       await handle.result();
     } finally {
-      worker.kill('SIGTERM');
-      const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 30_000))]);
-      assert.equal(code, 0, `worker exit after SIGTERM (stderr: ${stderr.slice(-500)})`);
+      const exit = await worker.stop(30_000);
+      assert.equal(exit?.code, 0, `worker exit after SIGTERM (stderr: ${worker.stderr.slice(-500)})`);
     }
-    return { stdout };
+    return { stdout: worker.stdout };
   }
 
   void test('off by default: nothing reaches the collector, and the bundled interceptors find their sink', async () => {

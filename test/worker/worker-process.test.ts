@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
@@ -9,24 +8,16 @@ import { createDataConverter } from '../../security/data-converter';
 import { loadKeyRing } from '../../security/encryption-keys';
 import { parseShowSpec } from '../../spec/parse-show-spec';
 import { statusQuery } from '../../workflows/show-messages';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../dev/aws/local-aws';
+import { getFreePort } from '../../dev/process/net-utils';
+import { WorkerProcess, workerProcessEnv } from '../../dev/process/worker-process';
 import { startEmulatorFixture, type EmulatorFixture } from '../support/emulator-fixture';
 import { TEST_KEY_RING_ENV } from '../support/show-harness';
 import { testTemporalEnv } from '../support/test-env';
 import { waitFor } from '../support/wait-for';
-import { cachedWorkflowBundle } from '../support/workflow-bundle';
+import { cachedWorkflowBundle } from '../../dev/services/workflow-bundle';
 
 const MAIN = path.resolve(__dirname, '../../worker/main.ts');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /** `npm run worker` as operators run it: a separate process configured only through the environment. */
 void describe('worker process', () => {
@@ -36,19 +27,14 @@ void describe('worker process', () => {
     fixture = await startEmulatorFixture();
     const temporal = testTemporalEnv();
     const { codePath } = await cachedWorkflowBundle();
-    baseEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      TEMPORAL_ADDRESS: temporal.address,
-      TEMPORAL_NAMESPACE: temporal.namespace,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_REGION: 'us-east-1',
-      SHOWRUNNER_IVS_ENDPOINT: fixture.emulator.endpoint,
-      NODE_ENV: 'production',
-      SHOWRUNNER_WORKFLOW_BUNDLE: codePath,
-      ...TEST_KEY_RING_ENV,
-    };
+    baseEnv = workerProcessEnv({
+      temporal,
+      keyRingEnv: TEST_KEY_RING_ENV,
+      ivsEndpoint: fixture.emulator.endpoint,
+      credentials: LOCAL_CREDENTIALS,
+      region: LOCAL_REGION,
+      workflowBundle: codePath,
+    });
   });
   after(async () => fixture.stop());
 
@@ -77,17 +63,13 @@ void describe('worker process', () => {
   });
 
   void test('runs shows from a prebuilt bundle, logs JSON, exposes metrics and stops cleanly on SIGTERM', async () => {
-    const metricsPort = await freePort();
+    const metricsPort = await getFreePort();
     const taskQueue = `worker-proc-${process.pid}`;
-    const worker: ChildProcess = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-      env: { ...baseEnv, SHOWRUNNER_TASK_QUEUE: taskQueue, SHOWRUNNER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}` },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const worker = new WorkerProcess({
+      ...baseEnv,
+      SHOWRUNNER_TASK_QUEUE: taskQueue,
+      SHOWRUNNER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
     });
-    let stdout = '';
-    let stderr = '';
-    worker.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-    worker.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
     const temporal = testTemporalEnv();
     const connection = await Connection.connect({ address: temporal.address });
     try {
@@ -96,10 +78,7 @@ void describe('worker process', () => {
         namespace: temporal.namespace,
         dataConverter: createDataConverter(loadKeyRing(TEST_KEY_RING_ENV)),
       });
-      await waitFor(() => stdout.includes('polling'), 60_000, {
-        intervalMs: 200,
-        description: `worker start (stderr: ${stderr.slice(-500)})`,
-      });
+      await worker.start();
       const spec = parseShowSpec({
         id: `proc-${process.pid}`,
         name: 'Worker process',
@@ -120,15 +99,14 @@ void describe('worker process', () => {
       );
       assert.match(metrics, /showrunner_show_phase_entries\{[^}]*phase="LIVE"/);
       assert.match(metrics, /temporal_/);
-      const logLines = stdout.split('\n').filter((l) => l.startsWith('{'));
+      const logLines = worker.stdout.split('\n').filter((l) => l.startsWith('{'));
       assert.ok(logLines.length > 0, 'JSON log lines on stdout');
       for (const line of logLines) assert.doesNotThrow(() => JSON.parse(line));
       await handle.terminate('test over');
     } finally {
-      worker.kill('SIGTERM');
-      const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 30_000))]);
+      const exit = await worker.stop(30_000);
       await connection.close();
-      assert.equal(code, 0, `worker exit after SIGTERM (stderr: ${stderr.slice(-500)})`);
+      assert.equal(exit?.code, 0, `worker exit after SIGTERM (stderr: ${worker.stderr.slice(-500)})`);
     }
   });
 });

@@ -6,7 +6,8 @@ import type { ActionBody } from '../cli-action';
 import type { CliContext } from '../cli-context';
 import { failedError, usageError } from '../cli-errors';
 import { formatRecordingsIndex } from '../format/format-recordings';
-import { findShow } from './show-handle';
+import { shortTime } from '../output';
+import { findShow, showRuns } from './show-handle';
 
 /** The worker's S3 settings (SHOWRUNNER_S3_*, AWS_*), so the CLI reads where the worker wrote. */
 const s3Settings = workerConfigSchema.pick({
@@ -47,8 +48,21 @@ async function readIndex(ctx: CliContext, location: { bucket: string; key: strin
 }
 
 /** Only a completed show has an index: its result names where indexing wrote it. */
-export const recordingsAction: ActionBody<unknown> = async (ctx, [showId]) => {
-  const { handle, description } = await findShow(await ctx.client(), showId!);
+export const recordingsAction: ActionBody<{ run?: string }> = async (ctx, [showId], options) => {
+  const client = await ctx.client();
+  const { handle, description } = await findShow(client, showId!, options.run);
+  const runs = await showRuns(client, showId!);
+  if (runs.length > 1) {
+    const shown = options.run ?? description.runId;
+    ctx.out.note(
+      [
+        `Note: show ID ${showId} was used for ${runs.length} shows; this is run ${shown}` +
+          (options.run ? '' : ' (the latest)') +
+          '. Another: --run <runId>',
+        ...runs.map((r) => `  ${r.runId}  ${r.status.padEnd(10)} started ${shortTime(r.startTime)}`),
+      ].join('\n'),
+    );
+  }
   const status = description.status.name;
   if (status === 'RUNNING') {
     throw failedError(

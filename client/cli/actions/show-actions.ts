@@ -3,7 +3,9 @@ import type { ActionBody } from '../cli-action';
 import { failedError } from '../cli-errors';
 import { shortTime } from '../output';
 import type { Capability } from '../parse-options';
+import { JANITOR_SCHEDULE_ID } from '../../janitor-schedule';
 import { findShow } from './show-handle';
+import { stalledReason } from './show-progress';
 
 /** A closed workflow takes no updates or cancellation; saying so beats the server's wording. */
 function requireRunning(showId: string, status: string): void {
@@ -29,13 +31,38 @@ export const extendAction: ActionBody<{ until: Date }> = async (ctx, [showId], o
   ctx.out.result({ showId, endAt: extended.endAt }, () => `Show ${showId} now ends at ${shortTime(extended.endAt)}`);
 };
 
+const janitorHint =
+  `The janitor removes Showrunner-tagged stages, ingest configurations and compositions of shows that no longer ` +
+  `run, after its grace period: \`temporal schedule trigger --schedule-id ${JANITOR_SCHEDULE_ID}\` (README, "Janitor")`;
+
 export const cancelAction: ActionBody<unknown> = async (ctx, [showId]) => {
-  const { handle, description } = await findShow(await ctx.client({ payloads: false }), showId!);
+  const client = await ctx.client({ payloads: false });
+  const { handle, description } = await findShow(client, showId!);
   requireRunning(showId!, description.status.name);
   await handle.cancel();
-  ctx.out.result({ showId, cancelRequested: true }, () => [
+  const stalled = await stalledReason(client, description).catch(() => undefined);
+  ctx.out.result({ showId, cancelRequested: true, ...(stalled ? { notMakingProgress: stalled } : {}) }, () => [
     `Cancellation of show ${showId} requested: it tidies up and ends CANCELLED`,
+    ...(stalled
+      ? [
+          `The show is not making progress: ${stalled}.`,
+          `Cancellation takes effect only once a worker runs the show. If it stays stuck: ` +
+            `showrunner terminate ${showId} --reason '…' (stops it at once and tidies up nothing)`,
+        ]
+      : []),
     `Next: showrunner status ${showId} --watch`,
+  ]);
+};
+
+/** For a wedged show: the workflow stops at once, no tidy-up runs, so whatever it made stays until the janitor. */
+export const terminateAction: ActionBody<{ reason: string }> = async (ctx, [showId], options) => {
+  const { handle, description } = await findShow(await ctx.client({ payloads: false }), showId!);
+  requireRunning(showId!, description.status.name);
+  await handle.terminate(options.reason);
+  ctx.out.result({ showId, terminated: true, reason: options.reason }, () => [
+    `Show ${showId} terminated: its workflow stopped at once and tidied up nothing.`,
+    `Its stage, ingest configuration and composition, if it had made them, still exist (and a live composition still costs).`,
+    janitorHint,
   ]);
 };
 

@@ -11,8 +11,26 @@ function withStart(spec: ShowSpec, at: Date): ShowSpec {
   return parseShowSpec({ ...spec, schedule: { ...spec.schedule, start: at.toISOString() } }, '(with --at)');
 }
 
+/**
+ * A spec's start in the past (an example copied as it is, a re-run of an old spec) does not stop the show: it
+ * prepares now. But its planned end may have passed too, and then the show ends as soon as it is prepared.
+ */
+export function pastStartWarning(spec: ShowSpec, now = Date.now()): string | undefined {
+  const { start, end, duration } = spec.schedule;
+  if (!start || Date.parse(start) > now) return undefined;
+  const plannedEnd = end ? Date.parse(end) : Date.parse(start) + (duration ?? 0);
+  const fix = 'remove schedule.start from the spec to start now, or pass --at with a future time';
+  return plannedEnd <= now
+    ? `Warning: the spec's start ${shortTime(start)} and planned end ${shortTime(new Date(plannedEnd).toISOString())} ` +
+        `are in the past: the show prepares now and ends as soon as it is ready (${fix})`
+    : `Warning: the spec's start ${shortTime(start)} is in the past: the show starts now and still ends at ` +
+        `${shortTime(new Date(plannedEnd).toISOString())} (${fix})`;
+}
+
 export const startShowAction: ActionBody<{ at?: Date }> = async (ctx, [file], options) => {
   let spec = await loadShowSpecFile(file!);
+  const warning = options.at ? undefined : pastStartWarning(spec);
+  if (warning) ctx.out.note(warning);
   let startDelayMs: number | undefined;
   if (options.at) {
     if (options.at.getTime() <= Date.now()) {
@@ -43,6 +61,7 @@ export const startShowAction: ActionBody<{ at?: Date }> = async (ctx, [file], op
       taskQueue: ctx.taskQueue,
       scheduledStart: spec.schedule.start ?? null,
       workflowStartsAt: preparesAt?.toISOString() ?? null,
+      warnings: warning ? [warning] : [],
     },
     () => [
       `Started show ${spec.id} (workflow ${workflowIdForShow(spec.id)}) on task queue ${ctx.taskQueue}`,

@@ -6,12 +6,19 @@ import type { ActionBody } from '../cli-action';
 import type { CliContext } from '../cli-context';
 import { formatStatus } from '../format/format-status';
 import { shortTime } from '../output';
+import { failedError } from '../cli-errors';
+import { DEADLINE_EXCEEDED, grpcCode } from '../error-mapping';
 import { findShow } from './show-handle';
+import { closedCause, stalledReason } from './show-progress';
 
 const WATCH_INTERVAL_MS = 1_000;
 
+const QUERY_TIMEOUT_MS = 10_000;
+
 interface Snapshot {
   workflow: { id: string; status: string };
+  /** Why a FAILED, TERMINATED or TIMED_OUT workflow ended. */
+  failure?: string;
   status?: ShowStatus;
   /** Why there is no status yet: a delayed start (`start --at`) has no workflow code running to ask. */
   pending?: string;
@@ -26,21 +33,36 @@ function delayedUntil(description: WorkflowExecutionDescription): Date | undefin
 }
 
 async function snapshot(ctx: CliContext, showId: string): Promise<Snapshot> {
-  const { handle, description } = await findShow(await ctx.client(), showId);
+  const client = await ctx.client();
+  const { handle, description } = await findShow(client, showId);
   const workflow = { id: handle.workflowId, status: description.status.name };
   const delayed = delayedUntil(description);
   if (delayed) {
     const phase = description.typedSearchAttributes.get(SHOW_PHASE) ?? 'SCHEDULED';
     return { workflow, pending: `${phase}: its workflow starts at ${shortTime(delayed)}` };
   }
-  return { workflow, status: await handle.query(statusQuery) };
+  const failure = await closedCause(handle, workflow.status);
+  try {
+    // A query is answered by a worker: without one it waits, so it gets a deadline and a reason.
+    const status = await client.connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => handle.query(statusQuery));
+    return { workflow, ...(failure ? { failure } : {}), status };
+  } catch (e) {
+    // Without a worker the server either holds the query until the deadline or refuses it ("no poller seen").
+    const stalled = await stalledReason(client, description).catch(() => undefined);
+    if (grpcCode(e) !== DEADLINE_EXCEEDED && !stalled) throw e;
+    throw failedError(
+      `Show ${showId} did not answer the status query within ${QUERY_TIMEOUT_MS / 1000} s: ` +
+        `${stalled ?? 'its worker is busy or not running'}` +
+        (failure ? `. Its workflow ended ${workflow.status}: ${failure}` : ''),
+    );
+  }
 }
 
 function render(ctx: CliContext, showId: string, snap: Snapshot): void {
   ctx.out.result({ showId, ...snap }, () => {
     const execution = `${snap.workflow.id}, ${snap.workflow.status}`;
     return snap.status
-      ? formatStatus(snap.status, execution)
+      ? formatStatus(snap.status, execution, snap.failure)
       : [`Show ${showId} (workflow ${execution})`, `  ${snap.pending}`];
   });
 }

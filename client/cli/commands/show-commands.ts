@@ -56,6 +56,15 @@ export const cancelCommand = () =>
     .argument('<id>', 'show id')
     .action(action(() => actions().then((m) => m.cancelAction)));
 
+export const terminateCommand = () =>
+  new Command('terminate')
+    .description(
+      'Stop a wedged show at once (e.g. "Workflow Task in failed state"): nothing is tidied up; the janitor removes what it made',
+    )
+    .argument('<id>', 'show id')
+    .requiredOption('--reason <text>', 'why, recorded in the workflow history')
+    .action(action(() => actions().then((m) => m.terminateAction)));
+
 export const tokenCommand = () =>
   new Command('token')
     .description("Issue a participant token for a show's stage; prints only the token on stdout")
@@ -73,4 +82,5 @@ export const recordingsCommand = () =>
   new Command('recordings')
     .description("Print the summary of a finished show's recordings index (read from S3)")
     .argument('<id>', 'show id')
+    .option('--run <runId>', 'a show ID used again names several shows: which run (default: the latest)')
     .action(action(() => import('../actions/recordings-action.js').then((m) => m.recordingsAction)));

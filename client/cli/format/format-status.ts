@@ -2,7 +2,7 @@ import type { ShowStatus } from '../../../workflows/show-state';
 import { shortTime, table } from '../output';
 
 /** The status query, as an operator reads it: what phase, on what resources, what went wrong, what happens next. */
-export function formatStatus(status: ShowStatus, execution: string): string[] {
+export function formatStatus(status: ShowStatus, execution: string, failure?: string): string[] {
   const r = status.resources;
   const resources: [string, string | undefined][] = [
     ['stage', r.stageArn],
@@ -16,6 +16,7 @@ export function formatStatus(status: ShowStatus, execution: string): string[] {
   const lines = [
     `Show ${status.showId} (${status.name})`,
     `  Phase:          ${status.phase} (workflow ${execution})`,
+    ...(failure ? [`  Failure:        ${failure}`] : []),
     `  Region:         ${status.region || 'worker default'}`,
     `  Window:         ${shortTime(status.scheduledStart)} to ${shortTime(status.plannedEnd)}`,
     `  Next deadline:  ${status.nextDeadline ? `${status.nextDeadline.what} at ${shortTime(status.nextDeadline.at)}` : 'none'}`,

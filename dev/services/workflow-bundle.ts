@@ -8,8 +8,11 @@ import { FAILURE_CONVERTER_PATH } from '../../security/data-converter';
 import { WORKFLOW_TRACING_INTERCEPTORS } from '../../worker/tracing';
 
 const REPO = path.resolve(__dirname, '../..');
-// security/ holds the failure converter compiled into the bundle.
-const SOURCES = ['workflows', 'spec', 'activities', 'security'];
+/**
+ * Top-level folders that never reach the bundle. Everything else is hashed: folders move and get renamed, and a
+ * stale bundle would run old workflow code, while an extra rebuild only costs seconds.
+ */
+const NOT_BUNDLED = new Set(['node_modules', 'test', 'bench', 'dev', 'emulator', 'dist', 'deploy', 'examples']);
 
 function sourceDigest(): string {
   const hash = createHash('sha256');
@@ -20,15 +23,17 @@ function sourceDigest(): string {
       else if (entry.name.endsWith('.ts')) hash.update(full).update(readFileSync(full));
     }
   };
-  for (const dir of SOURCES) walk(path.join(REPO, dir));
+  for (const entry of readdirSync(REPO, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name)))
+    if (entry.isDirectory() && !entry.name.startsWith('.') && !NOT_BUNDLED.has(entry.name))
+      walk(path.join(REPO, entry.name));
   // Bundles cached before the tracing interceptors were compiled in must not be reused.
   hash.update(WORKFLOW_TRACING_INTERCEPTORS);
   return hash.digest('hex').slice(0, 16);
 }
 
 /**
- * Bundles the workflows once per source version and reuses the file across test files and runs: bundling
- * takes several seconds, and production workers load a prebuilt bundle too.
+ * Bundles the workflows once per source version and reuses the file across test files, runs and local stacks:
+ * bundling takes several seconds, and production workers load a prebuilt bundle too.
  */
 export async function cachedWorkflowBundle(): Promise<{ codePath: string }> {
   const codePath = path.join(os.tmpdir(), `showrunner-workflows-${sourceDigest()}.js`);

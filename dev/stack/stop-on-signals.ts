@@ -1,0 +1,47 @@
+import { cleanupRegistry } from '../process/cleanup-registry';
+
+const EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+
+export interface StopOnSignals {
+  /** The graceful stop to run on the first signal, once there is something to stop. */
+  stopWith(stop: () => Promise<void>): void;
+}
+
+/**
+ * Ctrl-C for a foreground stack, from a terminal or a signal to the whole process group. The first SIGINT/SIGTERM/
+ * SIGHUP stops everything in order (workers drained, servers stopped, temp dirs removed) and exits; during
+ * start-up, or on a second signal, every process group the stack started is killed and its temp dirs removed at
+ * once. The servers run in process groups of their own, so only this process sees the terminal's signals and
+ * nothing is stopped twice or out of order.
+ */
+export function stopOnSignals(say: (line: string) => void): StopOnSignals {
+  let stop: (() => Promise<void>) | undefined;
+  let received = 0;
+  const handler = (signal: NodeJS.Signals) => {
+    received++;
+    const code = EXIT_CODES[signal] ?? 1;
+    if (received === 1 && stop) {
+      say(`${signal}: stopping the local stack (again to stop it at once)…`);
+      // A stop that hangs (a wedged server) still ends: the second signal, or this deadline, kills what is left.
+      const deadline = setTimeout(() => handler(signal), 30_000);
+      deadline.unref();
+      void stop()
+        .catch((e: unknown) => say(`stopping failed: ${e instanceof Error ? e.message : String(e)}`))
+        .finally(() => {
+          cleanupRegistry.killEverything();
+          say('stopped');
+          process.exit(code);
+        });
+      return;
+    }
+    const killed = cleanupRegistry.killEverything();
+    say(`${signal}: stopped at once (${killed.groups} process groups killed, ${killed.dirs} temp dirs removed)`);
+    process.exit(code);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, handler);
+  return {
+    stopWith(fn) {
+      stop = fn;
+    },
+  };
+}
