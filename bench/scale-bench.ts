@@ -28,13 +28,11 @@ import { createDataConverter } from '../security/data-converter';
 import { generateKey, loadKeyRing } from '../security/encryption-keys';
 import {
   benchShowSpec,
-  CREDENTIALS,
   int,
   machineSnapshot,
   markdownTable,
   mb,
   recordIvsCalls,
-  REGION,
   REPO_ROOT,
   runSuffix,
   seconds,
@@ -340,8 +338,6 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
         temporal,
         keyRingEnv: { SHOWRUNNER_ENCRYPTION_KEYS: keys },
         ivsEndpoint: emulator.endpoint,
-        credentials: CREDENTIALS,
-        region: REGION,
         taskQueue: TASK_QUEUE,
         workflowBundle: bundlePath,
       }),

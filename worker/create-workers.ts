@@ -1,7 +1,7 @@
 import { Client, type DataConverter } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { createAwsClients, type AwsClients } from '../activities/aws-clients';
+import { createAwsClients, type AwsClientOptions, type AwsClients } from '../activities/aws-clients';
 import { tracingWorkerOptions, type WorkerTracing } from './tracing';
 import type { WorkerConfig } from './worker-config';
 
@@ -26,6 +26,18 @@ export interface CreateWorkersOptions {
   tracing?: WorkerTracing;
 }
 
+/** The AWS clients' settings a worker configuration implies; credentials come from the default chain unless added. */
+export function awsClientOptions(config: WorkerConfig): AwsClientOptions {
+  return {
+    defaultRegion: config.region,
+    ivsEndpoint: config.ivsEndpoint,
+    s3Endpoint: config.s3Endpoint,
+    s3ForcePathStyle: config.s3ForcePathStyle,
+    stsEndpoint: config.stsEndpoint,
+    accounts: config.accounts,
+  };
+}
+
 /**
  * Two workers in one process: the main task queue (show workflows, IVS calls, indexing) and the monitor task
  * queue (composition monitors and every poll), whose activity rate limit is enforced by the Temporal server
@@ -33,16 +45,7 @@ export interface CreateWorkersOptions {
  */
 export async function createWorkers(options: CreateWorkersOptions): Promise<ShowrunnerWorkers> {
   const { config } = options;
-  const aws =
-    options.aws ??
-    createAwsClients({
-      defaultRegion: config.region,
-      ivsEndpoint: config.ivsEndpoint,
-      s3Endpoint: config.s3Endpoint,
-      s3ForcePathStyle: config.s3ForcePathStyle,
-      stsEndpoint: config.stsEndpoint,
-      accounts: config.accounts,
-    });
+  const aws = options.aws ?? createAwsClients(awsClientOptions(config));
   const activities = createActivities({ aws, monitor: { client: options.client, taskQueue: config.monitorTaskQueue } });
   const common = {
     connection: options.connection,

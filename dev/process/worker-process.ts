@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../aws/local-aws';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 const WORKER_MAIN = path.join(REPO_ROOT, 'worker', 'main.ts');
@@ -13,9 +14,10 @@ export interface WorkerProcessEnvOptions {
   keyRingEnv: Record<string, string>;
   ivsEndpoint: string;
   s3Endpoint?: string;
-  /** The default chain's credentials: IVS and, on the local stack, S3 too. */
-  credentials: { accessKeyId: string; secretAccessKey: string };
-  region: string;
+  /** The default chain's credentials: IVS and, on the local stack, S3 too. LOCAL_CREDENTIALS by default. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** LOCAL_REGION by default. */
+  region?: string;
   taskQueue?: string;
   /** A prebuilt workflow bundle: the worker then runs as in production (NODE_ENV=production). */
   workflowBundle?: string;
@@ -31,9 +33,9 @@ export function workerProcessEnv(options: WorkerProcessEnvOptions): NodeJS.Proce
     HOME: process.env.HOME,
     TEMPORAL_ADDRESS: options.temporal.address,
     TEMPORAL_NAMESPACE: options.temporal.namespace,
-    AWS_ACCESS_KEY_ID: options.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: options.credentials.secretAccessKey,
-    AWS_REGION: options.region,
+    AWS_ACCESS_KEY_ID: (options.credentials ?? LOCAL_CREDENTIALS).accessKeyId,
+    AWS_SECRET_ACCESS_KEY: (options.credentials ?? LOCAL_CREDENTIALS).secretAccessKey,
+    AWS_REGION: options.region ?? LOCAL_REGION,
     AWS_EC2_METADATA_DISABLED: 'true',
     // Node 20 is end-of-life for the SDK; its notice would fill the output tails quoted in failure messages.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

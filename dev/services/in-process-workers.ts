@@ -3,7 +3,7 @@ import { DefaultLogger, NativeConnection, Runtime, type LogLevel, type WorkerOpt
 import { createAwsClients } from '../../activities/aws-clients';
 import { createDataConverter } from '../../security/data-converter';
 import { loadKeyRing } from '../../security/encryption-keys';
-import { createWorkers, type ShowrunnerWorkers } from '../../worker/create-workers';
+import { awsClientOptions, createWorkers, type ShowrunnerWorkers } from '../../worker/create-workers';
 import type { WorkerConfig } from '../../worker/worker-config';
 
 let runtimeInstalled = false;
@@ -59,12 +59,7 @@ export async function startInProcessWorkers(options: InProcessWorkersOptions): P
   );
   const client = new Client({ connection: clientConnection, namespace: options.temporal.namespace, dataConverter });
   const aws = createAwsClients({
-    defaultRegion: config.region,
-    ivsEndpoint: config.ivsEndpoint,
-    s3Endpoint: config.s3Endpoint,
-    s3ForcePathStyle: config.s3ForcePathStyle,
-    stsEndpoint: config.stsEndpoint,
-    accounts: config.accounts,
+    ...awsClientOptions(config),
     credentials: options.credentials,
     s3Credentials: options.s3Credentials,
     maxAttempts: options.maxAttempts,

@@ -50,8 +50,9 @@ export interface LocalStack {
   s3: S3Client;
   taskQueue: string;
   monitorTaskQueue: string;
-  /** The key file every later run reads, when the stable key is used. */
+  /** The key file every later run reads, when the stable key is used, and whether this run made it. */
   keyFile: string | undefined;
+  keyCreated: boolean;
   keyRingEnv: Record<string, string>;
   /** Where the logs (and, with `stateDir`, the state) are. */
   dir: string;
@@ -198,6 +199,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       taskQueue: LOCAL_TASK_QUEUE,
       monitorTaskQueue: LOCAL_MONITOR_TASK_QUEUE,
       keyFile: key?.file,
+      keyCreated: key?.created ?? false,
       keyRingEnv,
       dir,
       persistent,

@@ -40,7 +40,15 @@ export function stackSummary(stack: LocalStack, options: { envFile?: string } = 
     row('codec server', stack.codec.url, 'no token from loopback; refused from anywhere else'),
     row('events endpoint', `${stack.events.url}/events`, 'subscribed to the emulator’s IVS events'),
     row('worker', `task queues ${stack.taskQueue}, ${stack.monitorTaskQueue}`),
-    ...(stack.keyFile ? [row('encryption key', stack.keyFile, 'the same every run (local data only)')] : []),
+    ...(stack.keyFile
+      ? [
+          row(
+            'encryption key',
+            stack.keyFile,
+            stack.keyCreated ? 'made now; every later run reads it' : 'the same every run',
+          ),
+        ]
+      : []),
     row('logs', stack.dir),
     '',
     state,

@@ -15,6 +15,11 @@ export interface StopOnSignals {
  * nothing is stopped twice or out of order.
  */
 export function stopOnSignals(say: (line: string) => void): StopOnSignals {
+  // `npm run stack | tee log`: Ctrl-C ends tee too, and a write to its closed pipe must not crash the stop.
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+    });
   let stop: (() => Promise<void>) | undefined;
   let received = 0;
   const handler = (signal: NodeJS.Signals) => {

@@ -27,6 +27,7 @@ import { cachedWorkflowBundle } from '../../dev/services/workflow-bundle';
 import { freshChannelArn, s3ClientConfig, type S3Coordinates } from '../../dev/aws/local-aws';
 import { createFreshBucket } from '../../dev/aws/s3-buckets';
 import { WorkerProcess, workerProcessEnv } from '../../dev/process/worker-process';
+import { terminateRunningOn } from '../support/terminate-running';
 
 /** `SHOWRUNNER_CHAOS=long` runs more shows and kills; the default short mode is sized for CI. */
 export const CHAOS_LONG = process.env.SHOWRUNNER_CHAOS === 'long';
@@ -498,15 +499,7 @@ export class ChaosRig {
     if (this.sampler) clearInterval(this.sampler);
     for (const show of this.shows) await show.handle.terminate('chaos test finished').catch(() => undefined);
     try {
-      const running = this.client.workflow.list({
-        query: `TaskQueue = '${this.taskQueue}-monitor' AND ExecutionStatus = 'Running'`,
-      });
-      for await (const w of running) {
-        await this.client.workflow
-          .getHandle(w.workflowId)
-          .terminate('chaos test finished')
-          .catch(() => undefined);
-      }
+      await terminateRunningOn(this.client, [`${this.taskQueue}-monitor`], 'chaos test finished');
     } catch {
       // The server may already be gone (a scenario's own dev server); nothing is left running on it then.
     }

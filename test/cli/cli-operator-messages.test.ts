@@ -9,6 +9,7 @@ import { statusQuery } from '../../workflows/show-messages';
 import { startShowHarness, type ShowHarness } from '../support/show-harness';
 import { waitFor } from '../support/wait-for';
 import { cliEnv, parseJson, runCli, writeSpec } from './cli-runner';
+import { terminateRunningOn } from '../support/terminate-running';
 
 const HOUR = 3_600_000;
 
@@ -20,12 +21,7 @@ void describe('showrunner CLI: what it says about stuck, failed and re-used show
     env = cliEnv(h);
   });
   after(async () => {
-    for (const queue of [h.taskQueue, `nobody-${process.pid}`])
-      for await (const w of h.client.workflow.list({ query: `TaskQueue = '${queue}' AND ExecutionStatus = 'Running'` }))
-        await h.client.workflow
-          .getHandle(w.workflowId)
-          .terminate('test finished')
-          .catch(() => undefined);
+    await terminateRunningOn(h.client, [h.taskQueue, `nobody-${process.pid}`]);
     await h.stop();
   });
 

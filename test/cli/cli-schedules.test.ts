@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { startShowHarness, type ShowHarness } from '../support/show-harness';
 import { waitFor } from '../support/wait-for';
 import { cliEnv, parseJson, runAll, runCli, writeSpec } from './cli-runner';
+import { terminateRunningOn } from '../support/terminate-running';
 
 interface ScheduleView {
   paused: boolean;
@@ -34,14 +35,7 @@ void describe('showrunner CLI: schedules start shows with distinct ids', () => {
         .getHandle(id)
         .delete()
         .catch(() => undefined);
-    for await (const w of h.client.workflow.list({
-      query: `TaskQueue = '${h.taskQueue}' AND ExecutionStatus = 'Running'`,
-    })) {
-      await h.client.workflow
-        .getHandle(w.workflowId)
-        .terminate('test finished')
-        .catch(() => undefined);
-    }
+    await terminateRunningOn(h.client, [h.taskQueue]);
     await h.stop();
   });
 

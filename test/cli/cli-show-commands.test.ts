@@ -7,6 +7,7 @@ import { startShowHarness, type ShowHarness } from '../support/show-harness';
 import { waitFor } from '../support/wait-for';
 import { cliEnv, parseJson, runAll, runCli, writeSpec } from './cli-runner';
 import { freshChannelArn } from '../../dev/aws/local-aws';
+import { terminateRunningOn } from '../support/terminate-running';
 
 void describe('showrunner CLI: one show from start to recordings', () => {
   let h: ShowHarness;
@@ -17,14 +18,7 @@ void describe('showrunner CLI: one show from start to recordings', () => {
   });
   after(async () => {
     // Shows the CLI started are not the harness's: terminate whatever still runs on this task queue.
-    for await (const w of h.client.workflow.list({
-      query: `TaskQueue = '${h.taskQueue}' AND ExecutionStatus = 'Running'`,
-    })) {
-      await h.client.workflow
-        .getHandle(w.workflowId)
-        .terminate('test finished')
-        .catch(() => undefined);
-    }
+    await terminateRunningOn(h.client, [h.taskQueue]);
     await h.stop();
   });
 

@@ -103,15 +103,27 @@ void describe('npm run stack: Ctrl-C stops every process it started and removes 
   }
 
   async function assertAllGone(stack: RunningStack, within: number): Promise<void> {
-    const exited = await Promise.race([stack.exit, sleep(within).then(() => undefined)]);
-    assert.ok(exited, `the stack exited within ${within / 1000} s:\n${stack.output()}`);
-    await waitFor(() => stack.processes.every((pid) => !alive(pid)), 5_000, {
-      intervalMs: 100,
-      description: `no process left: ${stack.processes.filter(alive).join(' ')}`,
-    });
-    assert.ok(!fs.existsSync(stack.logsDir), `${stack.logsDir} removed`);
-    for (const port of stack.ports) assert.ok(await isPortFree(port), `port ${port} free again`);
-    assert.ok(!fs.existsSync(path.join(cacheDir, 'local-stack', 'stack.env')), 'the env file removed');
+    try {
+      const exited = await Promise.race([stack.exit, sleep(within).then(() => undefined)]);
+      assert.ok(exited, `the stack exited within ${within / 1000} s:\n${stack.output()}`);
+      await waitFor(() => stack.processes.every((pid) => !alive(pid)), 5_000, {
+        intervalMs: 100,
+        description: `no process left: ${stack.processes.filter(alive).join(' ')}`,
+      });
+      assert.ok(!fs.existsSync(stack.logsDir), `${stack.logsDir} removed`);
+      for (const port of stack.ports) assert.ok(await isPortFree(port), `port ${port} free again`);
+      assert.ok(!fs.existsSync(path.join(cacheDir, 'local-stack', 'stack.env')), 'the env file removed');
+    } finally {
+      // A failed check must not leave its servers running for the rest of the suite.
+      for (const pid of stack.processes.filter(alive)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Gone meanwhile.
+        }
+      }
+      fs.rmSync(stack.logsDir, { recursive: true, force: true });
+    }
   }
 
   void test('one SIGINT to the process group (a terminal’s Ctrl-C): an orderly stop', async () => {
@@ -130,6 +142,15 @@ void describe('npm run stack: Ctrl-C stops every process it started and removes 
     process.kill(-stack.child.pid!, 'SIGINT');
     await assertAllGone(stack, 15_000);
     assert.match(stack.output(), /stopped at once \(\d+ process groups killed, 1 temp dirs removed\)/);
+  });
+
+  void test('Ctrl-C when the output pipe is gone too (`npm run stack | tee log`): still nothing left behind', async () => {
+    const stack = await startStack();
+    // The reader of the pipe (tee) dies with the same Ctrl-C: every later write of the stack gets EPIPE.
+    stack.child.stdout!.destroy();
+    stack.child.stderr!.destroy();
+    process.kill(-stack.child.pid!, 'SIGINT');
+    await assertAllGone(stack, 40_000);
   });
 
   void test('a port in use is named before anything starts', async () => {

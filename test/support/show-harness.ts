@@ -12,6 +12,7 @@ import { startEmulatorFixture, type EmulatorFixture } from './emulator-fixture';
 import { testS3Env, testTemporalEnv } from './test-env';
 import { cachedWorkflowBundle } from '../../dev/services/workflow-bundle';
 import type { EmulatorConfigInput } from '../../emulator/src';
+import { terminateRunningOn } from './terminate-running';
 
 /** A fixed test key: tests check that history holds secrets only encrypted. */
 export const TEST_KEY_RING_ENV = { SHOWRUNNER_ENCRYPTION_KEYS: `test-key:${Buffer.alloc(32, 7).toString('base64')}` };
@@ -85,14 +86,7 @@ export async function startShowHarness(
     async stop() {
       for (const h of handles) await h.terminate('test finished').catch(() => undefined);
       // Monitors of this task queue's shows are left idle; terminate them so they do not outlive the test.
-      for await (const w of client.workflow.list({
-        query: `TaskQueue = '${config.monitorTaskQueue}' AND ExecutionStatus = 'Running'`,
-      })) {
-        await client.workflow
-          .getHandle(w.workflowId)
-          .terminate('test finished')
-          .catch(() => undefined);
-      }
+      await terminateRunningOn(client, [config.monitorTaskQueue]);
       await running.stop();
       await fixture.stop();
     },

@@ -7,7 +7,6 @@ import { createDataConverter } from '../../security/data-converter';
 import { loadKeyRing } from '../../security/encryption-keys';
 import { parseShowSpec } from '../../spec/parse-show-spec';
 import { endUpdate, statusQuery } from '../../workflows/show-messages';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../dev/aws/local-aws';
 import { WorkerProcess, workerProcessEnv } from '../../dev/process/worker-process';
 import { startEmulatorFixture, type EmulatorFixture } from '../support/emulator-fixture';
 import { TEST_KEY_RING_ENV } from '../support/show-harness';
@@ -71,8 +70,6 @@ void describe('worker tracing', () => {
         temporal,
         keyRingEnv: TEST_KEY_RING_ENV,
         ivsEndpoint: fixture.emulator.endpoint,
-        credentials: LOCAL_CREDENTIALS,
-        region: LOCAL_REGION,
         workflowBundle: codePath,
       }),
       // Both runs name the collector; only SHOWRUNNER_OTEL_ENABLED decides whether anything is sent.

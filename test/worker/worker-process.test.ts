@@ -8,7 +8,6 @@ import { createDataConverter } from '../../security/data-converter';
 import { loadKeyRing } from '../../security/encryption-keys';
 import { parseShowSpec } from '../../spec/parse-show-spec';
 import { statusQuery } from '../../workflows/show-messages';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../dev/aws/local-aws';
 import { getFreePort } from '../../dev/process/net-utils';
 import { WorkerProcess, workerProcessEnv } from '../../dev/process/worker-process';
 import { startEmulatorFixture, type EmulatorFixture } from '../support/emulator-fixture';
@@ -31,8 +30,6 @@ void describe('worker process', () => {
       temporal,
       keyRingEnv: TEST_KEY_RING_ENV,
       ivsEndpoint: fixture.emulator.endpoint,
-      credentials: LOCAL_CREDENTIALS,
-      region: LOCAL_REGION,
       workflowBundle: codePath,
     });
   });
