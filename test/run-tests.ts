@@ -3,6 +3,9 @@
  *
  * Starts versitygw and a Temporal dev server once for the whole suite (starting them per file would cost seconds
  * each), hands their coordinates to the tests through env vars, runs Node's test runner, and always stops them.
+ *
+ * `SHOWRUNNER_TEMPORAL=cluster npm test -- <files>` runs the same tests against the production topology instead of
+ * the dev server: the real Temporal server on PostgreSQL with the Web UI server (dev/services/temporal-cluster.ts).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,7 +15,8 @@ import { parseArgs } from 'node:util';
 import { ensureTemporalCli } from '../dev/tools/ensure-temporal-cli';
 import { ensureVersitygw } from '../dev/tools/ensure-versitygw';
 import { SHOWRUNNER_SEARCH_ATTRIBUTES } from '../dev/services/search-attributes';
-import { startTemporalDevServer, type TemporalDevServer } from '../dev/services/temporal-dev-server';
+import { startTemporalCluster } from '../dev/services/temporal-cluster';
+import { startTemporalDevServer } from '../dev/services/temporal-dev-server';
 import { startVersitygw, type VersitygwServer } from '../dev/services/versitygw';
 import { TEST_ENV_VARS } from './support/test-env';
 
@@ -21,6 +25,25 @@ const SUMMARY_LINE = /^ℹ (tests|suites|pass|fail|cancelled|skipped|todo|durati
 
 function log(message: string): void {
   process.stderr.write(`[run-tests] ${message}\n`);
+}
+
+/** What the tests need of either Temporal: the dev server or the cluster. */
+interface TestTemporal {
+  address: string;
+  namespace: string;
+  uiUrl: string | undefined;
+  cliPath: string;
+  stop(): Promise<void>;
+}
+
+const TEMPORAL_MODE_ENV_VAR = TEST_ENV_VARS.temporalMode;
+
+function temporalMode(): 'dev' | 'cluster' {
+  const mode = process.env[TEMPORAL_MODE_ENV_VAR] ?? 'dev';
+  if (mode !== 'dev' && mode !== 'cluster') {
+    throw new Error(`${TEMPORAL_MODE_ENV_VAR} must be "dev" (the default) or "cluster", not ${JSON.stringify(mode)}`);
+  }
+  return mode;
 }
 
 function parseCli() {
@@ -61,17 +84,23 @@ function collectTestFiles(targets: string[]): string[] {
   return [...files].sort().map((file) => path.relative(process.cwd(), file));
 }
 
-async function startServices(runDir: string): Promise<{ s3: VersitygwServer; temporal: TemporalDevServer }> {
+async function startServices(runDir: string): Promise<{ s3: VersitygwServer; temporal: TestTemporal }> {
   // Sequential: a missing tool means a multi-minute `go build`, and two at once would fight over two cores.
   const temporalCli = await ensureTemporalCli();
   await ensureVersitygw();
   const [s3, temporal] = await Promise.allSettled([
     startVersitygw({ dataDir: path.join(runDir, 's3') }),
-    startTemporalDevServer({
-      cli: temporalCli,
-      searchAttributes: SHOWRUNNER_SEARCH_ATTRIBUTES,
-      logFile: path.join(runDir, 'temporal.log'),
-    }),
+    temporalMode() === 'cluster'
+      ? startTemporalCluster({
+          searchAttributes: SHOWRUNNER_SEARCH_ATTRIBUTES,
+          ui: true,
+          dir: path.join(runDir, 'temporal-cluster'),
+        })
+      : startTemporalDevServer({
+          cli: temporalCli,
+          searchAttributes: SHOWRUNNER_SEARCH_ATTRIBUTES,
+          logFile: path.join(runDir, 'temporal.log'),
+        }),
   ]);
   if (s3.status === 'fulfilled' && temporal.status === 'fulfilled') return { s3: s3.value, temporal: temporal.value };
   if (s3.status === 'fulfilled') await s3.value.stop();
@@ -79,7 +108,7 @@ async function startServices(runDir: string): Promise<{ s3: VersitygwServer; tem
   throw s3.status === 'rejected' ? s3.reason : (temporal as PromiseRejectedResult).reason;
 }
 
-function serviceEnv(s3: VersitygwServer, temporal: TemporalDevServer): NodeJS.ProcessEnv {
+function serviceEnv(s3: VersitygwServer, temporal: TestTemporal): NodeJS.ProcessEnv {
   return {
     [TEST_ENV_VARS.s3Endpoint]: s3.endpoint,
     [TEST_ENV_VARS.s3AccessKeyId]: s3.accessKeyId,
@@ -101,7 +130,7 @@ async function main(): Promise<number> {
   }
 
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'showrunner-test-'));
-  let services: { s3: VersitygwServer; temporal: TemporalDevServer } | undefined;
+  let services: { s3: VersitygwServer; temporal: TestTemporal } | undefined;
   let stopping: Promise<void> | undefined;
   const stopServices = () =>
     (stopping ??= (async () => {

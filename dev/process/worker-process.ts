@@ -65,7 +65,8 @@ export class WorkerProcess {
 
   constructor(
     private readonly env: NodeJS.ProcessEnv,
-    private readonly options: { cwd?: string; startTimeoutMs?: number } = {},
+    /** `main`: a compiled worker (dist/worker/main.js from `npm run build`, run by plain node) instead of the sources. */
+    private readonly options: { cwd?: string; startTimeoutMs?: number; main?: string } = {},
   ) {}
 
   get pid(): number | undefined {
@@ -92,7 +93,8 @@ export class WorkerProcess {
 
   /** Spawns a worker and resolves once it polls its task queues; rejects, quoting its output, if it exits first. */
   async start(): Promise<void> {
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER_MAIN], {
+    const main = this.options.main ?? WORKER_MAIN;
+    const child = spawn(process.execPath, main.endsWith('.ts') ? ['--import', 'tsx', main] : [main], {
       env: this.env,
       cwd: this.options.cwd ?? REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -139,10 +139,11 @@ async function waitUntilReady(
 
 /**
  * `--search-attribute` only applies to namespaces the dev server creates; with an existing dbFile the namespace
- * already exists and attributes added since its creation are silently skipped, so register the missing ones.
+ * already exists and attributes added since its creation are silently skipped, so register the missing ones. The
+ * cluster (temporal-cluster.ts) registers all of them this way, as README tells operators to.
  */
-async function ensureSearchAttributes(
-  options: ResolvedTemporalDevServerOptions,
+export async function ensureSearchAttributes(
+  options: Pick<ResolvedTemporalDevServerOptions, 'cli' | 'namespace' | 'searchAttributes'>,
   address: string,
   remaining: () => number,
   abortIf: () => Error | undefined,

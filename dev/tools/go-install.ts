@@ -55,7 +55,7 @@ const goInstallArgs = (spec: ToolSpec) => [
 export function firstBuildNotice(spec: ToolSpec, envVar: string): string {
   return (
     `${spec.what} ${spec.version} is not installed: building it from source, once, into ${cachedToolDir(spec)} ` +
-    `with \`go ${goInstallArgs(spec).join(' ')}\`. This takes about ${spec.buildMinutes} minutes on two cores. ` +
+    `with \`${spec.goToolchain ? `GOTOOLCHAIN=${spec.goToolchain} ` : ''}go ${goInstallArgs(spec).join(' ')}\`. This takes about ${spec.buildMinutes} minutes on two cores. ` +
     `To skip it, stop here (Ctrl-C) and set ${envVar}=/path/to/${spec.binary}, or put a ${spec.binary} binary on PATH.`
   );
 }
@@ -65,8 +65,9 @@ async function runGoInstall(spec: ToolSpec, goBinary: string, gobin: string, env
   log(firstBuildNotice(spec, envVar));
   const started = Date.now();
   const tail = new OutputTail(30);
+  const toolchain = spec.goToolchain ? { GOTOOLCHAIN: spec.goToolchain } : {};
   const child = spawn(goBinary, args, {
-    env: { ...process.env, GOBIN: gobin, CGO_ENABLED: '0' },
+    env: { ...process.env, GOBIN: gobin, CGO_ENABLED: '0', ...toolchain },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const forward = (chunk: Buffer) => {
@@ -86,7 +87,8 @@ async function runGoInstall(spec: ToolSpec, goBinary: string, gobin: string, env
     );
     if (code !== 0) {
       throw new Error(
-        `Building ${spec.name} failed: \`go ${args.join(' ')}\` (GOBIN=${gobin}, CGO_ENABLED=0) ` +
+        `Building ${spec.name} failed: \`go ${args.join(' ')}\` (GOBIN=${gobin}, CGO_ENABLED=0` +
+          `${spec.goToolchain ? `, GOTOOLCHAIN=${spec.goToolchain}` : ''}) ` +
           `exited with ${code ?? signal} after ${elapsed(started)}. Last output:\n${indent(tail.text() || '(none)')}`,
       );
     }

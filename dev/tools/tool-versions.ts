@@ -9,6 +9,11 @@ export interface ToolSpec {
   /** Already expanded: `{version}` in tool-versions.json is replaced so a bump is a one-line edit. */
   ldflags?: string;
   binary: string;
+  /**
+   * A Go toolchain newer than the installed one that the module needs (its go.mod's `go` line). Only this build runs
+   * with GOTOOLCHAIN set to it, which makes the go command fetch that toolchain from the module proxy once.
+   */
+  goToolchain?: string;
   /** What it is, for the first-run message. */
   what: string;
   /** Roughly how long the first `go install` takes on two cores, for the first-run message. */
@@ -21,6 +26,7 @@ export function toolSpec(name: ToolName): ToolSpec {
     goModule: string;
     binary: string;
     ldflags?: string;
+    goToolchain?: string;
     what: string;
     buildMinutes: number;
   } = toolVersions[name];
@@ -32,5 +38,6 @@ export function toolSpec(name: ToolName): ToolSpec {
     what: raw.what,
     buildMinutes: raw.buildMinutes,
     ...(raw.ldflags === undefined ? {} : { ldflags: raw.ldflags.replaceAll('{version}', raw.version) }),
+    ...(raw.goToolchain === undefined ? {} : { goToolchain: raw.goToolchain }),
   };
 }

@@ -171,6 +171,8 @@ export class ChaosRig {
     temporal: TemporalCoordinates;
     s3: S3Coordinates;
     timings?: NonNullable<EmulatorConfigInput['timings']>;
+    /** A compiled worker and its prebuilt workflow bundle instead of the sources (test/deploy/built-worker). */
+    built?: { main: string; workflowBundle: string };
   }): Promise<ChaosRig> {
     const { s3, temporal } = options;
     const emulatorLog: string[] = [];
@@ -201,23 +203,26 @@ export class ChaosRig {
       dataConverter: createDataConverter(loadKeyRing(TEST_KEY_RING_ENV)),
     });
     const taskQueue = `chaos-${options.name}-${randomBytes(3).toString('hex')}`;
-    const { codePath } = await cachedWorkflowBundle();
-    const worker = new WorkerProcess({
-      ...workerProcessEnv({
-        temporal,
-        keyRingEnv: TEST_KEY_RING_ENV,
-        ivsEndpoint: emulator.endpoint,
-        s3Endpoint: s3.endpoint,
-        // The worker signs IVS and S3 requests with one default chain, as on AWS.
-        credentials: s3,
-        region: s3.region,
-        taskQueue,
-        workflowBundle: codePath,
-      }),
-      // Every show polls each second; the default fleet budget (4/s) would make polls queue behind each other.
-      SHOWRUNNER_MONITOR_ACTIVITIES_PER_SECOND: '20',
-      SHOWRUNNER_LOG_LEVEL: 'WARN',
-    });
+    const workflowBundle = options.built?.workflowBundle ?? (await cachedWorkflowBundle()).codePath;
+    const worker = new WorkerProcess(
+      {
+        ...workerProcessEnv({
+          temporal,
+          keyRingEnv: TEST_KEY_RING_ENV,
+          ivsEndpoint: emulator.endpoint,
+          s3Endpoint: s3.endpoint,
+          // The worker signs IVS and S3 requests with one default chain, as on AWS.
+          credentials: s3,
+          region: s3.region,
+          taskQueue,
+          workflowBundle,
+        }),
+        // Every show polls each second; the default fleet budget (4/s) would make polls queue behind each other.
+        SHOWRUNNER_MONITOR_ACTIVITIES_PER_SECOND: '20',
+        SHOWRUNNER_LOG_LEVEL: 'WARN',
+      },
+      { main: options.built?.main },
+    );
     const rig = new ChaosRig(
       options.name,
       emulator,

@@ -78,6 +78,7 @@ void describe('docker-compose.yml static checks', () => {
   void test('has every service of the stack', () => {
     for (const name of [
       'postgresql',
+      'temporal-schema',
       'temporal',
       'temporal-admin-tools',
       'temporal-ui',
@@ -149,17 +150,17 @@ void describe('docker-compose.yml static checks', () => {
     assert.deepEqual(registered, { ...SHOWRUNNER_SEARCH_ATTRIBUTES });
   });
 
-  void test('our services run npm scripts that exist', () => {
-    const scripts = (
-      JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {
-        scripts: Record<string, string>;
-      }
-    ).scripts;
+  void test('our services run compiled entry points that `npm run build` emits, with plain node', () => {
+    const built = (JSON.parse(fs.readFileSync(path.join(REPO, 'tsconfig.build.json'), 'utf8')) as { files: string[] })
+      .files;
     for (const [name, service] of services) {
       if (!service.build) continue;
-      const command = ([] as string[]).concat(service.command ?? []).join(' ');
-      const script = /npm run (\S+)/.exec(command)?.[1];
-      if (script) assert.ok(scripts[script], `${name} runs npm script ${script}, which package.json lacks`);
+      for (const command of [service.command, service.healthcheck?.test]) {
+        const text = ([] as string[]).concat(command ?? []).join(' ');
+        assert.doesNotMatch(text, /\btsx\b|npm run/, `${name} runs from dist/, not the sources: ${text}`);
+        for (const [, entry] of text.matchAll(/\bdist\/(\S+)\.js\b/g))
+          assert.ok(built.includes(`${entry}.ts`), `${name} runs dist/${entry}.js, which tsconfig.build.json lacks`);
+      }
     }
   });
 });
@@ -167,10 +168,20 @@ void describe('docker-compose.yml static checks', () => {
 void describe('Dockerfile', () => {
   const dockerfile = fs.readFileSync(path.join(REPO, 'Dockerfile'), 'utf8');
 
-  void test('is multi-stage: npm ci, the workflow bundle, a production runtime', () => {
+  void test('is multi-stage: npm ci, npm run build, a production runtime without devDependencies', () => {
     assert.ok((dockerfile.match(/^FROM /gm) ?? []).length >= 3);
     assert.match(dockerfile, /^RUN npm ci$/m);
-    assert.match(dockerfile, /^RUN npm run build:workflows/m);
+    assert.match(dockerfile, /^RUN npm run build$/m);
+    assert.match(dockerfile, /^RUN npm ci --omit=dev$/m);
+    const runtime = dockerfile
+      .slice(dockerfile.search(/FROM \S+ AS runtime/))
+      .split('\n')
+      .filter((line) => !line.startsWith('#'))
+      .join('\n');
+    assert.match(runtime, /^COPY --from=prod-deps \/app\/node_modules/m);
+    assert.match(runtime, /^COPY --from=build \/app\/dist /m);
+    assert.doesNotMatch(runtime, /COPY --from=(deps|build) \/app \/app|\btsx\b/);
+    assert.match(runtime, /^CMD \["node", "dist\/worker\/main\.js"\]$/m);
     assert.match(dockerfile, /FROM \S+ AS runtime/);
     assert.match(dockerfile, /NODE_ENV=production/);
     assert.match(dockerfile, /SHOWRUNNER_WORKFLOW_BUNDLE=\/app\/dist\/workflow-bundle\.js/);

@@ -12,7 +12,18 @@ export const TEST_ENV_VARS = {
   temporalNamespace: 'TEMPORAL_NAMESPACE',
   temporalUiUrl: 'SHOWRUNNER_TEMPORAL_UI_URL',
   temporalCli: 'SHOWRUNNER_TEMPORAL_CLI',
+  /** "cluster": the real Temporal server on PostgreSQL instead of the dev server (set by the caller of npm test). */
+  temporalMode: 'SHOWRUNNER_TEMPORAL',
 } as const;
+
+/**
+ * Tests that need the production topology (they start a cluster of their own, or must run against one) skip with
+ * this reason unless `SHOWRUNNER_TEMPORAL=cluster npm test -- ...` runs them; CI runs them that way.
+ */
+export const clusterOnly: string | false =
+  process.env[TEST_ENV_VARS.temporalMode] === 'cluster'
+    ? false
+    : 'needs the Temporal cluster: run with SHOWRUNNER_TEMPORAL=cluster (builds the server on first use)';
 
 export type TestS3Env = S3Coordinates;
 
