@@ -242,6 +242,8 @@ async function removeOne(
     return 'removed';
   } catch (e) {
     if (isNotFound(e)) return 'gone';
+    // ConflictException: "Updating or deleting a resource can cause an inconsistent state": a composition that
+    // cannot be stopped is already stopping or stopped (the janitor's reading too).
     if (kind === 'composition' && isConflict(e)) return 'gone';
     throw e;
   }
