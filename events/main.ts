@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { createAwsClients } from '../activities/aws-clients';
+import { IVS_TIMING } from '../activities/ivs-timing';
 import { createDataConverter } from '../security/data-converter';
 import { loadKeyRing } from '../security/encryption-keys';
 import { scrubValue } from '../security/scrub-secrets';
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
     stsEndpoint: config.stsEndpoint,
     accounts: config.accounts,
     maxAttempts: 2,
+    timing: { ...IVS_TIMING, sdkMaxAttempts: 2 },
   });
   const endpoint = await startEventsEndpoint({
     port: config.port,
