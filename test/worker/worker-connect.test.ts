@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
-import { getFreePort } from '../../scripts/tools/net-utils';
-import { startTemporalDevServer } from '../../scripts/tools/start-temporal-dev-server';
+import { getFreePort } from '../../dev/process/net-utils';
+import { startTemporalDevServer } from '../../dev/services/temporal-dev-server';
 import { TEST_KEY_RING_ENV } from '../support/show-harness';
 import { testTemporalEnv } from '../support/test-env';
 import { waitFor } from '../support/wait-for';
-import { cachedWorkflowBundle } from '../support/workflow-bundle';
+import { cachedWorkflowBundle } from '../../dev/services/workflow-bundle';
 
 const MAIN = path.resolve(__dirname, '../../worker/main.ts');
 /** Sent as the API key: it must never appear in what the worker prints. */
