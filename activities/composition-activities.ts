@@ -3,41 +3,17 @@ import {
   paginateListCompositions,
   StartCompositionCommand,
   StopCompositionCommand,
-  type DestinationConfiguration,
-  type LayoutConfiguration,
 } from '@aws-sdk/client-ivs-realtime';
-import type { AwsClients, AccountRegion } from './aws-clients';
+import {
+  sameSnapshot,
+  type CompositionActivities,
+  type CompositionSnapshot,
+  type ObservedCompositionState,
+} from '../contracts/composition';
+import { showTags } from '../contracts/tags';
+import type { AwsClients } from './aws-clients';
 import { contextSleep } from './activity-context';
 import { aws, isConflict, isNotFound, notYet, toFailure } from './aws-errors';
-import { showTags, type ShowIdentity } from './show-tags';
-
-export type ObservedCompositionState = 'STARTING' | 'ACTIVE' | 'STOPPING' | 'FAILED' | 'STOPPED' | 'GONE';
-
-/** What monitoring sees of a composition; GONE means purged (ResourceNotFound), which counts as stopped. */
-export interface CompositionSnapshot {
-  arn: string;
-  state: ObservedCompositionState;
-  destinations: { id: string; state: string }[];
-}
-
-export interface StartCompositionInput {
-  region: string;
-  /** The show's account; the worker's own when absent. */
-  account?: string;
-  identity: ShowIdentity;
-  stageArn: string;
-  /** Same token, same composition: safe to retry at any layer. */
-  idempotencyToken: string;
-  layout: LayoutConfiguration;
-  destinations: DestinationConfiguration[];
-  tags: Record<string, string>;
-}
-
-export interface StartedComposition {
-  arn: string;
-  state: ObservedCompositionState;
-  destinations: { id: string; kind: 'channel' | 's3'; state: string; recordingPrefix?: string }[];
-}
 
 /**
  * IVS allows 5 ListCompositions calls per second per account and region. One poll's pages go out at most every
@@ -45,14 +21,9 @@ export interface StartedComposition {
  */
 export const LIST_PAGE_SPACING_MS = 300;
 
-const sameSnapshot = (a: CompositionSnapshot, b: CompositionSnapshot) =>
-  a.state === b.state &&
-  a.destinations.length === b.destinations.length &&
-  a.destinations.every((d, i) => d.id === b.destinations[i]?.id && d.state === b.destinations[i]?.state);
-
-export function createCompositionActivities(clients: AwsClients) {
+export function createCompositionActivities(clients: AwsClients): CompositionActivities {
   return {
-    async startComposition(input: StartCompositionInput): Promise<StartedComposition> {
+    async startComposition(input) {
       const { composition } = await aws('StartComposition', () =>
         clients.ivs(input).send(
           new StartCompositionCommand({
@@ -81,7 +52,7 @@ export function createCompositionActivities(clients: AwsClients) {
      * ListCompositions: returns the snapshots as soon as any differs from what the caller knows, otherwise
      * fails with NotYet and Temporal retries at the poll interval (no history per poll).
      */
-    async pollCompositions(input: AccountRegion & { known: CompositionSnapshot[] }): Promise<CompositionSnapshot[]> {
+    async pollCompositions(input) {
       const current = new Map<string, CompositionSnapshot>();
       await aws('ListCompositions', async () => {
         for await (const page of paginateListCompositions({ client: clients.ivs(input) }, { maxResults: 100 })) {
@@ -105,7 +76,7 @@ export function createCompositionActivities(clients: AwsClients) {
     },
 
     /** Already stopped, or purged, is done; a conflict means it is on its way — re-read and carry on. */
-    async stopComposition(input: AccountRegion & { arn: string }): Promise<{ state: ObservedCompositionState }> {
+    async stopComposition(input) {
       const ivs = clients.ivs(input);
       try {
         await ivs.send(new StopCompositionCommand({ arn: input.arn }));
@@ -124,12 +95,7 @@ export function createCompositionActivities(clients: AwsClients) {
     },
 
     /** Retry-as-poll until the composition is STOPPED, FAILED or purged. */
-    async awaitCompositionStopped(input: {
-      region: string;
-      /** The show's account; the worker's own when absent. */
-      account?: string;
-      arn: string;
-    }): Promise<{ state: ObservedCompositionState }> {
+    async awaitCompositionStopped(input) {
       try {
         const { composition } = await clients.ivs(input).send(new GetCompositionCommand({ arn: input.arn }));
         const state = composition!.state as ObservedCompositionState;

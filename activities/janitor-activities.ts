@@ -8,18 +8,16 @@ import {
   StopCompositionCommand,
 } from '@aws-sdk/client-ivs-realtime';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type {
+  FoundResources,
+  JanitorActivities,
+  JanitorResourceKind,
+  ShowrunnerResource,
+  ShowWorkflowState,
+} from '../contracts/janitor';
+import { isKept, isManaged, TAG_SHOW_ID, TAG_WORKFLOW_ID } from '../contracts/tags';
 import type { AwsClients } from './aws-clients';
 import { aws, isConflict, isNotFound, toFailure } from './aws-errors';
-import {
-  TAG_KEEP,
-  type FoundResources,
-  type JanitorResourceKind,
-  type RemoveResourceInput,
-  type RemoveResourceResult,
-  type ShowrunnerResource,
-  type ShowWorkflowState,
-} from './janitor-types';
-import { TAG_MANAGED, TAG_SHOW_ID, TAG_WORKFLOW_ID } from './show-tags';
 
 export interface JanitorDeps {
   aws: AwsClients;
@@ -30,9 +28,6 @@ export interface JanitorDeps {
 /** Only a show known to be over may lose its resources; anything else (PAUSED, UNKNOWN, ...) counts as running. */
 const CLOSED_STATUSES = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'TERMINATED', 'TIMED_OUT']);
 const LIVE_COMPOSITION_STATES = new Set(['STARTING', 'ACTIVE']);
-
-const isOurs = (tags: Record<string, string> | undefined): tags is Record<string, string> =>
-  tags?.[TAG_MANAGED] === 'true';
 
 function describeResource(
   kind: JanitorResourceKind,
@@ -47,13 +42,13 @@ function describeResource(
     arn,
     showWorkflowId: tags[TAG_WORKFLOW_ID] || undefined,
     showId: tags[TAG_SHOW_ID] || undefined,
-    kept: tags[TAG_KEEP] === 'true',
+    kept: isKept(tags),
     createdAt: extra.createdAt?.toISOString(),
     state: extra.state,
   };
 }
 
-export function createJanitorActivities(deps: JanitorDeps) {
+export function createJanitorActivities(deps: JanitorDeps): JanitorActivities {
   async function tagsOf(region: string, arn: string): Promise<Record<string, string> | undefined> {
     try {
       const { tags } = await deps.aws.ivs({ region }).send(new ListTagsForResourceCommand({ resourceArn: arn }));
@@ -84,7 +79,7 @@ export function createJanitorActivities(deps: JanitorDeps) {
      * Showrunner's. Stage and composition summaries carry tags; ingest configuration summaries do not, so each
      * one costs a ListTagsForResource (which never exposes the stream key, unlike GetIngestConfiguration).
      */
-    async findShowrunnerResources(input: { region: string }): Promise<FoundResources> {
+    async findShowrunnerResources(input) {
       const { region } = input;
       const ivs = deps.aws.ivs({ region });
       const found: FoundResources = {
@@ -96,7 +91,7 @@ export function createJanitorActivities(deps: JanitorDeps) {
         for await (const page of paginateListStages({ client: ivs }, { maxResults: 100 })) {
           for (const s of page.stages ?? []) {
             found.scanned.stages++;
-            if (s.arn && isOurs(s.tags)) found.resources.push(describeResource('stage', region, s.arn, s.tags));
+            if (s.arn && isManaged(s.tags)) found.resources.push(describeResource('stage', region, s.arn, s.tags));
           }
         }
       });
@@ -106,7 +101,7 @@ export function createJanitorActivities(deps: JanitorDeps) {
             // Stopped and failed compositions cost nothing and are purged by IVS itself.
             if (!c.arn || !LIVE_COMPOSITION_STATES.has(c.state ?? '')) continue;
             found.scanned.compositions++;
-            if (isOurs(c.tags))
+            if (isManaged(c.tags))
               found.resources.push(
                 describeResource('composition', region, c.arn, c.tags, { createdAt: c.startTime, state: c.state }),
               );
@@ -122,18 +117,12 @@ export function createJanitorActivities(deps: JanitorDeps) {
       for (const arn of ingestArns) {
         found.scanned.ingestConfigurations++;
         const tags = await tagsOf(region, arn);
-        if (isOurs(tags)) found.resources.push(describeResource('ingestConfiguration', region, arn, tags));
+        if (isManaged(tags)) found.resources.push(describeResource('ingestConfiguration', region, arn, tags));
       }
       return found;
     },
 
-    /** True only while the workflow's latest execution is running (or paused). */
-    async isShowRunning(workflowId: string): Promise<boolean> {
-      return (await showWorkflowState(workflowId)).status === 'RUNNING';
-    },
-
-    /** Describes many show workflows in one activity, to keep the janitor's history short. */
-    async showWorkflowStates(input: { workflowIds: string[] }): Promise<Record<string, ShowWorkflowState>> {
+    async showWorkflowStates(input) {
       const states: Record<string, ShowWorkflowState> = {};
       for (const id of input.workflowIds) states[id] = await showWorkflowState(id);
       return states;
@@ -144,12 +133,12 @@ export function createJanitorActivities(deps: JanitorDeps) {
      * The tags are read again first: a resource someone marked as kept, or re-tagged, since the scan is left alone.
      * Already gone is done.
      */
-    async removeResource(input: RemoveResourceInput): Promise<RemoveResourceResult> {
+    async removeResource(input) {
       const { region, kind, arn } = input;
       const tags = await tagsOf(region, arn);
       if (!tags) return { outcome: 'gone' };
-      if (!isOurs(tags)) return { outcome: 'refused', reason: 'no longer tagged as Showrunner’s' };
-      if (tags[TAG_KEEP] === 'true') return { outcome: 'refused', reason: 'marked as kept since the scan' };
+      if (!isManaged(tags)) return { outcome: 'refused', reason: 'no longer tagged as Showrunner’s' };
+      if (isKept(tags)) return { outcome: 'refused', reason: 'marked as kept since the scan' };
       if (tags[TAG_WORKFLOW_ID] !== input.showWorkflowId)
         return { outcome: 'refused', reason: `its workflow-id tag changed to ${tags[TAG_WORKFLOW_ID] ?? '(none)'}` };
       const ivs = deps.aws.ivs({ region });
@@ -168,5 +157,3 @@ export function createJanitorActivities(deps: JanitorDeps) {
     },
   };
 }
-
-export type JanitorActivities = ReturnType<typeof createJanitorActivities>;

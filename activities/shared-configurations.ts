@@ -5,35 +5,10 @@ import {
   paginateListEncoderConfigurations,
   paginateListStorageConfigurations,
 } from '@aws-sdk/client-ivs-realtime';
+import type { SharedConfigurationActivities } from '../contracts/shared-configurations';
+import { sharedTags } from '../contracts/tags';
 import type { AwsClients } from './aws-clients';
 import { aws } from './aws-errors';
-import { TAG_MANAGED } from './show-tags';
-
-/** Exactly one of bucket or storageConfigurationArn (the show spec guarantees it). */
-export interface EnsureStorageInput {
-  region: string;
-  /** The show's account; the worker's own when absent. */
-  account?: string;
-  bucket?: string;
-  storageConfigurationArn?: string;
-}
-export interface EnsureEncoderInput {
-  region: string;
-  /** The show's account; the worker's own when absent. */
-  account?: string;
-  preset: string;
-  video: { width: number; height: number; framerate: number; bitrate: number };
-}
-export interface EnsuredStorageConfiguration {
-  arn: string;
-  bucket: string;
-  created: boolean;
-}
-export interface EnsuredConfiguration {
-  arn: string;
-  /** True when this call made it; shared configurations are never deleted by a show either way. */
-  created: boolean;
-}
 
 /** `showrunner-<bucket>` with the characters IVS names refuse replaced. */
 export const storageConfigurationName = (bucket: string) =>
@@ -44,10 +19,9 @@ export const encoderConfigurationName = (preset: string) => `showrunner-${preset
  * Storage and encoder configurations are shared between shows (IVS allows only 5 storage configurations per
  * region): a show finds an existing one before creating, and never deletes it.
  */
-export function createSharedConfigurationActivities(clients: AwsClients) {
+export function createSharedConfigurationActivities(clients: AwsClients): SharedConfigurationActivities {
   return {
-    /** An existing configuration by ARN (to learn its bucket), or a shared one for a bucket, made if missing. */
-    async ensureStorageConfiguration(input: EnsureStorageInput): Promise<EnsuredStorageConfiguration> {
+    async ensureStorageConfiguration(input) {
       const ivs = clients.ivs(input);
       const arn = input.storageConfigurationArn;
       if (arn) {
@@ -71,14 +45,14 @@ export function createSharedConfigurationActivities(clients: AwsClients) {
           new CreateStorageConfigurationCommand({
             name: storageConfigurationName(bucket),
             s3: { bucketName: bucket },
-            tags: { [TAG_MANAGED]: 'true' },
+            tags: sharedTags(),
           }),
         ),
       );
       return { arn: created.storageConfiguration!.arn!, bucket, created: true };
     },
 
-    async ensureEncoderConfiguration(input: EnsureEncoderInput): Promise<EnsuredConfiguration> {
+    async ensureEncoderConfiguration(input) {
       const ivs = clients.ivs(input);
       const name = encoderConfigurationName(input.preset);
       const find = async () => {
@@ -93,7 +67,7 @@ export function createSharedConfigurationActivities(clients: AwsClients) {
       const created = await aws('CreateEncoderConfiguration', () =>
         clients
           .ivsSingleAttempt(input)
-          .send(new CreateEncoderConfigurationCommand({ name, video: input.video, tags: { [TAG_MANAGED]: 'true' } })),
+          .send(new CreateEncoderConfigurationCommand({ name, video: input.video, tags: sharedTags() })),
       );
       return { arn: created.encoderConfiguration!.arn!, created: true };
     },

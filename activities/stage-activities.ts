@@ -5,52 +5,16 @@ import {
   GetStageCommand,
   ListParticipantsCommand,
   paginateListStages,
-  type AutoParticipantRecordingConfiguration,
-  type ParticipantTokenCapability,
 } from '@aws-sdk/client-ivs-realtime';
 import { ApplicationFailure } from '@temporalio/common';
-import { STAGE_NOT_FOUND } from '../workflows/failure-types';
+import { idOf as stageIdOf } from '../contracts/arn';
+import type { AccountRegion } from '../contracts/aws-scope';
+import { STAGE_NOT_FOUND } from '../contracts/failure-types';
+import type { EnsureStageInput, IssuedToken, PublisherSeen, StageInfo, TokenRequest } from '../contracts/stage';
+import { isMadeBy, showTags, type ShowIdentity } from '../contracts/tags';
 import { currentAttempt } from './activity-context';
-import type { AwsClients, AccountRegion } from './aws-clients';
+import type { AwsClients } from './aws-clients';
 import { aws, isNotFound, notYet, toFailure } from './aws-errors';
-import { isMadeBy, showTags, type ShowIdentity } from './show-tags';
-
-export interface EnsureStageInput {
-  region: string;
-  /** The show's account; the worker's own when absent. */
-  account?: string;
-  identity: ShowIdentity;
-  name: string;
-  tags: Record<string, string>;
-  recording?: AutoParticipantRecordingConfiguration;
-}
-export interface StageInfo {
-  stageArn: string;
-  stageId: string;
-  created: boolean;
-}
-
-export interface TokenRequest {
-  userId: string;
-  attributes: Record<string, string>;
-  capabilities: ParticipantTokenCapability[];
-  durationMinutes: number;
-}
-/** A participant token. `token` is a secret: it reaches history only through the encryption codec. */
-export interface IssuedToken {
-  userId: string;
-  participantId: string;
-  token: string;
-  expiresAt: string;
-}
-
-export interface PublisherSeen {
-  sessionId: string;
-  participantId: string;
-  userId?: string;
-}
-
-export const stageIdOf = (stageArn: string) => stageArn.slice(stageArn.lastIndexOf('/') + 1);
 
 export function createStageActivities(clients: AwsClients) {
   async function findStage(scope: AccountRegion, identity: ShowIdentity): Promise<string | undefined> {
@@ -104,25 +68,17 @@ export function createStageActivities(clients: AwsClients) {
       return { stageArn: stage!.arn!, stageId: stageIdOf(stage!.arn!), created: true };
     },
 
-    async issueParticipantTokens(input: {
-      region: string;
-      /** The show's account; the worker's own when absent. */
-      account?: string;
-      stageArn: string;
-      participants: TokenRequest[];
-    }): Promise<IssuedToken[]> {
+    async issueParticipantTokens(
+      input: AccountRegion & { stageArn: string; participants: TokenRequest[] },
+    ): Promise<IssuedToken[]> {
       const tokens: IssuedToken[] = [];
       for (const p of input.participants) tokens.push(await issue(input, input.stageArn, p));
       return tokens;
     },
 
-    async issueParticipantToken(input: {
-      region: string;
-      /** The show's account; the worker's own when absent. */
-      account?: string;
-      stageArn: string;
-      participant: TokenRequest;
-    }): Promise<IssuedToken> {
+    async issueParticipantToken(
+      input: AccountRegion & { stageArn: string; participant: TokenRequest },
+    ): Promise<IssuedToken> {
       return issue(input, input.stageArn, input.participant);
     },
 

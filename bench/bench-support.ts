@@ -9,8 +9,8 @@ import type { EmulatorControlClient, RunningEmulator } from '../emulator/src';
 import { parseShowSpec } from '../spec/parse-show-spec';
 import type { ShowSpec } from '../spec/show-spec';
 import type { showWorkflow } from '../workflows';
-import { participantTokensQuery, statusQuery } from '../workflows/show-messages';
-import type { ShowStatus } from '../workflows/show-state';
+import { participantTokensQuery, statusQuery } from '../contracts/show-messages';
+import type { ShowStatus } from '../contracts/show-status';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 export const RESULTS_DIR = path.join(REPO_ROOT, 'bench', 'results');

@@ -18,7 +18,7 @@ import {
 import { startLocalStack, type LocalStack } from '../client/demo/local-stack';
 import { startShow } from '../client/start-show';
 import { encoderConfigurationName } from '../activities/shared-configurations';
-import { endUpdate } from '../workflows/show-messages';
+import { endUpdate } from '../contracts/show-messages';
 import {
   benchShowSpec,
   channelArnFor,

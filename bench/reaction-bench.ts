@@ -7,7 +7,7 @@ import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { startLocalStack, type LocalStack } from '../client/demo/local-stack';
 import { startShow } from '../client/start-show';
 import { restartDelayMs } from '../workflows/show-plan';
-import { endUpdate } from '../workflows/show-messages';
+import { endUpdate } from '../contracts/show-messages';
 import {
   benchShowSpec,
   channelArnFor,

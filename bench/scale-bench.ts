@@ -19,7 +19,7 @@ import { temporal } from '@temporalio/proto';
 import { EmulatorControlClient, startEmulator, type RunningEmulator } from '../emulator/src';
 import type { OperationMetrics } from '../emulator/src/protocol/api-metrics';
 import { startShow } from '../client/start-show';
-import { compositionMonitorWorkflowId } from '../workflows/monitor-messages';
+import { compositionMonitorWorkflowId } from '../contracts/ids';
 import { getFreePort } from '../scripts/tools/net-utils';
 import { SHOWRUNNER_SEARCH_ATTRIBUTES } from '../scripts/tools/search-attributes';
 import { startTemporalDevServer, type TemporalDevServer } from '../scripts/tools/start-temporal-dev-server';

@@ -14,7 +14,7 @@ import { startLocalStack } from '../client/demo/local-stack';
 import { startShow } from '../client/start-show';
 import { parseShowSpec } from '../spec/parse-show-spec';
 import type { showWorkflow } from '../workflows';
-import { endUpdate, participantTokensQuery, statusQuery } from '../workflows/show-messages';
+import { endUpdate, participantTokensQuery, statusQuery } from '../contracts/show-messages';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

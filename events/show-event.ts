@@ -1,12 +1,5 @@
-import type { ShowIvsEvent } from '../workflows/show-messages';
-import { IVS_ARN, type IvsEventInput } from './ivs-event-schema';
-
-/** The region an IVS ARN lives in: a lookup must go to that region's endpoint. */
-export function regionOfArn(arn: string): string {
-  const region = IVS_ARN.exec(arn)?.[1];
-  if (!region) throw new Error(`Not an IVS ARN: ${arn}`);
-  return region;
-}
+import type { ShowIvsEvent } from '../contracts/show-messages';
+import type { IvsEventInput } from './ivs-event-schema';
 
 /**
  * The ARNs that may lead to the show, in order. `resources[0]` is the event's subject (the stage, or for

@@ -1,8 +1,8 @@
 import { ListTagsForResourceCommand, type IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
 import { isNotFound } from '../activities/aws-errors';
-import { TAG_WORKFLOW_ID } from '../activities/show-tags';
+import { locationOf } from '../contracts/arn';
+import { TAG_WORKFLOW_ID } from '../contracts/tags';
 import { LruCache } from './lru-cache';
-import { regionOfArn } from './show-event';
 
 /** What an ARN says about its show: which one, none (not Showrunner's), or nothing any more (deleted). */
 export type ShowLookupResult =
@@ -42,9 +42,11 @@ export function createShowLookup(options: ShowLookupOptions) {
   async function lookUp(arn: string): Promise<ShowLookupResult> {
     counts.lookups++;
     try {
-      const { tags } = await options.ivs(regionOfArn(arn)).send(new ListTagsForResourceCommand({ resourceArn: arn }), {
-        abortSignal: AbortSignal.timeout(options.timeoutMs ?? 2_000),
-      });
+      const { tags } = await options
+        .ivs(locationOf(arn).region)
+        .send(new ListTagsForResourceCommand({ resourceArn: arn }), {
+          abortSignal: AbortSignal.timeout(options.timeoutMs ?? 2_000),
+        });
       const workflowId = tags?.[TAG_WORKFLOW_ID];
       return workflowId ? { kind: 'show', workflowId } : { kind: 'not-showrunner' };
     } catch (e) {

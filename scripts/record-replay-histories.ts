@@ -9,8 +9,8 @@ import { parseShowSpec } from '../spec/parse-show-spec';
 import type { ShowSpecInput } from '../spec/show-spec';
 import { REPLAY_FIXTURE_KEYS } from '../test/replay/fixture-key';
 import type { showWorkflow } from '../workflows';
-import { endUpdate, participantTokensQuery, statusQuery } from '../workflows/show-messages';
-import type { ShowStatus } from '../workflows/show-state';
+import { endUpdate, participantTokensQuery, statusQuery } from '../contracts/show-messages';
+import type { ShowStatus } from '../contracts/show-status';
 
 /**
  * `npm run record:histories`: runs representative shows on the embedded stack and saves their histories to

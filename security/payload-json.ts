@@ -1,5 +1,6 @@
 import type { Payload } from '@temporalio/common';
 import { z } from 'zod';
+import { fieldIssues } from '../contracts/issues';
 
 /**
  * The codec server's wire format: `temporal.api.common.v1.Payloads` in proto3 JSON, where every bytes field (the data
@@ -35,7 +36,7 @@ export function payloadsFromJson(body: unknown): { ok: true; payloads: Payload[]
   if (!result.success) {
     return {
       ok: false,
-      problems: result.error.issues.map((issue) => `${issue.path.map(String).join('.') || 'body'}: ${issue.message}`),
+      problems: fieldIssues(result.error.issues, 'body').map((i) => `${i.path}: ${i.message}`),
     };
   }
   return {

@@ -1,35 +1,23 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
+import { fieldIssues, issueList, type FieldIssue } from '../contracts/issues';
 import { showSpecSchema, type ShowSpec } from './show-spec';
-
-export interface SpecIssue {
-  /** Dotted path of the failing field, e.g. `participants.0.userId`. */
-  path: string;
-  message: string;
-}
 
 /** A spec that fails validation, with every failing field and rule. */
 export class ShowSpecError extends Error {
   constructor(
-    readonly issues: SpecIssue[],
+    readonly issues: FieldIssue[],
     readonly source?: string,
   ) {
-    super(
-      `Invalid show spec${source ? ` ${source}` : ''}:\n${issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n')}`,
-    );
+    super(issueList(`Invalid show spec${source ? ` ${source}` : ''}`, issues));
     this.name = 'ShowSpecError';
   }
 }
 
-export function issuesOf(error: z.ZodError): SpecIssue[] {
-  return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(spec)', message: i.message }));
-}
-
 export function parseShowSpec(input: unknown, source?: string): ShowSpec {
   const result = showSpecSchema.safeParse(input);
-  if (!result.success) throw new ShowSpecError(issuesOf(result.error), source);
+  if (!result.success) throw new ShowSpecError(fieldIssues(result.error.issues, '(spec)'), source);
   return result.data;
 }
 

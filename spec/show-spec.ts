@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { ACCOUNT_ID_PATTERN, ivsArnPattern, ivsArnShape, REGION_PATTERN, type IvsResourceType } from '../contracts/arn';
+import { SHOW_ID_MAX_LENGTH, SHOW_ID_PATTERN } from '../contracts/ids';
+import { ATTRIBUTES, attributesFit, CAPABILITIES, TOKEN_MINUTES, USER_ID_MAX_LENGTH } from '../contracts/participants';
+import { RESERVED_TAG_PREFIXES } from '../contracts/tags';
 import { duration } from './durations';
 import { ENCODER_PRESETS, type EncoderPreset } from './encoder-presets';
 
@@ -15,16 +19,12 @@ const HOUR = 60 * MINUTE;
 const slug = z
   .string()
   .min(1)
-  .max(48)
-  .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, 'must be a slug: lowercase letters, digits and inner hyphens');
+  .max(SHOW_ID_MAX_LENGTH)
+  .regex(SHOW_ID_PATTERN, 'must be a slug: lowercase letters, digits and inner hyphens');
 
-const arn = (type: string) =>
-  z
-    .string()
-    .regex(
-      new RegExp(`^arn:aws:ivs:[a-z0-9-]+:[0-9]{12}:${type}/[a-zA-Z0-9-]+$`),
-      `must be an IVS ${type} ARN (arn:aws:ivs:<region>:<account>:${type}/<id>)`,
-    );
+/** In any partition (aws, aws-cn, aws-us-gov); the message shows the commercial one. */
+const arn = (type: IvsResourceType) =>
+  z.string().regex(ivsArnPattern(type), `must be an IVS ${type} ARN (${ivsArnShape(type)})`);
 
 const bucketName = z
   .string()
@@ -36,22 +36,18 @@ const tags = z
   .record(z.string().min(1).max(128), z.string().max(256))
   .refine((t) => Object.keys(t).length <= 40, 'at most 40 tags (Showrunner adds its own, IVS allows 50)')
   .refine(
-    (t) =>
-      Object.keys(t).every((k) => !k.toLowerCase().startsWith('aws:') && !k.toLowerCase().startsWith('showrunner:')),
-    'tag keys starting with aws: or showrunner: are reserved',
+    (t) => Object.keys(t).every((k) => !RESERVED_TAG_PREFIXES.some((prefix) => k.toLowerCase().startsWith(prefix))),
+    `tag keys starting with ${RESERVED_TAG_PREFIXES.join(' or ')} are reserved`,
   )
   .default({});
 
 /** Participant attributes travel in tokens: IVS allows 1 KB in total. */
 const attributes = z
-  .record(z.string().min(1).max(128), z.string())
-  .refine(
-    (a) => Object.entries(a).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0) <= 1024,
-    'attributes must total at most 1 KB',
-  )
+  .record(z.string().min(1).max(ATTRIBUTES.keyMaxLength), z.string())
+  .refine(attributesFit, ATTRIBUTES.tooLarge)
   .default({});
 
-const capability = z.enum(['PUBLISH', 'SUBSCRIBE']);
+const capability = z.enum(CAPABILITIES);
 const thumbnailStorage = z
   .array(z.enum(['SEQUENTIAL', 'LATEST']))
   .min(1)
@@ -59,14 +55,18 @@ const thumbnailStorage = z
 
 export const participantSchema = z
   .object({
-    userId: z.string().min(1).max(128),
+    userId: z.string().min(1).max(USER_ID_MAX_LENGTH),
     role: z.enum(['host', 'guest']).default('guest'),
     attributes,
-    capabilities: z.array(capability).min(1).max(2).default(['PUBLISH', 'SUBSCRIBE']),
+    capabilities: z
+      .array(capability)
+      .min(1)
+      .max(CAPABILITIES.length)
+      .default([...CAPABILITIES]),
     /** IVS takes whole minutes. */
-    tokenDuration: duration({ min: MINUTE, max: 20_160 * MINUTE })
+    tokenDuration: duration({ min: TOKEN_MINUTES.min * MINUTE, max: TOKEN_MINUTES.max * MINUTE })
       .refine((ms) => ms % MINUTE === 0, 'must be a whole number of minutes')
-      .default(720 * MINUTE),
+      .default(TOKEN_MINUTES.default * MINUTE),
   })
   .strict();
 
@@ -75,7 +75,7 @@ export const ingestSchema = z
     enabled: z.boolean().default(true),
     protocol: z.enum(['RTMPS', 'RTMP']).default('RTMPS'),
     allowInsecure: z.boolean().default(false),
-    userId: z.string().max(128).optional(),
+    userId: z.string().max(USER_ID_MAX_LENGTH).optional(),
     name: z
       .string()
       .max(128)
@@ -241,18 +241,12 @@ export const showSpecSchema = z
       .regex(/^[a-zA-Z0-9-_ ]+$/, 'must use only letters, digits, spaces, - and _'),
     tags,
     /** Region of the show's IVS resources; the worker's default region when absent. */
-    region: z
-      .string()
-      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-east-1')
-      .optional(),
+    region: z.string().regex(REGION_PATTERN, 'must be an AWS region such as us-east-1').optional(),
     /**
      * AWS account of the show's IVS resources and buckets, reached through the role the worker has for it
      * (SHOWRUNNER_AWS_ACCOUNTS); the worker's own credentials and account when absent.
      */
-    account: z
-      .string()
-      .regex(/^[0-9]{12}$/, 'must be a 12-digit AWS account ID')
-      .optional(),
+    account: z.string().regex(ACCOUNT_ID_PATTERN, 'must be a 12-digit AWS account ID').optional(),
     schedule: scheduleSchema,
     participants: z
       .array(participantSchema)
@@ -273,5 +267,3 @@ export type CompositionSpec = z.output<typeof compositionSchema>;
 export type IndividualRecordingSpec = z.output<typeof individualRecordingSchema>;
 export type ShowPolicies = z.output<typeof policiesSchema>;
 export type StorageRef = { storageConfigurationArn?: string; bucket?: string };
-
-export const workflowIdForShow = (showId: string) => `show-${showId}`;

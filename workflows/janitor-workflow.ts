@@ -1,6 +1,11 @@
 import { log, proxyActivities, setCurrentDetails } from '@temporalio/workflow';
-import type { JanitorActivities } from '../activities/janitor-activities';
-import type { JanitorResourceKind, ShowrunnerResource, ShowWorkflowState } from '../activities/janitor-types';
+import type {
+  JanitorActivities,
+  JanitorResourceKind,
+  ShowrunnerResource,
+  ShowWorkflowState,
+} from '../contracts/janitor';
+import { rootMessage } from '../contracts/errors';
 
 export interface JanitorInput {
   /** IVS regions to sweep. */
@@ -55,13 +60,6 @@ const removal = proxyActivities<JanitorActivities>({
   scheduleToCloseTimeout: '10 minutes',
   retry,
 });
-
-/** "Activity task failed" says little: the innermost cause carries the AWS or Temporal error. */
-function rootMessage(error: unknown): string {
-  let e = error as { message?: string; cause?: unknown } | undefined;
-  while (e && typeof e.cause === 'object' && e.cause !== null) e = e.cause;
-  return e?.message ?? String(error);
-}
 
 type Verdict = { orphan: true; reason: string } | { orphan: false; reason: string };
 

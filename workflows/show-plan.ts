@@ -1,5 +1,5 @@
-import type { StartCompositionInput } from '../activities/composition-activities';
-import type { EnsureStageInput } from '../activities/stage-activities';
+import type { StartCompositionInput } from '../contracts/composition';
+import type { EnsureStageInput } from '../contracts/stage';
 import type { CompositionSpec, IndividualRecordingSpec, ShowSpec } from '../spec/show-spec';
 
 type LayoutConfiguration = StartCompositionInput['layout'];
@@ -78,9 +78,4 @@ export function plannedWindow(spec: ShowSpec, workflowStartedAt: number): { star
 /** Exponential restart backoff, capped. */
 export function restartDelayMs(policy: ShowSpec['policies']['restartBackoff'], restartNumber: number): number {
   return Math.min(policy.max, policy.initial * policy.multiplier ** Math.max(0, restartNumber - 1));
-}
-
-/** Idempotency token of a show's n-th composition: same execution and attempt number, same composition. */
-export function compositionToken(runKey: string, n: number): string {
-  return `${runKey}-c${n}`.slice(0, 64);
 }

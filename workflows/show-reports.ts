@@ -1,6 +1,7 @@
 import type { ShowSpec } from '../spec/show-spec';
 import { plannedWindow } from './show-plan';
-import type { ShowOutcome, ShowResult, ShowState, ShowStatus } from './show-state';
+import type { ShowOutcome, ShowResult, ShowStatus } from '../contracts/show-status';
+import type { ShowState } from './show-state';
 
 export function initialState(spec: ShowSpec, runKey: string, startedAt: number): ShowState {
   const { startAt, endAt } = plannedWindow(spec, startedAt);

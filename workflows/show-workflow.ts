@@ -15,18 +15,15 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { AccountRegion } from '../activities/aws-clients';
-import type { CompositionSnapshot } from '../activities/composition-activities';
-import type { ShowIdentity } from '../activities/show-tags';
-import { ENCODER_PRESETS } from '../spec/encoder-presets';
-import type { ShowSpec, StorageRef } from '../spec/show-spec';
-import { indexing, ivs, ivsWithSummary, polls, tidy, tidyWithSummary } from './activity-proxies';
-import { STAGE_NOT_FOUND } from './failure-types';
-import { runInterruptible } from './interruptible';
-import { compositionMonitorWorkflowId, pollNowSignal, unwatchCompositionSignal } from './monitor-messages';
-import { SHOW_PHASE, STAGE_ARN } from './search-attributes';
-import { currentDetailsMarkdown } from './show-details';
-import { buildResult, buildStatus, initialState } from './show-reports';
+import { locationOf } from '../contracts/arn';
+import type { AccountRegion } from '../contracts/aws-scope';
+import { isTerminal, type CompositionSnapshot } from '../contracts/composition';
+import { rootMessage } from '../contracts/errors';
+import { COMPOSITION_RESTART_LIMIT, SHOW_FAILED, STAGE_DELETED, STAGE_NOT_FOUND } from '../contracts/failure-types';
+import { compositionMonitorWorkflowId, compositionToken } from '../contracts/ids';
+import { pollNowSignal, unwatchCompositionSignal } from '../contracts/monitor-messages';
+import { CAPABILITIES, TOKEN_MINUTES } from '../contracts/participants';
+import { SHOW_PHASE, STAGE_ARN } from '../contracts/search-attributes';
 import {
   compositionChangedSignal,
   endArgsSchema,
@@ -41,9 +38,23 @@ import {
   restartCompositionUpdate,
   statusQuery,
   validateArgs,
-} from './show-messages';
-import { compositionToken, destinationsOf, layoutOf, participantRecordingOf, restartDelayMs } from './show-plan';
-import type { CompositionRun, IncidentKind, ShowOutcome, ShowPhase, ShowResult, ShowState } from './show-state';
+} from '../contracts/show-messages';
+import {
+  ENDING_PHASES,
+  type IncidentKind,
+  type ShowOutcome,
+  type ShowPhase,
+  type ShowResult,
+} from '../contracts/show-status';
+import type { ShowIdentity } from '../contracts/tags';
+import { ENCODER_PRESETS } from '../spec/encoder-presets';
+import type { ShowSpec, StorageRef } from '../spec/show-spec';
+import { indexing, ivs, ivsWithSummary, polls, tidy, tidyWithSummary } from './activity-proxies';
+import { runInterruptible } from './interruptible';
+import { currentDetailsMarkdown } from './show-details';
+import { destinationsOf, layoutOf, participantRecordingOf, restartDelayMs } from './show-plan';
+import { buildResult, buildStatus, initialState } from './show-reports';
+import type { CompositionRun, ShowState } from './show-state';
 
 export interface ShowWorkflowInput {
   spec: ShowSpec;
@@ -57,18 +68,8 @@ export interface ShowWorkflowInput {
   };
 }
 
-/** "Activity task failed" says little: the innermost cause carries the AWS error. */
-function rootMessage(error: unknown): string {
-  let e = error as { message?: string; cause?: unknown } | undefined;
-  while (e && typeof e.cause === 'object' && e.cause !== null) e = e.cause;
-  return e?.message ?? String(error);
-}
-
 /** Shows started before this change poll for STOPPED without being woken by events (see stopComposition). */
 const TIDY_WAKES_ON_EVENTS = 'tidy-wakes-on-events';
-
-const TERMINAL = new Set(['STOPPED', 'FAILED', 'GONE']);
-const ENDING_PHASES = new Set(['ENDING', 'TIDYING', 'INDEXING', 'COMPLETED', 'FAILED', 'CANCELLED']);
 
 /**
  * A show's whole life as one durable workflow: wait for the slot, prepare the stage, keep a composition on air
@@ -119,10 +120,10 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
   let compositionPollNow = false;
   const current = (): CompositionRun | undefined => {
     const last = state.compositions[state.compositions.length - 1];
-    return last && !TERMINAL.has(last.state) ? last : undefined;
+    return last && !isTerminal(last.state) ? last : undefined;
   };
   const endReached = () => !!state.endRequested || now() >= state.endAt;
-  const ending = () => ENDING_PHASES.has(state.phase);
+  const ending = () => ENDING_PHASES.includes(state.phase);
 
   setHandler(statusQuery, () => buildStatus(spec, state, nextDeadline()));
   setHandler(participantTokensQuery, () => state.tokens);
@@ -130,7 +131,7 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
     if (snapshot.arn === current()?.arn) state.pendingSnapshot = snapshot;
     else {
       const run = state.compositions.find((c) => c.arn === snapshot.arn);
-      if (run && !TERMINAL.has(run.state)) run.state = snapshot.state;
+      if (run && !isTerminal(run.state)) run.state = snapshot.state;
     }
   });
   setHandler(ivsEventSignal, (event) => {
@@ -178,8 +179,9 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
         participant: {
           userId: request.userId,
           attributes: request.attributes ?? known?.attributes ?? {},
-          capabilities: request.capabilities ?? known?.capabilities ?? ['PUBLISH', 'SUBSCRIBE'],
-          durationMinutes: request.durationMinutes ?? Math.round((known?.tokenDuration ?? 720 * 60_000) / 60_000),
+          capabilities: request.capabilities ?? known?.capabilities ?? [...CAPABILITIES],
+          durationMinutes:
+            request.durationMinutes ?? Math.round((known?.tokenDuration ?? TOKEN_MINUTES.default * 60_000) / 60_000),
         },
       });
       state.tokens.push(token);
@@ -318,7 +320,7 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
       const type = (e as { cause?: { type?: string } }).cause?.type;
       if (type === STAGE_NOT_FOUND) {
         incident('STAGE_DELETED', `stage ${state.stageArn} was deleted outside the show`);
-        throw ApplicationFailure.nonRetryable(`Stage ${state.stageArn} was deleted outside the show`, 'StageDeleted');
+        throw ApplicationFailure.nonRetryable(`Stage ${state.stageArn} was deleted outside the show`, STAGE_DELETED);
       }
       if (endReached()) return 'ended';
       return 'timeout';
@@ -369,7 +371,7 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
     run.stopRequested = true;
     const stopped = await proxies.stopComposition({ ...scope(), arn: run.arn });
     let finalState = stopped.state;
-    if (!TERMINAL.has(finalState)) {
+    if (!isTerminal(finalState)) {
       // A stop takes seconds: poll soon, then back off, so tidy-up neither waits long nor spends the account's
       // GetComposition rate (the monitor queue's rate limit caps these polls fleet-wide).
       const { awaitCompositionStopped } = polls({
@@ -403,8 +405,8 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
   }
 
   async function signalMonitor(compositionArn: string, what: 'unwatch' | 'pollNow'): Promise<void> {
-    const [, , , region, account] = compositionArn.split(':');
-    const monitor = getExternalWorkflowHandle(compositionMonitorWorkflowId(monitorTaskQueue, account!, region!));
+    const { region, account } = locationOf(compositionArn);
+    const monitor = getExternalWorkflowHandle(compositionMonitorWorkflowId(monitorTaskQueue, account, region));
     try {
       if (what === 'unwatch') await monitor.signal(unwatchCompositionSignal, { compositionArn });
       else await monitor.signal(pollNowSignal);
@@ -457,7 +459,7 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
       });
       throw ApplicationFailure.nonRetryable(
         `Composition restart limit (${spec.policies.maxCompositionRestarts}) reached: ${reason}`,
-        'CompositionRestartLimit',
+        COMPOSITION_RESTART_LIMIT,
       );
     }
     setPhase('RECOVERING');
@@ -575,7 +577,7 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
       }
     };
     for (const run of state.compositions) {
-      if (TERMINAL.has(run.state)) await unwatch(run.arn);
+      if (isTerminal(run.state)) await unwatch(run.arn);
       else await step(`stop composition ${run.arn}`, () => stopComposition(run, tidy));
     }
     if (state.ingestConfigurationArn) {
@@ -656,6 +658,6 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
   await CancellationScope.nonCancellable(tidyUp);
   const recordingsIndex = outcome === 'CANCELLED' ? undefined : await CancellationScope.nonCancellable(indexRecordings);
   setPhase(outcome === 'CANCELLED' ? 'CANCELLED' : outcome === 'FAILED' ? 'FAILED' : 'COMPLETED');
-  if (failure) throw failure instanceof Error ? failure : ApplicationFailure.nonRetryable('show failed', 'ShowFailed');
+  if (failure) throw failure instanceof Error ? failure : ApplicationFailure.nonRetryable('show failed', SHOW_FAILED);
   return buildResult(spec, state, outcome, recordingsIndex);
 }

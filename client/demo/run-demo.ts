@@ -6,8 +6,8 @@ import { Command, Option } from 'commander';
 import { parseShowSpec } from '../../spec/parse-show-spec';
 import type { showWorkflow } from '../../workflows';
 import { startShow } from '../start-show';
-import { endUpdate, participantTokensQuery, statusQuery } from '../../workflows/show-messages';
-import type { ShowStatus } from '../../workflows/show-state';
+import { endUpdate, participantTokensQuery, statusQuery } from '../../contracts/show-messages';
+import type { ShowStatus } from '../../contracts/show-status';
 import { demoShowSpec } from './demo-show';
 import { startLocalStack, type LocalStack } from './local-stack';
 

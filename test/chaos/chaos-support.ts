@@ -14,15 +14,15 @@ import {
   type RunningEmulator,
 } from '../../emulator/src';
 import type { FaultRule } from '../../emulator/src/simulation/fault-injector';
-import { TAG_SHOW_ID } from '../../activities/show-tags';
+import { TAG_SHOW_ID } from '../../contracts/tags';
 import { createDataConverter } from '../../security/data-converter';
 import { loadKeyRing } from '../../security/encryption-keys';
 import { parseShowSpec } from '../../spec/parse-show-spec';
 import type { ShowSpecInput } from '../../spec/show-spec';
 import type { showWorkflow } from '../../workflows';
-import { SHOW_PHASE } from '../../workflows/search-attributes';
-import { endUpdate, participantTokensQuery } from '../../workflows/show-messages';
-import type { ShowPhase, ShowResult } from '../../workflows/show-state';
+import { SHOW_PHASE } from '../../contracts/search-attributes';
+import { endUpdate, participantTokensQuery } from '../../contracts/show-messages';
+import type { ShowPhase, ShowResult } from '../../contracts/show-status';
 import { TEST_KEY_RING_ENV } from '../support/show-harness';
 import { sleep, waitFor } from '../support/wait-for';
 import { cachedWorkflowBundle } from '../support/workflow-bundle';

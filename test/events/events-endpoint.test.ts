@@ -6,8 +6,8 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { startEventsEndpoint, type EventsEndpoint, type EventsLogEntry } from '../../events/events-endpoint';
 import type { ShowSpecInput } from '../../spec/show-spec';
 import type { showWorkflow } from '../../workflows';
-import { endUpdate, participantTokensQuery, statusQuery } from '../../workflows/show-messages';
-import type { ShowStatus } from '../../workflows/show-state';
+import { endUpdate, participantTokensQuery, statusQuery } from '../../contracts/show-messages';
+import type { ShowStatus } from '../../contracts/show-status';
 import { startShowHarness, type ShowHarness } from '../support/show-harness';
 import { sleep, waitFor } from '../support/wait-for';
 

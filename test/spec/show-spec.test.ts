@@ -4,13 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parseDuration } from '../../spec/durations';
-import {
-  loadShowSpecFile,
-  parseShowSpec,
-  parseShowSpecText,
-  ShowSpecError,
-  type SpecIssue,
-} from '../../spec/parse-show-spec';
+import type { FieldIssue } from '../../contracts/issues';
+import { loadShowSpecFile, parseShowSpec, parseShowSpecText, ShowSpecError } from '../../spec/parse-show-spec';
 import type { ShowSpecInput } from '../../spec/show-spec';
 
 const EXAMPLES = path.resolve(__dirname, '../../examples');
@@ -21,7 +16,7 @@ const minimal = (): ShowSpecInput => ({ id: 'demo', name: 'Demo', schedule: { du
 const withSpec = (patch: Record<string, unknown>): unknown => ({ ...minimal(), ...patch });
 
 /** The issues a spec fails with; fails the test if it parses or throws anything but a ShowSpecError. */
-function issuesOf(input: unknown): SpecIssue[] {
+function issuesOf(input: unknown): FieldIssue[] {
   try {
     parseShowSpec(input);
   } catch (error) {

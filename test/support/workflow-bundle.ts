@@ -8,8 +8,8 @@ import { FAILURE_CONVERTER_PATH } from '../../security/data-converter';
 import { WORKFLOW_TRACING_INTERCEPTORS } from '../../worker/tracing';
 
 const REPO = path.resolve(__dirname, '../..');
-// security/ holds the failure converter compiled into the bundle.
-const SOURCES = ['workflows', 'spec', 'activities', 'security'];
+// Everything the bundle may compile in; security/ holds the failure converter.
+const SOURCES = ['workflows', 'contracts', 'spec', 'activities', 'security'];
 
 function sourceDigest(): string {
   const hash = createHash('sha256');

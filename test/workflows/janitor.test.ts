@@ -8,10 +8,9 @@ import {
 } from '@aws-sdk/client-ivs-realtime';
 import type { WorkflowHandle } from '@temporalio/client';
 import { ensureJanitorSchedule, type JanitorScheduleOptions } from '../../client/janitor-schedule';
-import { TAG_KEEP } from '../../activities/janitor-types';
-import { showTags } from '../../activities/show-tags';
+import { statusQuery } from '../../contracts/show-messages';
+import { showTags, TAG_KEEP } from '../../contracts/tags';
 import { janitorWorkflow, type JanitorInput, type JanitorReport, type showWorkflow } from '../../workflows';
-import { statusQuery } from '../../workflows/show-messages';
 import { startShowHarness, type ShowHarness } from '../support/show-harness';
 import { waitFor } from '../support/wait-for';
 

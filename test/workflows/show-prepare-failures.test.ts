@@ -10,7 +10,7 @@ import {
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { parseShowSpec, ShowSpecError } from '../../spec/parse-show-spec';
 import type { ShowSpecInput } from '../../spec/show-spec';
-import { statusQuery } from '../../workflows/show-messages';
+import { statusQuery } from '../../contracts/show-messages';
 import {
   apiCalls as apiCallsIn,
   assertNothingLive,

@@ -1,8 +1,8 @@
-import { endUpdate, extendUpdate, issueTokenUpdate } from '../../../workflows/show-messages';
+import type { Capability } from '../../../contracts/participants';
+import { endUpdate, extendUpdate, issueTokenUpdate } from '../../../contracts/show-messages';
 import type { ActionBody } from '../cli-action';
 import { failedError } from '../cli-errors';
 import { shortTime } from '../output';
-import type { Capability } from '../parse-options';
 import { findShow } from './show-handle';
 
 /** A closed workflow takes no updates or cancellation; saying so beats the server's wording. */

@@ -1,22 +1,10 @@
 import { Command, Option } from 'commander';
+import { TOKEN_MINUTES } from '../../../contracts/participants';
+import { SHOW_PHASES } from '../../../contracts/show-status';
 import { action } from '../cli-action';
 import { capabilities, isoTime, positiveInt, wholeMinutes } from '../parse-options';
 
 /** Everything that reads or acts on one show by its id (`show-<id>` is its workflow). */
-const SHOW_PHASES = [
-  'SCHEDULED',
-  'PREPARING',
-  'WAITING_FOR_PUBLISHER',
-  'STARTING_COMPOSITION',
-  'LIVE',
-  'RECOVERING',
-  'ENDING',
-  'TIDYING',
-  'INDEXING',
-  'COMPLETED',
-  'FAILED',
-  'CANCELLED',
-];
 
 const actions = () => import('../actions/show-actions.js');
 const statusAction = () => import('../actions/status-action.js');
@@ -63,7 +51,7 @@ export const tokenCommand = () =>
     .requiredOption('--user <userId>', 'participant user id (a spec participant keeps its attributes)')
     .option(
       '--duration <minutes>',
-      'token lifetime in whole minutes (default: the participant spec or 720)',
+      `token lifetime in whole minutes (default: the participant spec or ${TOKEN_MINUTES.default})`,
       wholeMinutes,
     )
     .option('--capabilities <list>', 'PUBLISH, SUBSCRIBE or PUBLISH,SUBSCRIBE', capabilities)

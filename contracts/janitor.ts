@@ -1,13 +1,4 @@
-/**
- * What the janitor's activities and workflow exchange. Plain types and constants only: the workflow bundle
- * imports this file, so nothing here may reach for Node or the AWS SDK.
- */
-
-/**
- * A resource carrying `showrunner:keep` = 'true' was kept deliberately (e.g. `policies.keep.stage`): the janitor
- * never touches it, whatever became of its show.
- */
-export const TAG_KEEP = 'showrunner:keep';
+/** What the janitor's activities and workflow exchange. The janitor sweeps the worker's own account. */
 
 export type JanitorResourceKind = 'stage' | 'ingestConfiguration' | 'composition';
 
@@ -55,3 +46,12 @@ export interface RemoveResourceInput {
 
 /** `removed`: stopped or deleted now; `gone`: already gone; `refused`: its tags changed since the scan. */
 export type RemoveResourceResult = { outcome: 'removed' | 'gone' } | { outcome: 'refused'; reason: string };
+
+export interface JanitorActivities {
+  /** Lists one region's stages, live compositions and ingest configurations; returns those tagged as Showrunner's. */
+  findShowrunnerResources(input: { region: string }): Promise<FoundResources>;
+  /** Describes many show workflows in one activity, to keep the janitor's history short. */
+  showWorkflowStates(input: { workflowIds: string[] }): Promise<Record<string, ShowWorkflowState>>;
+  /** Removes one resource after reading its tags again; already gone is done. */
+  removeResource(input: RemoveResourceInput): Promise<RemoveResourceResult>;
+}

@@ -1,6 +1,7 @@
 import { defineSignal } from '@temporalio/workflow';
-import type { CompositionSnapshot } from '../activities/composition-activities';
+import type { CompositionSnapshot } from './composition';
 
+/** A show's request to have its composition watched, and where to say it changed. */
 export interface CompositionWatch {
   compositionArn: string;
   /** The show's account when the worker acts there through a role (see AwsScope). */
@@ -11,14 +12,8 @@ export interface CompositionWatch {
 
 export const watchCompositionSignal = defineSignal<[CompositionWatch]>('watchComposition');
 export const unwatchCompositionSignal = defineSignal<[{ compositionArn: string }]>('unwatchComposition');
-
-/**
- * One monitor per account and region (per deployment, i.e. monitor task queue): its ListCompositions polls
- * serve every show there.
- */
-export function compositionMonitorWorkflowId(taskQueue: string, accountId: string, region: string): string {
-  return `composition-monitor-${taskQueue}-${accountId}-${region}`;
-}
+/** Poll now instead of at the next interval (an event said something changed). */
+export const pollNowSignal = defineSignal('pollNow');
 
 export interface CompositionMonitorInput {
   region: string;
@@ -29,5 +24,10 @@ export interface CompositionMonitorInput {
   idleTimeoutMs?: number;
 }
 
-/** Poll now instead of at the next interval (an event said something changed). */
-export const pollNowSignal = defineSignal('pollNow');
+export interface MonitorRegistrationActivities {
+  /**
+   * Workflows cannot signal-with-start, so this activity does it: it starts the account-and-region composition
+   * monitor if needed and adds the show's composition to its watch list.
+   */
+  watchComposition(watch: CompositionWatch): Promise<{ monitorWorkflowId: string }>;
+}
