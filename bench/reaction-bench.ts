@@ -6,7 +6,7 @@
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { startLocalStack, type LocalStack } from '../client/demo/local-stack';
 import { startShow } from '../client/start-show';
-import { restartDelayMs } from '../workflows/show-plan';
+import { restartDelayMs } from '../workflows/show/decisions';
 import { endUpdate } from '../contracts/show-messages';
 import {
   benchShowSpec,

@@ -4,6 +4,7 @@ import { z } from 'zod/mini';
 import type { CompositionSnapshot } from './composition';
 import { fieldIssues, inlineIssues } from './issues';
 import { ATTRIBUTES, attributesFit, CAPABILITIES, TOKEN_MINUTES, USER_ID_MAX_LENGTH } from './participants';
+import { REASON_MAX_LENGTH } from './show-rules';
 import type { IssuedToken } from './stage';
 import type { ShowStatus } from './show-status';
 
@@ -18,7 +19,7 @@ export const statusQuery = defineQuery<ShowStatus>('status');
 /** Secret: the tokens issued at preparation. Readable only with the payload codec. */
 export const participantTokensQuery = defineQuery<IssuedToken[]>('participantTokens');
 
-const reason = z.optional(z.string().check(z.maxLength(500)));
+const reason = z.optional(z.string().check(z.maxLength(REASON_MAX_LENGTH)));
 
 export const endArgsSchema = z.strictObject({ reason });
 export const extendArgsSchema = z.strictObject({ endAt: z.iso.datetime({ offset: true }) });

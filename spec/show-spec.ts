@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ACCOUNT_ID_PATTERN, ivsArnPattern, ivsArnShape, REGION_PATTERN, type IvsResourceType } from '../contracts/arn';
 import { SHOW_ID_MAX_LENGTH, SHOW_ID_PATTERN } from '../contracts/ids';
 import { ATTRIBUTES, attributesFit, CAPABILITIES, TOKEN_MINUTES, USER_ID_MAX_LENGTH } from '../contracts/participants';
+import { COMPOSITION_LIMIT, SHOW_MAX_MS, SHOW_TOO_LONG } from '../contracts/show-rules';
 import { RESERVED_TAG_PREFIXES } from '../contracts/tags';
 import { duration } from './durations';
 import { ENCODER_PRESETS, type EncoderPreset } from './encoder-presets';
@@ -214,7 +215,7 @@ export const scheduleSchema = z
     /** ISO 8601 with a time zone; absent means now. */
     start: z.iso.datetime({ offset: true }).optional(),
     end: z.iso.datetime({ offset: true }).optional(),
-    duration: duration({ min: MINUTE, max: 24 * HOUR }).optional(),
+    duration: duration({ min: MINUTE, max: SHOW_MAX_MS }).optional(),
     leadTime: duration({ min: 0, max: 24 * HOUR }).default(2 * MINUTE),
   })
   .strict()
@@ -226,10 +227,13 @@ export const scheduleSchema = z
     message: 'end must be after start',
     path: ['end'],
   })
-  .refine((s) => s.end === undefined || Date.parse(s.end) - (s.start ? Date.parse(s.start) : Date.now()) <= 24 * HOUR, {
-    message: 'a show lasts at most 24 hours (the IVS composition limit)',
-    path: ['end'],
-  });
+  .refine(
+    (s) => s.end === undefined || Date.parse(s.end) - (s.start ? Date.parse(s.start) : Date.now()) <= SHOW_MAX_MS,
+    {
+      message: `${SHOW_TOO_LONG} (${COMPOSITION_LIMIT})`,
+      path: ['end'],
+    },
+  );
 
 export const showSpecSchema = z
   .object({

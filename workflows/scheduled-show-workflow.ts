@@ -8,7 +8,7 @@ import {
   TEMPORAL_SCHEDULED_START_TIME,
 } from '../contracts/search-attributes';
 import type { ShowSpec } from '../spec/show-spec';
-import { showWorkflow } from './show-workflow';
+import { showWorkflow } from './show/show-workflow';
 
 export interface ScheduledShowInput {
   /** Names every run: `<schedule id>-<yyyymmddhhmmss>`. */

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { TOKEN_MINUTES } from '../../../contracts/participants';
+import { REASON_MAX_LENGTH, SHOW_MAX_HOURS } from '../../../contracts/show-rules';
 import { SHOW_PHASES } from '../../../contracts/show-status';
 import { action } from '../cli-action';
 import { capabilities, isoTime, positiveInt, wholeMinutes } from '../parse-options';
@@ -28,12 +29,12 @@ export const endCommand = () =>
   new Command('end')
     .description('End a show now: it stops its composition, tidies up and indexes recordings')
     .argument('<id>', 'show id')
-    .option('--reason <text>', 'recorded with the show (at most 500 characters)')
+    .option('--reason <text>', `recorded with the show (at most ${REASON_MAX_LENGTH} characters)`)
     .action(action(() => actions().then((m) => m.endAction)));
 
 export const extendCommand = () =>
   new Command('extend')
-    .description("Move a show's planned end (at most 24 hours after its start)")
+    .description(`Move a show's planned end (at most ${SHOW_MAX_HOURS} hours after its start)`)
     .argument('<id>', 'show id')
     .requiredOption('--until <time>', 'new planned end, ISO 8601 with a time zone', isoTime)
     .action(action(() => actions().then((m) => m.extendAction)));

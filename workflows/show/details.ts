@@ -1,11 +1,12 @@
-import type { ShowSpec } from '../spec/show-spec';
-import type { ShowState } from './show-state';
+import type { ShowDeadline } from '../../contracts/show-status';
+import type { ShowSpec } from '../../spec/show-spec';
+import type { ShowState } from './state';
 
 /**
  * The Markdown the Web UI shows as the workflow's current details: where the show stands, what it made, what
  * went wrong, what happens next — readable without opening the code. No secrets.
  */
-export function currentDetailsMarkdown(spec: ShowSpec, state: ShowState, next?: { what: string; at: string }): string {
+export function currentDetailsMarkdown(spec: ShowSpec, state: ShowState, next?: ShowDeadline): string {
   const run = state.compositions[state.compositions.length - 1];
   const lines = [
     `## ${spec.name} — ${state.phase}`,

@@ -1,28 +1,6 @@
-import type { ShowSpec } from '../spec/show-spec';
-import { plannedWindow } from './show-plan';
-import type { ShowOutcome, ShowResult, ShowStatus } from '../contracts/show-status';
-import type { ShowState } from './show-state';
-
-export function initialState(spec: ShowSpec, runKey: string, startedAt: number): ShowState {
-  const { startAt, endAt } = plannedWindow(spec, startedAt);
-  return {
-    phase: 'SCHEDULED',
-    runKey,
-    region: spec.region ?? '',
-    startAt,
-    endAt,
-    compositions: [],
-    tokens: [],
-    incidents: [],
-    restarts: 0,
-    reconnectingSince: {},
-    made: [],
-    removed: [],
-    kept: [],
-    timings: {},
-    continuedAsNew: 0,
-  };
-}
+import type { ShowOutcome, ShowResult, ShowStatus } from '../../contracts/show-status';
+import type { ShowSpec } from '../../spec/show-spec';
+import type { ShowState } from './state';
 
 export function buildStatus(spec: ShowSpec, state: ShowState, nextDeadline: ShowStatus['nextDeadline']): ShowStatus {
   const run = state.compositions[state.compositions.length - 1];

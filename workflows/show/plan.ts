@@ -1,6 +1,10 @@
-import type { StartCompositionInput } from '../contracts/composition';
-import type { EnsureStageInput } from '../contracts/stage';
-import type { CompositionSpec, IndividualRecordingSpec, ShowSpec } from '../spec/show-spec';
+import type { StartCompositionInput } from '../../contracts/composition';
+import { CAPABILITIES, TOKEN_MINUTES } from '../../contracts/participants';
+import { recordingsIndexKey, type RecordingsIndexInput } from '../../contracts/recordings';
+import type { IssueTokenArgs } from '../../contracts/show-messages';
+import type { EnsureStageInput, TokenRequest } from '../../contracts/stage';
+import type { CompositionSpec, IndividualRecordingSpec, ShowSpec } from '../../spec/show-spec';
+import type { ShowState } from './state';
 
 type LayoutConfiguration = StartCompositionInput['layout'];
 type DestinationConfiguration = StartCompositionInput['destinations'][number];
@@ -75,7 +79,51 @@ export function plannedWindow(spec: ShowSpec, workflowStartedAt: number): { star
   return { startAt, endAt };
 }
 
-/** Exponential restart backoff, capped. */
-export function restartDelayMs(policy: ShowSpec['policies']['restartBackoff'], restartNumber: number): number {
-  return Math.min(policy.max, policy.initial * policy.multiplier ** Math.max(0, restartNumber - 1));
+const MINUTE = 60_000;
+
+/** The tokens a show issues when it prepares its stage: one per participant of the spec, its role an attribute. */
+export function preparedTokenRequests(spec: ShowSpec): TokenRequest[] {
+  return spec.participants.map((p) => ({
+    userId: p.userId,
+    attributes: { ...p.attributes, role: p.role },
+    capabilities: p.capabilities,
+    durationMinutes: Math.round(p.tokenDuration / MINUTE),
+  }));
+}
+
+/** A token asked for during the show: what the request leaves out comes from the spec's participant, if any. */
+export function requestedToken(spec: ShowSpec, request: IssueTokenArgs): TokenRequest {
+  const known = spec.participants.find((p) => p.userId === request.userId);
+  return {
+    userId: request.userId,
+    attributes: request.attributes ?? known?.attributes ?? {},
+    capabilities: request.capabilities ?? known?.capabilities ?? [...CAPABILITIES],
+    durationMinutes:
+      request.durationMinutes ?? Math.round((known?.tokenDuration ?? TOKEN_MINUTES.default * MINUTE) / MINUTE),
+  };
+}
+
+/**
+ * What to index at the end: every composite recording and the participant recordings, written next to the
+ * participant recordings (or the first composite's bucket). Nothing when the show recorded nothing, made no stage,
+ * or its policy says not to.
+ */
+export function recordingsIndexInput(spec: ShowSpec, state: ShowState): RecordingsIndexInput | undefined {
+  const composites = state.compositions
+    .flatMap((run) =>
+      run.destinations
+        .filter((d) => d.recordingPrefix)
+        .map((d) => ({ compositionArn: run.arn, bucket: run.recordingBucket!, prefix: d.recordingPrefix! })),
+    )
+    .filter((c) => c.bucket);
+  const bucket = state.participantStorage?.bucket ?? composites[0]?.bucket;
+  if (!spec.policies.keep.recordingsIndex || !state.stageArn || !bucket) return undefined;
+  return {
+    stageArn: state.stageArn,
+    account: spec.account,
+    participantRecordingBucket: state.participantStorage?.bucket,
+    composites,
+    indexLocation: { bucket, key: recordingsIndexKey(state.stageId!) },
+    settleTimeoutMs: spec.policies.recordingsSettleTimeout,
+  };
 }

@@ -1,20 +1,22 @@
-import type { CompositionSnapshot, ObservedCompositionState } from '../contracts/composition';
-import type { Incident, ResourceRef, ShowPhase, ShowTimings } from '../contracts/show-status';
-import type { IssuedToken } from '../contracts/stage';
+import type { CompositionSnapshot, ObservedCompositionState } from '../../contracts/composition';
+import type { Incident, ResourceRef, ShowPhase, ShowTimings } from '../../contracts/show-status';
+import type { IssuedToken } from '../../contracts/stage';
+import type { ShowSpec } from '../../spec/show-spec';
+import { plannedWindow } from './plan';
 
+/** One composition the show started, as the show last saw it. */
 export interface CompositionRun {
   arn: string;
-  idempotencyToken: string;
-  startedAt: string;
-  endedAt?: string;
   state: ObservedCompositionState;
   destinations: { id: string; kind: 'channel' | 's3'; state: string; recordingPrefix?: string }[];
   /** Bucket of its S3 destination, for the recordings index. */
   recordingBucket?: string;
-  stopRequested: boolean;
 }
 
-/** Everything a show carries across continue-as-new. Tokens are secrets: history holds them encrypted only. */
+/**
+ * Everything a show carries across continue-as-new. Tokens are secrets: history holds them encrypted only.
+ * Runs continued from older code may carry fields no longer listed here; nothing reads them.
+ */
 export interface ShowState {
   phase: ShowPhase;
   runKey: string;
@@ -25,7 +27,6 @@ export interface ShowState {
   stageArn?: string;
   stageId?: string;
   ingestConfigurationArn?: string;
-  ingestParticipantId?: string;
   participantStorage?: { arn: string; bucket: string };
   compositeStorage?: { arn: string; bucket: string };
   encoderConfigurationArn?: string;
@@ -45,5 +46,25 @@ export interface ShowState {
   /** Latest snapshot from the composition monitor not yet acted on. */
   pendingSnapshot?: CompositionSnapshot;
   restartRequested?: string;
-  recordingsIndex?: { bucket: string; key: string; uri: string };
+}
+
+export function initialState(spec: ShowSpec, runKey: string, startedAt: number): ShowState {
+  const { startAt, endAt } = plannedWindow(spec, startedAt);
+  return {
+    phase: 'SCHEDULED',
+    runKey,
+    region: spec.region ?? '',
+    startAt,
+    endAt,
+    compositions: [],
+    tokens: [],
+    incidents: [],
+    restarts: 0,
+    reconnectingSince: {},
+    made: [],
+    removed: [],
+    kept: [],
+    timings: {},
+    continuedAsNew: 0,
+  };
 }
