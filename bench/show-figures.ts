@@ -12,7 +12,7 @@ import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import type { WorkflowHandle } from '@temporalio/client';
 import { startLocalStack } from '../client/demo/local-stack';
 import { startShow } from '../client/start-show';
-import { parseShowSpec } from '../spec/parse-show-spec';
+import { parseShowSpec } from '../show-spec/parse-show-spec';
 import type { showWorkflow } from '../workflows';
 import { endUpdate, participantTokensQuery, statusQuery } from '../contracts/show-messages';
 

@@ -1,5 +1,5 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import type { ShowSpec } from '../spec/show-spec';
+import type { ShowSpec } from '../show-spec/show-spec';
 import { workflowIdForShow } from '../contracts/ids';
 import { showWorkflow } from '../workflows';
 import { CHANNEL_ARN, SCHEDULED_START, SHOW_ID, SHOW_PHASE } from '../contracts/search-attributes';

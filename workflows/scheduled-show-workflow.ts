@@ -7,7 +7,7 @@ import {
   SHOW_PHASE,
   TEMPORAL_SCHEDULED_START_TIME,
 } from '../contracts/search-attributes';
-import type { ShowSpec } from '../spec/show-spec';
+import type { ShowSpec } from '../show-spec/show-spec';
 import { showWorkflow } from './show/show-workflow';
 
 export interface ScheduledShowInput {

@@ -7,7 +7,7 @@ import {
 } from '@temporalio/client';
 import { rootMessage } from '../../contracts/errors';
 import { KeyRingError } from '../../security/encryption-keys';
-import { ShowSpecError } from '../../spec/parse-show-spec';
+import { ShowSpecError } from '../../show-spec/parse-show-spec';
 import { CliError, failedError, unreachable, usageError } from './cli-errors';
 
 // gRPC status codes, as the SDK reports them on errors and their causes.

@@ -3,7 +3,7 @@ import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { GetIngestConfigurationCommand } from '@aws-sdk/client-ivs-realtime';
 import type { WorkflowHandle } from '@temporalio/client';
 import { Command, Option } from 'commander';
-import { parseShowSpec } from '../../spec/parse-show-spec';
+import { parseShowSpec } from '../../show-spec/parse-show-spec';
 import type { showWorkflow } from '../../workflows';
 import { startShow } from '../start-show';
 import { endUpdate, participantTokensQuery, statusQuery } from '../../contracts/show-messages';

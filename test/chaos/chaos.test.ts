@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import type { ShowSpecInput } from '../../spec/show-spec';
+import type { ShowSpecInput } from '../../show-spec/show-spec';
 import { SHOWRUNNER_SEARCH_ATTRIBUTES } from '../../scripts/tools/search-attributes';
 import {
   restartTemporalDevServer,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import type { ShowSpecInput } from '../../spec/show-spec';
+import type { ShowSpecInput } from '../../show-spec/show-spec';
 import { statusQuery } from '../../contracts/show-messages';
 import type { ShowPhase, ShowStatus } from '../../contracts/show-status';
 import { startShowHarness, type ShowHarness } from '../support/show-harness';

@@ -16,7 +16,7 @@ import {
 } from '../../contracts/show-messages';
 import { ENDING_PHASES, SHOW_PHASES } from '../../contracts/show-status';
 import { isKept, isMadeBy, isManaged, showTags, TAG_KEEP } from '../../contracts/tags';
-import { participantSchema } from '../../spec/show-spec';
+import { participantSchema } from '../../show-spec/show-spec';
 
 /** The small shared facts of contracts/, and that the show's updates follow the same rules as its spec. */
 

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { CreateStageCommand } from '@aws-sdk/client-ivs-realtime';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { startEventsEndpoint, type EventsEndpoint, type EventsLogEntry } from '../../events/events-endpoint';
-import type { ShowSpecInput } from '../../spec/show-spec';
+import type { ShowSpecInput } from '../../show-spec/show-spec';
 import type { showWorkflow } from '../../workflows';
 import { endUpdate, participantTokensQuery, statusQuery } from '../../contracts/show-messages';
 import type { ShowStatus } from '../../contracts/show-status';

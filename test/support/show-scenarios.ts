@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { EmulatorConfigInput } from '../../emulator/src';
-import type { ShowSpecInput } from '../../spec/show-spec';
+import type { ShowSpecInput } from '../../show-spec/show-spec';
 import type { showWorkflow } from '../../workflows';
 import type { WorkerConfig } from '../../worker/worker-config';
 import { endUpdate, participantTokensQuery, statusQuery } from '../../contracts/show-messages';

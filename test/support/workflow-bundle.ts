@@ -9,7 +9,7 @@ import { WORKFLOW_TRACING_INTERCEPTORS } from '../../worker/tracing';
 
 const REPO = path.resolve(__dirname, '../..');
 // Everything the bundle may compile in; security/ holds the failure converter.
-const SOURCES = ['workflows', 'contracts', 'spec', 'activities', 'security'];
+const SOURCES = ['workflows', 'contracts', 'show-spec', 'activities', 'security'];
 
 function sourceDigest(): string {
   const hash = createHash('sha256');

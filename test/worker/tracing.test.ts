@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { startShow } from '../../client/start-show';
 import { createDataConverter } from '../../security/data-converter';
 import { loadKeyRing } from '../../security/encryption-keys';
-import { parseShowSpec } from '../../spec/parse-show-spec';
+import { parseShowSpec } from '../../show-spec/parse-show-spec';
 import { endUpdate, statusQuery } from '../../contracts/show-messages';
 import { startEmulatorFixture, type EmulatorFixture } from '../support/emulator-fixture';
 import { TEST_KEY_RING_ENV } from '../support/show-harness';

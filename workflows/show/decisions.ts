@@ -7,7 +7,7 @@ import {
   type ShowOutcome,
   type ShowPhase,
 } from '../../contracts/show-status';
-import type { ShowPolicies, ShowSpec } from '../../spec/show-spec';
+import type { ShowPolicies, ShowSpec } from '../../show-spec/show-spec';
 import type { CompositionRun, ShowState } from './state';
 
 /**

@@ -1,5 +1,5 @@
 import type { ShowDeadline } from '../../contracts/show-status';
-import type { ShowSpec } from '../../spec/show-spec';
+import type { ShowSpec } from '../../show-spec/show-spec';
 import type { ShowState } from './state';
 
 /**

@@ -1,5 +1,5 @@
 import { COMPOSITION_LIMIT, SHOW_MAX_MS, SHOW_TOO_LONG } from '../../contracts/show-rules';
-import type { ShowSpec } from '../../spec/show-spec';
+import type { ShowSpec } from '../../show-spec/show-spec';
 import { isEnding, liveComposition } from './decisions';
 import type { ShowState } from './state';
 

@@ -3,7 +3,7 @@ import { CAPABILITIES, TOKEN_MINUTES } from '../../contracts/participants';
 import { recordingsIndexKey, type RecordingsIndexInput } from '../../contracts/recordings';
 import type { IssueTokenArgs } from '../../contracts/show-messages';
 import type { EnsureStageInput, TokenRequest } from '../../contracts/stage';
-import type { CompositionSpec, IndividualRecordingSpec, ShowSpec } from '../../spec/show-spec';
+import type { CompositionSpec, IndividualRecordingSpec, ShowSpec } from '../../show-spec/show-spec';
 import type { ShowState } from './state';
 
 type LayoutConfiguration = StartCompositionInput['layout'];

@@ -1,7 +1,7 @@
 import { condition, upsertSearchAttributes } from '@temporalio/workflow';
 import { STAGE_ARN } from '../../contracts/search-attributes';
-import { ENCODER_PRESETS } from '../../spec/encoder-presets';
-import type { StorageRef } from '../../spec/show-spec';
+import { ENCODER_PRESETS } from '../../show-spec/encoder-presets';
+import type { StorageRef } from '../../show-spec/show-spec';
 import { ivsWithSummary } from '../activity-proxies';
 import { participantRecordingOf, preparedTokenRequests } from './plan';
 import type { Show } from './show';

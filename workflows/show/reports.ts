@@ -1,5 +1,5 @@
 import type { ShowOutcome, ShowResult, ShowStatus } from '../../contracts/show-status';
-import type { ShowSpec } from '../../spec/show-spec';
+import type { ShowSpec } from '../../show-spec/show-spec';
 import type { ShowState } from './state';
 
 export function buildStatus(spec: ShowSpec, state: ShowState, nextDeadline: ShowStatus['nextDeadline']): ShowStatus {

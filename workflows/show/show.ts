@@ -3,7 +3,7 @@ import type { AccountRegion } from '../../contracts/aws-scope';
 import { SHOW_PHASE } from '../../contracts/search-attributes';
 import type { ShowDeadline, ShowPhase } from '../../contracts/show-status';
 import type { ShowIdentity } from '../../contracts/tags';
-import type { ShowSpec } from '../../spec/show-spec';
+import type { ShowSpec } from '../../show-spec/show-spec';
 import { continueAsNewDue, endReached, isEnding, liveComposition, nextDeadline, type IncidentDraft } from './decisions';
 import { currentDetailsMarkdown } from './details';
 import { initialState, type CompositionRun, type ShowState } from './state';

@@ -1,7 +1,7 @@
 import type { CompositionSnapshot, ObservedCompositionState } from '../../contracts/composition';
 import type { Incident, ResourceRef, ShowPhase, ShowTimings } from '../../contracts/show-status';
 import type { IssuedToken } from '../../contracts/stage';
-import type { ShowSpec } from '../../spec/show-spec';
+import type { ShowSpec } from '../../show-spec/show-spec';
 import { plannedWindow } from './plan';
 
 /** One composition the show started, as the show last saw it. */

@@ -1,5 +1,5 @@
 import type { ScheduleDescription, ScheduleSpecDescription } from '@temporalio/client';
-import { formatDuration } from '../../../spec/durations';
+import { formatDuration } from '../../../show-spec/durations';
 import type { ScheduledShowInput } from '../../../workflows';
 import { scheduledShowId } from '../../../contracts/ids';
 import { shortTime } from '../output';

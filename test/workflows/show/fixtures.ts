@@ -1,5 +1,5 @@
-import { parseShowSpec } from '../../../spec/parse-show-spec';
-import type { ShowSpecInput } from '../../../spec/show-spec';
+import { parseShowSpec } from '../../../show-spec/parse-show-spec';
+import type { ShowSpecInput } from '../../../show-spec/show-spec';
 import { initialState, type ShowState } from '../../../workflows/show/state';
 
 /** A show for the unit tests of its decisions: a composition to a channel, a host and a guest, 10:00-11:00. */

@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { parseDuration } from '../../spec/durations';
+import { parseDuration } from '../../show-spec/durations';
 import type { FieldIssue } from '../../contracts/issues';
-import { loadShowSpecFile, parseShowSpec, parseShowSpecText, ShowSpecError } from '../../spec/parse-show-spec';
-import type { ShowSpecInput } from '../../spec/show-spec';
+import { loadShowSpecFile, parseShowSpec, parseShowSpecText, ShowSpecError } from '../../show-spec/parse-show-spec';
+import type { ShowSpecInput } from '../../show-spec/show-spec';
 
 const EXAMPLES = path.resolve(__dirname, '../../examples');
 const MINUTE = 60_000;

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { stringify as toYaml } from 'yaml';
-import { parseDuration } from '../../spec/durations';
-import { parseShowSpec, parseShowSpecText, ShowSpecError } from '../../spec/parse-show-spec';
+import { parseDuration } from '../../show-spec/durations';
+import { parseShowSpec, parseShowSpecText, ShowSpecError } from '../../show-spec/parse-show-spec';
 
 /**
  * Property-based checks of the show spec schema: whatever a user writes, parsing either returns a spec or throws a

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { main } from './main';
+import { main } from '../../client/cli/main';
 
 export interface InProcessResult {
   exitCode: number;
