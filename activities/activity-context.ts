@@ -6,6 +6,32 @@ import { asyncLocalStorage } from '@temporalio/activity';
  * built at worker start-up, outside any activity.
  */
 
+/** What a create needs to know about the attempt it runs in; outside an activity, a first attempt with no end. */
+export interface AttemptInfo {
+  attempt: number;
+  /** This attempt's start-to-close timeout; Infinity outside an activity. */
+  startToCloseMs: number;
+  /** When the server scheduled this attempt (a retry: after the previous one ended), by the server's clock. */
+  scheduledAt: number;
+  /** Details of the last heartbeat the server holds for this activity (from an earlier attempt), if any. */
+  heartbeatDetails: unknown;
+  /** Heartbeat timeout, when the caller set one. */
+  heartbeatTimeoutMs?: number;
+}
+
+export function currentAttemptInfo(): AttemptInfo {
+  const info = asyncLocalStorage.getStore()?.info;
+  if (!info) return { attempt: 1, startToCloseMs: Infinity, scheduledAt: Date.now(), heartbeatDetails: undefined };
+  return {
+    attempt: info.attempt,
+    // Zero means unset, which a workflow cannot do for activities (one of the two timeouts is required).
+    startToCloseMs: info.startToCloseTimeoutMs || info.scheduleToCloseTimeoutMs || Infinity,
+    scheduledAt: info.currentAttemptScheduledTimestampMs,
+    heartbeatDetails: info.heartbeatDetails,
+    heartbeatTimeoutMs: info.heartbeatTimeoutMs || undefined,
+  };
+}
+
 /** The current attempt, or 1 outside an activity. */
 export function currentAttempt(): number {
   return asyncLocalStorage.getStore()?.info.attempt ?? 1;

@@ -4,6 +4,7 @@ import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AwsScope } from '../contracts/aws-scope';
 import { UNKNOWN_ACCOUNT_FAILURE_TYPE } from '../contracts/failure-types';
+import { IVS_TIMING, type IvsTiming } from '../contracts/ivs-timing';
 
 type AwsCredentialIdentity = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 type AwsCredentialIdentityProvider = ReturnType<typeof fromTemporaryCredentials>;
@@ -23,6 +24,8 @@ export interface AccountRole {
  */
 export interface AwsClients {
   readonly defaultRegion: string;
+  /** The deadlines every IVS request is held to; activities derive their waits from the same figures. */
+  readonly timing: IvsTiming;
   ivs(scope?: AwsScope): IVSRealTimeClient;
   ivsSingleAttempt(scope?: AwsScope): IVSRealTimeClient;
   s3(scope?: AwsScope): S3Client;
@@ -44,11 +47,16 @@ export interface AwsClientOptions {
   s3Credentials?: AwsCredentialIdentity;
   /** Accounts this worker may act in, by account ID, and the role it assumes in each. */
   accounts?: Record<string, AccountRole>;
-  /** SDK attempts for retrying clients (the SDK's own backoff and throttling handling). */
+  /** SDK attempts for the retrying S3 client (the SDK's own backoff and throttling handling). */
   maxAttempts?: number;
+  /** IVS request deadlines and SDK attempts; IVS_TIMING unless a test compresses time. */
+  timing?: IvsTiming;
 }
 
 export function createAwsClients(options: AwsClientOptions): AwsClients {
+  const timing = options.timing ?? IVS_TIMING;
+  // throwOnRequestTimeout: without it the SDK only logs a warning when requestTimeout passes and keeps waiting.
+  const ivsRequestHandler = { requestTimeout: timing.requestTimeoutMs, throwOnRequestTimeout: true };
   const cache = new Map<string, IVSRealTimeClient | S3Client>();
   // One provider per account, shared by every region's clients: it caches the role's session and renews it
   // before it expires.
@@ -99,18 +107,30 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
 
   return {
     defaultRegion: options.defaultRegion,
+    timing,
     ivs: (scope) =>
       memo(
         'ivs',
         scope,
         (common) =>
-          new IVSRealTimeClient({ ...common, endpoint: options.ivsEndpoint, maxAttempts: options.maxAttempts ?? 5 }),
+          new IVSRealTimeClient({
+            ...common,
+            endpoint: options.ivsEndpoint,
+            maxAttempts: timing.sdkMaxAttempts,
+            requestHandler: ivsRequestHandler,
+          }),
       ),
     ivsSingleAttempt: (scope) =>
       memo(
         'ivs1',
         scope,
-        (common) => new IVSRealTimeClient({ ...common, endpoint: options.ivsEndpoint, maxAttempts: 1 }),
+        (common) =>
+          new IVSRealTimeClient({
+            ...common,
+            endpoint: options.ivsEndpoint,
+            maxAttempts: 1,
+            requestHandler: ivsRequestHandler,
+          }),
       ),
     s3: (scope) =>
       memo(

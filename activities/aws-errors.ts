@@ -22,6 +22,16 @@ export function awsErrorName(error: unknown): string {
   return (error as { name?: string } | undefined)?.name ?? 'Error';
 }
 
+/**
+ * Whether IVS answered the request: then whatever it did is done, and nothing of it can land later. No HTTP
+ * answer at all (our deadline passed, the connection dropped) leaves the outcome open; so do 502 and 504, which
+ * come from a gateway that stopped waiting for the service rather than from the service.
+ */
+export function ivsAnswered(error: unknown): boolean {
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+  return status !== undefined && status !== 502 && status !== 504;
+}
+
 export const isNotFound = (error: unknown) => awsErrorName(error) === 'ResourceNotFoundException';
 export const isConflict = (error: unknown) => awsErrorName(error) === 'ConflictException';
 

@@ -23,6 +23,15 @@ export const LIST_PAGE_SPACING_MS = 300;
 
 export function createCompositionActivities(clients: AwsClients): CompositionActivities {
   return {
+    /**
+     * Unlike the creates in create-once.ts, StartComposition takes an idempotency token, so it goes through the
+     * retrying client and a retried attempt simply sends the same token again. What IVS documents about it is
+     * little: the member is "Idempotency token." and the model marks it `idempotencyToken` (SDKs fill in a fresh
+     * one when none is given). How long a token is remembered, and what a reused token with other parameters does,
+     * is not documented; we rely on the AWS convention that the same token and request give the same composition,
+     * within a show's retries (minutes). A composition that escapes it carries the run tag and is found by the
+     * show's sweep (show-sweep-activities.ts).
+     */
     async startComposition(input) {
       const { composition } = await aws('StartComposition', () =>
         clients.ivs(input).send(

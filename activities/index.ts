@@ -6,6 +6,7 @@ import { createJanitorActivities } from './janitor-activities';
 import { createMonitorRegistrationActivities, type MonitorRegistrationDeps } from './monitor-registration';
 import { createRecordingsActivities } from './recordings';
 import { createSharedConfigurationActivities } from './shared-configurations';
+import { createShowSweepActivities } from './show-sweep-activities';
 import { createStageActivities } from './stage-activities';
 
 export interface ActivityDeps {
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDeps): ShowActivities {
     ...createStageActivities(deps.aws),
     ...createIngestActivities(deps.aws),
     ...createCompositionActivities(deps.aws),
+    ...createShowSweepActivities(deps.aws),
     ...createMonitorRegistrationActivities(deps.monitor),
     ...createRecordingsActivities({ s3: (scope) => deps.aws.s3(scope) }),
     ...createJanitorActivities({ aws: deps.aws, client: deps.monitor.client }),

@@ -11,18 +11,23 @@ import { idOf as stageIdOf } from '../contracts/arn';
 import type { AccountRegion } from '../contracts/aws-scope';
 import { STAGE_NOT_FOUND } from '../contracts/failure-types';
 import type { EnsureStageInput, IssuedToken, PublisherSeen, StageInfo, TokenRequest } from '../contracts/stage';
+import { firstByArn } from '../contracts/show-resources';
 import { isMadeBy, showTags, type ShowIdentity } from '../contracts/tags';
-import { currentAttempt } from './activity-context';
 import type { AwsClients } from './aws-clients';
 import { aws, isNotFound, notYet, toFailure } from './aws-errors';
+import { createOnce } from './create-once';
 
 export function createStageActivities(clients: AwsClients) {
+  /**
+   * The stage this execution made, by its run tag (ListStages returns each stage's tags). Every page is read: should
+   * a duplicate exist, every attempt and the show's sweep agree on the same one (the first by ARN).
+   */
   async function findStage(scope: AccountRegion, identity: ShowIdentity): Promise<string | undefined> {
+    const mine: string[] = [];
     for await (const page of paginateListStages({ client: clients.ivs(scope) }, { maxResults: 100 })) {
-      const mine = page.stages?.find((s) => isMadeBy(s.tags, identity));
-      if (mine?.arn) return mine.arn;
+      for (const s of page.stages ?? []) if (s.arn && isMadeBy(s.tags, identity)) mine.push(s.arn);
     }
-    return undefined;
+    return firstByArn(mine);
   }
 
   async function issue(scope: AccountRegion, stageArn: string, request: TokenRequest): Promise<IssuedToken> {
@@ -47,25 +52,27 @@ export function createStageActivities(clients: AwsClients) {
 
   return {
     /**
-     * CreateStage has no idempotency token. A first attempt creates; any later attempt first looks for the
-     * stage this execution already made (its run-key tag), because the earlier attempt may have created it and
-     * lost the response.
+     * CreateStage has no idempotency token. A first attempt creates; any later attempt first looks for the stage
+     * this execution already made (its run-key tag), after waiting until an earlier attempt's request can no longer
+     * land (create-once.ts).
      */
     async ensureStage(input: EnsureStageInput): Promise<StageInfo> {
-      if (currentAttempt() > 1) {
-        const existing = await aws('ListStages', () => findStage(input, input.identity));
-        if (existing) return { stageArn: existing, stageId: stageIdOf(existing), created: false };
-      }
-      const { stage } = await aws('CreateStage', () =>
-        clients.ivsSingleAttempt(input).send(
-          new CreateStageCommand({
-            name: input.name,
-            tags: showTags(input.identity, input.tags),
-            autoParticipantRecordingConfiguration: input.recording,
-          }),
-        ),
-      );
-      return { stageArn: stage!.arn!, stageId: stageIdOf(stage!.arn!), created: true };
+      const { value: stageArn, created } = await createOnce(clients.timing, {
+        operation: 'CreateStage',
+        find: () => aws('ListStages', () => findStage(input, input.identity)),
+        create: async (abortSignal) => {
+          const { stage } = await clients.ivsSingleAttempt(input).send(
+            new CreateStageCommand({
+              name: input.name,
+              tags: showTags(input.identity, input.tags),
+              autoParticipantRecordingConfiguration: input.recording,
+            }),
+            { abortSignal },
+          );
+          return stage!.arn!;
+        },
+      });
+      return { stageArn, stageId: stageIdOf(stageArn), created };
     },
 
     async issueParticipantTokens(

@@ -4,6 +4,7 @@ import type { JanitorActivities } from './janitor';
 import type { MonitorRegistrationActivities } from './monitor-messages';
 import type { RecordingsActivities } from './recordings';
 import type { SharedConfigurationActivities } from './shared-configurations';
+import type { ShowSweepActivities } from './show-resources';
 import type { StageActivities } from './stage';
 
 /**
@@ -15,6 +16,7 @@ export type ShowActivities = SharedConfigurationActivities &
   StageActivities &
   IngestActivities &
   CompositionActivities &
+  ShowSweepActivities &
   MonitorRegistrationActivities &
   RecordingsActivities &
   JanitorActivities;

@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { createAwsClients } from '../activities/aws-clients';
+import { IVS_TIMING } from '../contracts/ivs-timing';
 import { createDataConverter } from '../security/data-converter';
 import { loadKeyRing } from '../security/encryption-keys';
 import { loadEventsConfig } from './events-config';
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
     defaultRegion: config.defaultRegion,
     ivsEndpoint: config.ivsEndpoint,
     maxAttempts: 2,
+    timing: { ...IVS_TIMING, sdkMaxAttempts: 2 },
   });
   const endpoint = await startEventsEndpoint({
     port: config.port,

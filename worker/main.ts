@@ -1,8 +1,9 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
-import { NativeConnection } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
 import { createDataConverter } from '../security/data-converter';
 import { loadKeyRing } from '../security/encryption-keys';
+import { connectToTemporal } from './connect-temporal';
 import { createWorkers } from './create-workers';
 import { installRuntime } from './observability';
 import { installTracing } from './tracing';
@@ -12,8 +13,12 @@ import { loadWorkerConfig } from './worker-config';
  * `npm run worker`. Settings: TEMPORAL_* (address, namespace, TLS, API key, profile) through envconfig, AWS
  * region and credentials from the default chain, Showrunner's own from SHOWRUNNER_* (see worker-config.ts).
  * SIGINT/SIGTERM shut the workers down gracefully (the SDK's runtime handles the signals). Tracing: SHOWRUNNER_OTEL_*
- * and OTEL_* (see tracing.ts).
+ * and OTEL_* (see tracing.ts). A worker started while Temporal is unreachable waits for it, with backoff, logging
+ * each failed attempt; SIGINT/SIGTERM meanwhile end the wait and the process (exit code 0).
  */
+/** The signals the SDK's runtime shuts workers down on (its default shutdownSignals). */
+const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGUSR2'] as const;
+
 async function main(): Promise<void> {
   const { metricsAddress } = installRuntime();
   const tracing = installTracing();
@@ -21,8 +26,23 @@ async function main(): Promise<void> {
   const keyRing = loadKeyRing();
   const { connectionOptions, namespace } = loadClientConnectConfig();
   const dataConverter = createDataConverter(keyRing);
-  const connection = await NativeConnection.connect(connectionOptions);
-  const clientConnection = await Connection.connect(connectionOptions);
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  for (const signal of SHUTDOWN_SIGNALS) process.once(signal, onSignal);
+  const connections = await connectToTemporal(connectionOptions, {
+    signal: stop.signal,
+    warn: (message, meta) => {
+      Runtime.instance().logger.warn(message, meta);
+    },
+  });
+  for (const signal of SHUTDOWN_SIGNALS) process.off(signal, onSignal);
+  if (!connections) {
+    Runtime.instance().logger.info('Stopped before Temporal could be reached');
+    await tracing.shutdown();
+    // A backoff timer may still be pending: nothing else is left to finish.
+    process.exit(0);
+  }
+  const { native: connection, client: clientConnection } = connections;
   try {
     const client = new Client({
       connection: clientConnection,

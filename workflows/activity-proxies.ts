@@ -1,13 +1,18 @@
 import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { ShowActivities } from '../contracts/show-activities';
+import { IVS_ATTEMPT_TIMEOUT_MS } from '../contracts/ivs-timing';
 
 /**
  * Timeouts and retry policies per kind of activity. IVS calls are short and retried with backoff (the SDK
  * has already retried throttling inside an attempt). Polls use retry-as-poll: each attempt checks once and
  * fails with NotYet; the retry interval is the poll interval and retries add no history events.
+ *
+ * Every activity that calls IVS gets IVS_ATTEMPT_TIMEOUT_MS (55 s), derived in activities/ivs-timing.ts from the
+ * SDK's request timeout and retries, so that an attempt outlasts every request it sends: a create is never
+ * abandoned while it can still land (activities/create-once.ts).
  */
 const ivsCall: ActivityOptions = {
-  startToCloseTimeout: '30 seconds',
+  startToCloseTimeout: IVS_ATTEMPT_TIMEOUT_MS,
   scheduleToCloseTimeout: '15 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 };
@@ -38,7 +43,7 @@ export function polls(options: {
   return proxyActivities<ShowActivities>({
     taskQueue: options.taskQueue,
     summary: options.summary,
-    startToCloseTimeout: '30 seconds',
+    startToCloseTimeout: IVS_ATTEMPT_TIMEOUT_MS,
     scheduleToCloseTimeout: Math.max(options.timeoutMs, maximumInterval + 1_000),
     retry: {
       initialInterval: options.intervalMs,
