@@ -38,6 +38,10 @@ export const INCIDENT_KINDS = [
   'START_FAILED',
   'TIDY_UP_FAILED',
   'INDEXING_FAILED',
+  /** The same kind appeared twice under the show's run tag during preparation: the extra was deleted at once. */
+  'DUPLICATE_REMOVED',
+  /** Tidy-up's sweep found a resource under the show's run tag that the show had not recorded, and removed it. */
+  'UNRECORDED_SWEPT',
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
@@ -50,7 +54,7 @@ export interface Incident {
 }
 
 export type ResourceKind =
-  'stage' | 'ingest-configuration' | 'composition' | 'storage-configuration' | 'encoder-configuration';
+  'stage' | 'ingest-configuration' | 'composition' | 'storage-configuration' | 'encoder-configuration' | 'public-key';
 
 export interface ResourceRef {
   kind: ResourceKind;
@@ -76,6 +80,13 @@ export interface ShowResult {
   timings: ShowTimings & { scheduledStart: string; plannedEnd: string };
   recordingsIndex?: { location: { bucket: string; key: string; uri: string }; summary: Record<string, number> };
   continuedAsNew: number;
+  /**
+   * What the show's sweeps (of everything IVS held under its run tag) removed beyond its own tidy-up: duplicates
+   * deleted during preparation and leftovers found before tidy-up finished. Absent for shows started before sweeps.
+   */
+  swept?: ResourceRef[];
+  /** The IVS calls those sweeps cost, by operation. */
+  sweepCalls?: Record<string, number>;
 }
 
 /** What the show does next and when; in the status and the Web UI's details. */

@@ -9,6 +9,7 @@ import { runInterruptible } from '../interruptible';
 import { destinationsOf, layoutOf } from './plan';
 import type { Show } from './show';
 import type { CompositionRun } from './state';
+import { createUncut } from './sweep';
 
 /** Shows started before this change poll for STOPPED without being woken by events (see stopComposition). */
 const TIDY_WAKES_ON_EVENTS = 'tidy-wakes-on-events';
@@ -21,29 +22,34 @@ export async function startComposition(show: Show): Promise<void> {
   const n = state.compositions.length + 1;
   let started;
   try {
-    started = await ivsWithSummary(`Start composition ${n}`).startComposition({
-      ...show.scope(),
-      identity: show.identity,
-      stageArn: state.stageArn!,
-      idempotencyToken: compositionToken(state.runKey, n),
-      layout: layoutOf(composition),
-      destinations: destinationsOf(composition, {
-        encoder: state.encoderConfigurationArn!,
-        storage: state.compositeStorage?.arn,
-      }),
-      tags: spec.tags,
-    });
+    started = await createUncut(
+      () =>
+        ivsWithSummary(`Start composition ${n}`).startComposition({
+          ...show.scope(),
+          identity: show.identity,
+          stageArn: state.stageArn!,
+          idempotencyToken: compositionToken(state.runKey, n),
+          layout: layoutOf(composition),
+          destinations: destinationsOf(composition, {
+            encoder: state.encoderConfigurationArn!,
+            storage: state.compositeStorage?.arn,
+          }),
+          tags: spec.tags,
+        }),
+      (made) => {
+        state.compositions.push({
+          arn: made.arn,
+          state: made.state,
+          destinations: made.destinations,
+          recordingBucket: state.compositeStorage?.bucket,
+        });
+        state.made.push({ kind: 'composition', arn: made.arn });
+      },
+    );
   } catch (e) {
     if (!isCancellation(e)) show.incident({ kind: 'START_FAILED', detail: rootMessage(e) });
     throw e;
   }
-  state.compositions.push({
-    arn: started.arn,
-    state: started.state,
-    destinations: started.destinations,
-    recordingBucket: state.compositeStorage?.bucket,
-  });
-  state.made.push({ kind: 'composition', arn: started.arn });
   await ivsWithSummary('Register the composition with the monitor').watchComposition({
     compositionArn: started.arn,
     account: spec.account,

@@ -1,8 +1,16 @@
 import { isTerminal, type CompositionSnapshot } from '../../contracts/composition';
 import type { ShowIvsEvent } from '../../contracts/show-messages';
 import {
+  needsRemoval,
+  type RecordedResources,
+  type ShowResource,
+  type ShowResourceKind,
+} from '../../contracts/show-resources';
+import {
   ENDING_PHASES,
   type IncidentKind,
+  type ResourceKind,
+  type ResourceRef,
   type ShowDeadline,
   type ShowOutcome,
   type ShowPhase,
@@ -161,4 +169,47 @@ export const outcomeWithoutPublisher = (state: ShowState): ShowOutcome =>
 /** The phase a show ends in. */
 export function finalPhase(outcome: ShowOutcome): ShowPhase {
   return outcome === 'CANCELLED' || outcome === 'FAILED' ? outcome : 'COMPLETED';
+}
+
+/** The show's name for a kind of resource the sweep reports. */
+const RESOURCE_KIND_OF: Record<ShowResourceKind, ResourceKind> = {
+  stage: 'stage',
+  ingestConfiguration: 'ingest-configuration',
+  composition: 'composition',
+  publicKey: 'public-key',
+};
+export const refOf = (r: Pick<ShowResource, 'kind' | 'arn'>): ResourceRef => ({
+  kind: RESOURCE_KIND_OF[r.kind],
+  arn: r.arn,
+});
+
+/** What the show recorded as its own, in the terms of the dedupe decision. */
+export function recordedResources(state: ShowState): RecordedResources {
+  return {
+    stageArn: state.stageArn,
+    ingestConfigurationArn: state.ingestConfigurationArn,
+    compositionArns: state.compositions.map((c) => c.arn),
+  };
+}
+
+/**
+ * What tidy-up's sweep removes of what IVS holds under the run tag: every resource that still runs or exists,
+ * recorded or not, except what the show keeps by policy (state.kept, filled by tidy-up before the sweep). Unrecorded
+ * ones are the windows the sweep closes (a create that landed after its result was lost): each is an incident.
+ */
+export function sweepPlan(
+  found: readonly ShowResource[],
+  state: Pick<ShowState, 'made' | 'kept'>,
+): { remove: ShowResource[]; unrecorded: ShowResource[] } {
+  const kept = new Set(state.kept.map((r) => r.arn));
+  const made = new Set(state.made.map((r) => r.arn));
+  const remove = found.filter((r) => needsRemoval(r) && !kept.has(r.arn));
+  return { remove, unrecorded: remove.filter((r) => !made.has(r.arn)) };
+}
+
+/** Adds one sweep's IVS calls to the show's running count. */
+export function addCalls(total: Record<string, number>, calls: Record<string, number>): Record<string, number> {
+  const sum = { ...total };
+  for (const [operation, n] of Object.entries(calls)) sum[operation] = (sum[operation] ?? 0) + n;
+  return sum;
 }

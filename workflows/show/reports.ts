@@ -57,5 +57,7 @@ export function buildResult(
     },
     recordingsIndex,
     continuedAsNew: state.continuedAsNew,
+    swept: state.swept,
+    sweepCalls: state.sweepCalls,
   };
 }

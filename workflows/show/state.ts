@@ -43,6 +43,11 @@ export interface ShowState {
   kept: ResourceRef[];
   timings: ShowTimings;
   continuedAsNew: number;
+  /** Preparation began: from here on IVS may hold something under the run tag, so tidy-up sweeps. */
+  prepareStarted?: boolean;
+  /** What the show's sweeps removed beyond its own tidy-up (duplicates, unrecorded leftovers); see ShowResult. */
+  swept?: ResourceRef[];
+  sweepCalls?: Record<string, number>;
   /** Latest snapshot from the composition monitor not yet acted on. */
   pendingSnapshot?: CompositionSnapshot;
   restartRequested?: string;

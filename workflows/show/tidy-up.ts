@@ -4,11 +4,12 @@ import type { ResourceRef } from '../../contracts/show-status';
 import { tidy, tidyWithSummary } from '../activity-proxies';
 import { signalMonitor, stopComposition } from './composition';
 import type { Show } from './show';
+import { retrySafeResources, sweepLeftovers } from './sweep';
 
 /**
  * Stops and deletes everything the show made, in order — compositions, then the ingest configuration, then the
  * stage — unless its policy keeps it. A step that fails is recorded as an incident and does not stop the rest;
- * shared configurations outlive the show.
+ * shared configurations outlive the show. Last, the sweep removes whatever else IVS holds under the run tag.
  */
 export async function tidyUp(show: Show): Promise<void> {
   const { spec, state } = show;
@@ -44,5 +45,6 @@ export async function tidyUp(show: Show): Promise<void> {
     await removeUnlessKept({ kind: 'stage', arn: stageArn }, keep.stage, () =>
       tidyWithSummary('Delete the stage').deleteStage({ ...show.scope(), stageArn }),
     );
+  if (retrySafeResources()) await sweepLeftovers(show);
   state.timings.tidiedAt = show.iso();
 }
