@@ -75,7 +75,7 @@ export function chaosSpec(id: string, overrides: Partial<ShowSpecInput> = {}): S
 }
 
 /** Totals over every scenario, for the one summary line: shows and kills as they happen, the rest from audits. */
-export const tally = { shows: 0, kills: 0, faults: 0, leaked: 0, duplicates: 0 };
+export const tally = { shows: 0, kills: 0, faults: 0, leaked: 0, duplicates: 0, windows: 0 };
 
 /**
  * `npm run worker` as a child process, so it can be killed with SIGKILL: no graceful shutdown, in-flight activities
@@ -247,6 +247,8 @@ export class ChaosRig {
     temporal: TemporalCoordinates;
     s3: S3Coordinates;
     timings?: NonNullable<EmulatorConfigInput['timings']>;
+    /** How often every show's tagged resources are sampled (duplicates that live only a moment count too). */
+    sampleEveryMs?: number;
   }): Promise<ChaosRig> {
     const { s3, temporal } = options;
     const emulatorLog: string[] = [];
@@ -321,7 +323,7 @@ export class ChaosRig {
       await rig.stop();
       throw e;
     }
-    rig.sampler = setInterval(() => void rig.sample().catch(() => undefined), 500);
+    rig.sampler = setInterval(() => void rig.sample().catch(() => undefined), options.sampleEveryMs ?? 500);
     return rig;
   }
 
