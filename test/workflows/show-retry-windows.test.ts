@@ -70,7 +70,7 @@ void describe('show workflow: retry windows stay closed', () => {
     assert.equal(status.name, 'CANCELLED');
   }
 
-  void test('a CreateStage slower than its request timeout leaves one stage, and the show tidies it', async () => {
+  void test('a CreateStage slower than its request timeout leaves one stage, and the show tidies it', async (t) => {
     const id = h.showId('slow-stage');
     const watch = watchIvs(id);
     // 12 s: the SDK gives up at 10 s, IVS applies it at 12 s; the attempt waits out the landing horizon and finds it.
@@ -82,7 +82,15 @@ void describe('show workflow: retry windows stay closed', () => {
     assert.deepEqual(max, { stages: 1, ingestConfigurations: 1, liveCompositions: 0 });
     assert.equal(result.made.filter((r) => r.kind === 'stage').length, 1);
     assert.deepEqual(result.swept, [], 'nothing was left for the sweep');
-    assert.ok(result.sweepCalls && (result.sweepCalls.ListStages ?? 0) >= 2, 'preparation and tidy-up swept');
+    // Preparation and tidy-up each swept: ListStages, ListCompositions, ListIngestConfigurations once each, and the
+    // ingest configuration's tags in preparation only (at tidy-up it is deleted already).
+    t.diagnostic(`sweep calls: ${JSON.stringify(result.sweepCalls)}`);
+    assert.deepEqual(result.sweepCalls, {
+      ListStages: 2,
+      ListCompositions: 2,
+      ListIngestConfigurations: 2,
+      ListTagsForResource: 1,
+    });
     await assertNothingLive(h.fixture);
   });
 
