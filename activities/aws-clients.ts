@@ -2,20 +2,12 @@ import { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
 import { S3Client } from '@aws-sdk/client-s3';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { ApplicationFailure } from '@temporalio/common';
-import { UNKNOWN_ACCOUNT_FAILURE_TYPE } from '../workflows/failure-types';
-import { IVS_TIMING, type IvsTiming } from './ivs-timing';
+import type { AwsScope } from '../contracts/aws-scope';
+import { UNKNOWN_ACCOUNT_FAILURE_TYPE } from '../contracts/failure-types';
+import { IVS_TIMING, type IvsTiming } from '../contracts/ivs-timing';
 
 type AwsCredentialIdentity = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 type AwsCredentialIdentityProvider = ReturnType<typeof fromTemporaryCredentials>;
-
-/**
- * Where a call goes: a region, and the AWS account whose resources it touches. No account means the worker's
- * own credentials; an account means the role the worker assumes there (one worker serves many accounts).
- */
-export interface AwsScope {
-  region?: string;
-  account?: string;
-}
 
 /** The IAM role the worker assumes for one account's shows. */
 export interface AccountRole {
@@ -160,6 +152,3 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     },
   };
 }
-
-/** What every IVS activity input carries: the show's region and, for a show in another account, that account. */
-export type AccountRegion = AwsScope & { region: string };

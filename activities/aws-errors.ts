@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
-import { NOT_YET_FAILURE_TYPE } from '../workflows/failure-types';
+import { NOT_YET_FAILURE_TYPE } from '../contracts/failure-types';
 
 /**
  * How an AWS error steers Temporal's retries. Errors that no retry can fix become non-retryable failures that

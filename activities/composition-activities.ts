@@ -3,57 +3,17 @@ import {
   paginateListCompositions,
   StartCompositionCommand,
   StopCompositionCommand,
-  type DestinationConfiguration,
-  type LayoutConfiguration,
 } from '@aws-sdk/client-ivs-realtime';
-import type { AwsClients, AccountRegion } from './aws-clients';
+import {
+  sameSnapshot,
+  type CompositionActivities,
+  type CompositionSnapshot,
+  type ObservedCompositionState,
+} from '../contracts/composition';
+import { showTags } from '../contracts/tags';
+import type { AwsClients } from './aws-clients';
 import { contextSleep } from './activity-context';
 import { aws, isConflict, isNotFound, notYet, toFailure } from './aws-errors';
-import { showTags, type ShowIdentity } from './show-tags';
-
-/**
- * Composition.state is the model's CompositionState (STARTING, ACTIVE, STOPPING, FAILED, STOPPED). GONE is a
- * ResourceNotFoundException: StopComposition "Stops and deletes a Composition resource" and StartComposition's
- * documentation lists when a "Composition stops and the resource is deleted", so a composition that is not found any
- * more has stopped — Showrunner never takes a 404 for "not started yet", because it reads only ARNs StartComposition
- * returned ("A Composition is an ephemeral resource that exists after this operation returns successfully").
- */
-export type ObservedCompositionState = 'STARTING' | 'ACTIVE' | 'STOPPING' | 'FAILED' | 'STOPPED' | 'GONE';
-
-/**
- * What monitoring sees of a composition; GONE means purged (ResourceNotFound), which counts as stopped. Destination
- * states are the model's DestinationState (STARTING, ACTIVE, STOPPING, RECONNECTING, FAILED, STOPPED), read from the
- * composition summaries ListCompositions returns (DestinationSummary: id and state).
- */
-export interface CompositionSnapshot {
-  arn: string;
-  state: ObservedCompositionState;
-  destinations: { id: string; state: string }[];
-}
-
-export interface StartCompositionInput {
-  region: string;
-  /** The show's account; the worker's own when absent. */
-  account?: string;
-  identity: ShowIdentity;
-  stageArn: string;
-  /** Same token, same composition: safe to retry at any layer. */
-  idempotencyToken: string;
-  layout: LayoutConfiguration;
-  destinations: DestinationConfiguration[];
-  tags: Record<string, string>;
-}
-
-export interface StartedComposition {
-  arn: string;
-  state: ObservedCompositionState;
-  /**
-   * `kind` from Destination.configuration ("Configuration used to create this destination": exactly one of channel
-   * or s3, "Either a channel or an s3 must be specified"); `recordingPrefix` is Destination.detail.s3.recordingPrefix,
-   * "The S3 bucket prefix under which the recording is stored", read as given and never rebuilt.
-   */
-  destinations: { id: string; kind: 'channel' | 's3'; state: string; recordingPrefix?: string }[];
-}
 
 /**
  * IVS allows 5 ListCompositions calls per second per account and region. One poll's pages go out at most every
@@ -61,12 +21,7 @@ export interface StartedComposition {
  */
 export const LIST_PAGE_SPACING_MS = 300;
 
-const sameSnapshot = (a: CompositionSnapshot, b: CompositionSnapshot) =>
-  a.state === b.state &&
-  a.destinations.length === b.destinations.length &&
-  a.destinations.every((d, i) => d.id === b.destinations[i]?.id && d.state === b.destinations[i]?.state);
-
-export function createCompositionActivities(clients: AwsClients) {
+export function createCompositionActivities(clients: AwsClients): CompositionActivities {
   return {
     /**
      * Unlike the creates in create-once.ts, StartComposition takes an idempotency token, so it goes through the
@@ -77,7 +32,7 @@ export function createCompositionActivities(clients: AwsClients) {
      * within a show's retries (minutes). A composition that escapes it carries the run tag and is found by the
      * show's sweep (show-sweep-activities.ts).
      */
-    async startComposition(input: StartCompositionInput): Promise<StartedComposition> {
+    async startComposition(input) {
       const { composition } = await aws('StartComposition', () =>
         clients.ivs(input).send(
           new StartCompositionCommand({
@@ -108,7 +63,7 @@ export function createCompositionActivities(clients: AwsClients) {
      * covering "all Compositions in your account, in the AWS region where the API request is processed", every page
      * (nextToken "If there are more compositions than maxResults"), so a composition missing from it is GONE.
      */
-    async pollCompositions(input: AccountRegion & { known: CompositionSnapshot[] }): Promise<CompositionSnapshot[]> {
+    async pollCompositions(input) {
       const current = new Map<string, CompositionSnapshot>();
       await aws('ListCompositions', async () => {
         for await (const page of paginateListCompositions({ client: clients.ivs(input) }, { maxResults: 100 })) {
@@ -132,7 +87,7 @@ export function createCompositionActivities(clients: AwsClients) {
     },
 
     /** Already stopped, or purged, is done; a conflict means it is on its way — re-read and carry on. */
-    async stopComposition(input: AccountRegion & { arn: string }): Promise<{ state: ObservedCompositionState }> {
+    async stopComposition(input) {
       const ivs = clients.ivs(input);
       try {
         await ivs.send(new StopCompositionCommand({ arn: input.arn }));
@@ -151,12 +106,7 @@ export function createCompositionActivities(clients: AwsClients) {
     },
 
     /** Retry-as-poll until the composition is STOPPED, FAILED or purged. */
-    async awaitCompositionStopped(input: {
-      region: string;
-      /** The show's account; the worker's own when absent. */
-      account?: string;
-      arn: string;
-    }): Promise<{ state: ObservedCompositionState }> {
+    async awaitCompositionStopped(input) {
       try {
         const { composition } = await clients.ivs(input).send(new GetCompositionCommand({ arn: input.arn }));
         const state = composition!.state as ObservedCompositionState;

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { contextHeartbeat, currentAttemptInfo, type AttemptInfo } from './activity-context';
 import { ivsAnswered, toFailure } from './aws-errors';
-import { createNeedsMs, landingHorizonMs, type IvsTiming } from './ivs-timing';
+import { createNeedsMs, landingHorizonMs, type IvsTiming } from '../contracts/ivs-timing';
 
 /**
  * Creating a resource that has no idempotency token (CreateStage, CreateIngestConfiguration,

@@ -1,3 +1,4 @@
+import type { ShowActivities } from '../contracts/show-activities';
 import type { AwsClients } from './aws-clients';
 import { createCompositionActivities } from './composition-activities';
 import { createIngestActivities } from './ingest-activities';
@@ -15,8 +16,11 @@ export interface ActivityDeps {
   accounts?: string[];
 }
 
-/** Every activity Showrunner's workflows call, built from configured clients (real AWS or local servers). */
-export function createActivities(deps: ActivityDeps) {
+/**
+ * Every activity Showrunner's workflows call, built from configured clients (real AWS or local servers). The
+ * result must be the contract the workflows are written against (contracts/show-activities.ts).
+ */
+export function createActivities(deps: ActivityDeps): ShowActivities {
   return {
     ...createSharedConfigurationActivities(deps.aws),
     ...createStageActivities(deps.aws),
@@ -28,5 +32,3 @@ export function createActivities(deps: ActivityDeps) {
     ...createJanitorActivities({ aws: deps.aws, client: deps.monitor.client, accounts: deps.accounts }),
   };
 }
-
-export type ShowActivities = ReturnType<typeof createActivities>;

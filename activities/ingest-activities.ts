@@ -2,34 +2,14 @@ import {
   CreateIngestConfigurationCommand,
   DeleteIngestConfigurationCommand,
   paginateListIngestConfigurations,
-  type IngestProtocol,
 } from '@aws-sdk/client-ivs-realtime';
-import type { AwsClients, AccountRegion } from './aws-clients';
+import type { AccountRegion } from '../contracts/aws-scope';
+import type { EnsureIngestInput, IngestInfo } from '../contracts/ingest';
+import { firstByArn } from '../contracts/show-resources';
+import { showTags } from '../contracts/tags';
+import type { AwsClients } from './aws-clients';
 import { aws, isNotFound, toFailure } from './aws-errors';
 import { createOnce } from './create-once';
-import { firstByArn } from './show-resources';
-import { showTags, type ShowIdentity } from './show-tags';
-
-export interface EnsureIngestInput {
-  region: string;
-  /** The show's account; the worker's own when absent. */
-  account?: string;
-  identity: ShowIdentity;
-  stageArn: string;
-  name: string;
-  protocol: IngestProtocol;
-  insecureIngest: boolean;
-  userId?: string;
-  attributes: Record<string, string>;
-  tags: Record<string, string>;
-}
-
-/** Never includes the stream key: whoever runs the encoder reads it with GetIngestConfiguration. */
-export interface IngestInfo {
-  ingestConfigurationArn: string;
-  participantId: string;
-  created: boolean;
-}
 
 export function createIngestActivities(clients: AwsClients) {
   return {

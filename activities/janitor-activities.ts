@@ -19,8 +19,9 @@ import {
   type ShowRunRef,
   type ShowrunnerResource,
   type ShowWorkflowState,
-} from './janitor-types';
-import { TAG_KEEP, TAG_MANAGED, TAG_RUN_KEY, TAG_SHOW_ID, TAG_WORKFLOW_ID } from './show-tags';
+  type JanitorActivities,
+} from '../contracts/janitor';
+import { isKept, isManaged, TAG_MANAGED, TAG_RUN_KEY, TAG_SHOW_ID, TAG_WORKFLOW_ID } from '../contracts/tags';
 
 export interface JanitorDeps {
   aws: AwsClients;
@@ -63,7 +64,7 @@ function describeResource(
     showWorkflowId: tags[TAG_WORKFLOW_ID] || undefined,
     runKey: runKeyOf(tags),
     showId: tags[TAG_SHOW_ID] || undefined,
-    kept: tags[TAG_KEEP] === 'true',
+    kept: isKept(tags),
     createdAt: extra.createdAt?.toISOString(),
     state: extra.state,
   };
@@ -71,7 +72,7 @@ function describeResource(
 
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-export function createJanitorActivities(deps: JanitorDeps) {
+export function createJanitorActivities(deps: JanitorDeps): JanitorActivities {
   type Scope = { region: string; account?: string };
 
   async function tagsOf(scope: Scope, arn: string): Promise<Record<string, string> | undefined> {
@@ -174,7 +175,7 @@ export function createJanitorActivities(deps: JanitorDeps) {
      * ListTagsForResource (which never exposes the stream key, unlike GetIngestConfiguration). The worker's own
      * scan failing fails the activity (it is retried); another account's failing is reported and the rest stand.
      */
-    async findShowrunnerResources(input: { region: string }): Promise<FoundResources> {
+    async findShowrunnerResources(input) {
       const { region } = input;
       const found: FoundResources = {
         region,
@@ -210,8 +211,8 @@ export function createJanitorActivities(deps: JanitorDeps) {
       const scope: Scope = { region: input.region, ...(input.account ? { account: input.account } : {}) };
       const tags = await tagsOf(scope, arn);
       if (!tags) return { outcome: 'gone' };
-      if (!isOurs(tags)) return { outcome: 'refused', reason: 'no longer tagged as Showrunner’s' };
-      if (tags[TAG_KEEP] === 'true') return { outcome: 'refused', reason: 'marked as kept since the scan' };
+      if (!isManaged(tags)) return { outcome: 'refused', reason: 'no longer tagged as Showrunner’s' };
+      if (isKept(tags)) return { outcome: 'refused', reason: 'marked as kept since the scan' };
       if (tags[TAG_WORKFLOW_ID] !== input.showWorkflowId)
         return { outcome: 'refused', reason: `its workflow-id tag changed to ${tags[TAG_WORKFLOW_ID] ?? '(none)'}` };
       if (tags[TAG_RUN_KEY] !== input.runKey)
@@ -232,5 +233,3 @@ export function createJanitorActivities(deps: JanitorDeps) {
     },
   };
 }
-
-export type JanitorActivities = ReturnType<typeof createJanitorActivities>;

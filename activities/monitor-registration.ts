@@ -1,9 +1,7 @@
 import type { Client } from '@temporalio/client';
-import {
-  compositionMonitorWorkflowId,
-  watchCompositionSignal,
-  type CompositionWatch,
-} from '../workflows/monitor-messages';
+import { locationOf } from '../contracts/arn';
+import { compositionMonitorWorkflowId } from '../contracts/ids';
+import { watchCompositionSignal, type MonitorRegistrationActivities } from '../contracts/monitor-messages';
 
 export interface MonitorRegistrationDeps {
   client: Client;
@@ -11,20 +9,11 @@ export interface MonitorRegistrationDeps {
   taskQueue: string;
 }
 
-const accountAndRegion = (arn: string) => {
-  const [, , , region, accountId] = arn.split(':');
-  return { region: region!, accountId: accountId! };
-};
-
-/**
- * Workflows cannot signal-with-start, so this activity does it: it starts the account-and-region composition
- * monitor if needed and adds the show's composition to its watch list.
- */
-export function createMonitorRegistrationActivities(deps: MonitorRegistrationDeps) {
+export function createMonitorRegistrationActivities(deps: MonitorRegistrationDeps): MonitorRegistrationActivities {
   return {
-    async watchComposition(watch: CompositionWatch): Promise<{ monitorWorkflowId: string }> {
-      const { region, accountId } = accountAndRegion(watch.compositionArn);
-      const monitorWorkflowId = compositionMonitorWorkflowId(deps.taskQueue, accountId, region);
+    async watchComposition(watch) {
+      const { region, account } = locationOf(watch.compositionArn);
+      const monitorWorkflowId = compositionMonitorWorkflowId(deps.taskQueue, account, region);
       await deps.client.workflow.signalWithStart('compositionMonitorWorkflow', {
         workflowId: monitorWorkflowId,
         taskQueue: deps.taskQueue,

@@ -5,37 +5,12 @@ import {
   paginateListEncoderConfigurations,
   paginateListStorageConfigurations,
 } from '@aws-sdk/client-ivs-realtime';
+import type { SharedConfigurationActivities } from '../contracts/shared-configurations';
+import { sharedTags } from '../contracts/tags';
 import type { AwsClients } from './aws-clients';
 import { aws } from './aws-errors';
+import { firstByArn } from '../contracts/show-resources';
 import { createOnce } from './create-once';
-import { firstByArn } from './show-resources';
-import { TAG_MANAGED } from './show-tags';
-
-/** Exactly one of bucket or storageConfigurationArn (the show spec guarantees it). */
-export interface EnsureStorageInput {
-  region: string;
-  /** The show's account; the worker's own when absent. */
-  account?: string;
-  bucket?: string;
-  storageConfigurationArn?: string;
-}
-export interface EnsureEncoderInput {
-  region: string;
-  /** The show's account; the worker's own when absent. */
-  account?: string;
-  preset: string;
-  video: { width: number; height: number; framerate: number; bitrate: number };
-}
-export interface EnsuredStorageConfiguration {
-  arn: string;
-  bucket: string;
-  created: boolean;
-}
-export interface EnsuredConfiguration {
-  arn: string;
-  /** True when this call made it; shared configurations are never deleted by a show either way. */
-  created: boolean;
-}
 
 /** `showrunner-<bucket>` with the characters IVS names refuse replaced. */
 export const storageConfigurationName = (bucket: string) =>
@@ -49,10 +24,9 @@ export const encoderConfigurationName = (preset: string) => `showrunner-${preset
  * token, so an unanswered create is looked for, and waited out, before anything is sent again. Where two exist for
  * the same bucket or preset (two shows created at once), every show picks the same one: the first by ARN.
  */
-export function createSharedConfigurationActivities(clients: AwsClients) {
+export function createSharedConfigurationActivities(clients: AwsClients): SharedConfigurationActivities {
   return {
-    /** An existing configuration by ARN (to learn its bucket), or a shared one for a bucket, made if missing. */
-    async ensureStorageConfiguration(input: EnsureStorageInput): Promise<EnsuredStorageConfiguration> {
+    async ensureStorageConfiguration(input) {
       const ivs = clients.ivs(input);
       const arn = input.storageConfigurationArn;
       if (arn) {
@@ -80,7 +54,7 @@ export function createSharedConfigurationActivities(clients: AwsClients) {
             new CreateStorageConfigurationCommand({
               name: storageConfigurationName(bucket),
               s3: { bucketName: bucket },
-              tags: { [TAG_MANAGED]: 'true' },
+              tags: sharedTags(),
             }),
             { abortSignal },
           );
@@ -90,7 +64,7 @@ export function createSharedConfigurationActivities(clients: AwsClients) {
       return { arn: madeOrFound, bucket, created };
     },
 
-    async ensureEncoderConfiguration(input: EnsureEncoderInput): Promise<EnsuredConfiguration> {
+    async ensureEncoderConfiguration(input) {
       const ivs = clients.ivs(input);
       const name = encoderConfigurationName(input.preset);
       const find = () =>
@@ -108,12 +82,9 @@ export function createSharedConfigurationActivities(clients: AwsClients) {
         create: async (abortSignal) => {
           const { encoderConfiguration } = await clients
             .ivsSingleAttempt(input)
-            .send(
-              new CreateEncoderConfigurationCommand({ name, video: input.video, tags: { [TAG_MANAGED]: 'true' } }),
-              {
-                abortSignal,
-              },
-            );
+            .send(new CreateEncoderConfigurationCommand({ name, video: input.video, tags: sharedTags() }), {
+              abortSignal,
+            });
           return encoderConfiguration!.arn!;
         },
       });

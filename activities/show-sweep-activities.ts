@@ -20,30 +20,9 @@ import {
   type RemoveShowResourcesResult,
   type ShowResource,
   type ShowResourceKind,
-  type ShowSweep,
-} from './show-resources';
-import { isMadeBy, type ShowIdentity } from './show-tags';
-
-export interface SweepInput {
-  region: string;
-  /** The show's account; the worker's own when absent. */
-  account?: string;
-  identity: ShowIdentity;
-  /** Also list public keys (one ListPublicKeys page per 100 keys). Shows import none today, so off by default. */
-  publicKeys?: boolean;
-  /**
-   * The show's ingest configuration name, when it has one: a configuration detached from its stage (DeleteStage
-   * blanks its stageArn) is checked for the run tag only if it bears this name. Without it, every detached one is.
-   */
-  ingestConfigurationName?: string;
-}
-
-export interface RemoveInput {
-  region: string;
-  account?: string;
-  identity: ShowIdentity;
-  resources: Pick<ShowResource, 'kind' | 'arn'>[];
-}
+  type ShowSweepActivities,
+} from '../contracts/show-resources';
+import { isMadeBy } from '../contracts/tags';
 
 /** The largest page every List operation allows (the model's maxResults maximum). */
 const PAGE = 100;
@@ -94,9 +73,9 @@ async function listAll<Page extends { nextToken?: string }>(
  * - ListPublicKeys: ceil(P/100) pages, only when asked (summaries carry tags).
  * A typical show (one stage, one ingest configuration, a region under 100 of each): 4 calls, 5 with public keys.
  */
-export function createShowSweepActivities(clients: AwsClients) {
+export function createShowSweepActivities(clients: AwsClients): ShowSweepActivities {
   return {
-    async findShowResources(input: SweepInput): Promise<ShowSweep> {
+    async findShowResources(input) {
       const ivs = clients.ivs({ region: input.region, account: input.account });
       const pace = pacer();
       const resources: ShowResource[] = [];
@@ -172,7 +151,7 @@ export function createShowSweepActivities(clients: AwsClients) {
      * composition that cannot be stopped (ConflictException) is already stopping or stopped. Every resource is
      * tried; a failure is thrown after the rest, so a retry finds the done ones gone.
      */
-    async removeShowResources(input: RemoveInput): Promise<RemoveShowResourcesResult> {
+    async removeShowResources(input) {
       const ivs = clients.ivs({ region: input.region, account: input.account });
       const pace = pacer();
       const ordered = [...input.resources].sort(

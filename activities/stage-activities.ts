@@ -8,53 +8,17 @@ import {
   paginateListStages,
   type Event as ParticipantEvent,
   type ParticipantSummary,
-  type AutoParticipantRecordingConfiguration,
-  type ParticipantTokenCapability,
 } from '@aws-sdk/client-ivs-realtime';
 import { ApplicationFailure } from '@temporalio/common';
-import { STAGE_NOT_FOUND } from '../workflows/failure-types';
-import type { AwsClients, AccountRegion } from './aws-clients';
+import { idOf as stageIdOf } from '../contracts/arn';
+import type { AccountRegion } from '../contracts/aws-scope';
+import { STAGE_NOT_FOUND } from '../contracts/failure-types';
+import type { EnsureStageInput, IssuedToken, PublisherSeen, StageInfo, TokenRequest } from '../contracts/stage';
+import { firstByArn } from '../contracts/show-resources';
+import { isMadeBy, showTags, type ShowIdentity } from '../contracts/tags';
+import type { AwsClients } from './aws-clients';
 import { aws, isNotFound, notYet, toFailure } from './aws-errors';
 import { createOnce } from './create-once';
-import { firstByArn } from './show-resources';
-import { isMadeBy, showTags, type ShowIdentity } from './show-tags';
-
-export interface EnsureStageInput {
-  region: string;
-  /** The show's account; the worker's own when absent. */
-  account?: string;
-  identity: ShowIdentity;
-  name: string;
-  tags: Record<string, string>;
-  recording?: AutoParticipantRecordingConfiguration;
-}
-export interface StageInfo {
-  stageArn: string;
-  stageId: string;
-  created: boolean;
-}
-
-export interface TokenRequest {
-  userId: string;
-  attributes: Record<string, string>;
-  capabilities: ParticipantTokenCapability[];
-  durationMinutes: number;
-}
-/** A participant token. `token` is a secret: it reaches history only through the encryption codec. */
-export interface IssuedToken {
-  userId: string;
-  participantId: string;
-  token: string;
-  expiresAt: string;
-}
-
-export interface PublisherSeen {
-  sessionId: string;
-  participantId: string;
-  userId?: string;
-}
-
-export const stageIdOf = (stageArn: string) => stageArn.slice(stageArn.lastIndexOf('/') + 1);
 
 /**
  * Whether a connected participant's events of the session say it publishes now: its latest PUBLISH_STARTED comes after
@@ -134,25 +98,17 @@ export function createStageActivities(clients: AwsClients) {
       return { stageArn, stageId: stageIdOf(stageArn), created };
     },
 
-    async issueParticipantTokens(input: {
-      region: string;
-      /** The show's account; the worker's own when absent. */
-      account?: string;
-      stageArn: string;
-      participants: TokenRequest[];
-    }): Promise<IssuedToken[]> {
+    async issueParticipantTokens(
+      input: AccountRegion & { stageArn: string; participants: TokenRequest[] },
+    ): Promise<IssuedToken[]> {
       const tokens: IssuedToken[] = [];
       for (const p of input.participants) tokens.push(await issue(input, input.stageArn, p));
       return tokens;
     },
 
-    async issueParticipantToken(input: {
-      region: string;
-      /** The show's account; the worker's own when absent. */
-      account?: string;
-      stageArn: string;
-      participant: TokenRequest;
-    }): Promise<IssuedToken> {
+    async issueParticipantToken(
+      input: AccountRegion & { stageArn: string; participant: TokenRequest },
+    ): Promise<IssuedToken> {
       return issue(input, input.stageArn, input.participant);
     },
 

@@ -7,11 +7,11 @@ import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../dev/aws/local-aws';
 import type { EmulatorControlClient, RunningEmulator } from '../emulator/src';
-import { parseShowSpec } from '../spec/parse-show-spec';
-import type { ShowSpec } from '../spec/show-spec';
+import { parseShowSpec } from '../show-spec/parse-show-spec';
+import type { ShowSpec } from '../show-spec/show-spec';
 import type { showWorkflow } from '../workflows';
-import { participantTokensQuery, statusQuery } from '../workflows/show-messages';
-import type { ShowStatus } from '../workflows/show-state';
+import { participantTokensQuery, statusQuery } from '../contracts/show-messages';
+import type { ShowStatus } from '../contracts/show-status';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 export const RESULTS_DIR = path.join(REPO_ROOT, 'bench', 'results');

@@ -10,8 +10,8 @@ import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import type { WorkflowHandle } from '@temporalio/client';
 import { startPrivateLocalStack, type LocalStack } from '../dev/stack/local-stack';
 import { startShow } from '../client/start-show';
-import { compositionMonitorWorkflowId } from '../workflows/monitor-messages';
-import { endUpdate, statusQuery } from '../workflows/show-messages';
+import { compositionMonitorWorkflowId } from '../contracts/ids';
+import { endUpdate, statusQuery } from '../contracts/show-messages';
 import {
   benchShowSpec,
   channelArnFor,

@@ -18,7 +18,7 @@ import {
 import { startPrivateLocalStack, type LocalStack } from '../dev/stack/local-stack';
 import { startShow } from '../client/start-show';
 import { encoderConfigurationName } from '../activities/shared-configurations';
-import { endUpdate } from '../workflows/show-messages';
+import { endUpdate } from '../contracts/show-messages';
 import {
   benchShowSpec,
   channelArnFor,
@@ -455,7 +455,7 @@ function missReason(phase: 'start' | 'end', reps: Rep[]): string {
     `Showrunner deletes the stage ${m((r) => r.showrunner.end.deleteStage - r.showrunner.end.stopped)} s after the ` +
     `emulator stopped the composition vs ${m((r) => r.script.end.deleteStage - r.script.end.stopped)} s: tidy-up ` +
     'polls for STOPPED at 250 ms backing off to 2 s, woken early by the Session End event through the events ' +
-    'endpoint (stopComposition in workflows/show-workflow.ts), then unwatches the composition and deletes the ' +
+    'endpoint (stopComposition in workflows/show/composition.ts), then unwatches the composition and deletes the ' +
     'ingest configuration, each a workflow task and an activity round trip, before the stage.'
   );
 }

@@ -6,8 +6,8 @@
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { startPrivateLocalStack, type LocalStack } from '../dev/stack/local-stack';
 import { startShow } from '../client/start-show';
-import { restartDelayMs } from '../workflows/show-plan';
-import { endUpdate } from '../workflows/show-messages';
+import { restartDelayMs } from '../workflows/show/decisions';
+import { endUpdate } from '../contracts/show-messages';
 import {
   benchShowSpec,
   channelArnFor,
@@ -184,8 +184,9 @@ export async function runReaction(o: ReactionOptions, progress: Progress, comman
     '',
     `Of each reaction, ${backoff / 1000} s is the policy's restart backoff (restartBackoff.initial), not latency: the ` +
       'show waits that long on purpose before starting the replacement. Before that it stops the old composition ' +
-      "and waits for STOPPED with awaitCompositionStopped, which polls GetComposition every 2 s (fixed): 'STOPPED " +
-      "known' is that poll's last call, against the emulator's 1 s stop.",
+      'and waits for STOPPED with awaitCompositionStopped, which polls GetComposition at 250 ms backing off to 2 s ' +
+      "and is woken early by the composition's Session End event when events reach the show: 'STOPPED known' is " +
+      "that poll's last call, against the emulator's 1 s stop.",
   ];
   return {
     id: 'reaction',

@@ -19,7 +19,7 @@ import { temporal } from '@temporalio/proto';
 import { EmulatorControlClient, startEmulator, type RunningEmulator } from '../emulator/src';
 import type { OperationMetrics } from '../emulator/src/usage/api-metrics';
 import { startShow } from '../client/start-show';
-import { compositionMonitorWorkflowId } from '../workflows/monitor-messages';
+import { compositionMonitorWorkflowId } from '../contracts/ids';
 import { getFreePort } from '../dev/process/net-utils';
 import { WorkerProcess, workerProcessEnv } from '../dev/process/worker-process';
 import { SHOWRUNNER_SEARCH_ATTRIBUTES } from '../dev/services/search-attributes';

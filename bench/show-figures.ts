@@ -12,9 +12,9 @@ import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import type { WorkflowHandle } from '@temporalio/client';
 import { startPrivateLocalStack } from '../dev/stack/local-stack';
 import { startShow } from '../client/start-show';
-import { parseShowSpec } from '../spec/parse-show-spec';
+import { parseShowSpec } from '../show-spec/parse-show-spec';
 import type { showWorkflow } from '../workflows';
-import { endUpdate, participantTokensQuery, statusQuery } from '../workflows/show-messages';
+import { endUpdate, participantTokensQuery, statusQuery } from '../contracts/show-messages';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

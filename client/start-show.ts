@@ -1,8 +1,8 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import type { ShowSpec } from '../spec/show-spec';
-import { workflowIdForShow } from '../spec/show-spec';
+import type { ShowSpec } from '../show-spec/show-spec';
+import { workflowIdForShow } from '../contracts/ids';
 import { showWorkflow } from '../workflows';
-import { CHANNEL_ARN, SCHEDULED_START, SHOW_ID, SHOW_PHASE } from '../workflows/search-attributes';
+import { CHANNEL_ARN, SCHEDULED_START, SHOW_ID, SHOW_PHASE } from '../contracts/search-attributes';
 
 export interface StartShowOptions {
   taskQueue: string;

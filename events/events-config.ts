@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fieldIssues, issueList } from '../contracts/issues';
 import { isLoopbackHost } from '../security/loopback-host';
 import { accountsJson } from '../worker/worker-config';
 
@@ -61,7 +62,7 @@ export function loadEventsConfig(env: NodeJS.ProcessEnv = process.env): EventsCo
   const result = eventsConfigSchema.safeParse(env);
   if (!result.success) {
     throw new Error(
-      `Invalid events endpoint configuration:\n${result.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`).join('\n')}`,
+      issueList('Invalid events endpoint configuration', fieldIssues(result.error.issues, '(environment)')),
     );
   }
   const e = result.data;

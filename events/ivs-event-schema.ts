@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { ivsArnPattern, ivsArnShape } from '../contracts/arn';
+import { fieldIssues, inlineIssues } from '../contracts/issues';
 
 /** An IVS Real-Time resource ARN; the region and account it names decide which IVS client looks it up. */
-export const IVS_ARN = /^arn:aws[a-z-]*:ivs:([a-z0-9-]+):(\d{12}):([a-z-]+)\/([A-Za-z0-9-]+)$/;
-const ivsArn = z.string().regex(IVS_ARN, 'must be an IVS ARN (arn:aws:ivs:<region>:<account>:<type>/<id>)');
+const ivsArn = z.string().regex(ivsArnPattern(), `must be an IVS ARN (${ivsArnShape()})`);
 
 /**
  * The fields of an `aws.ivs` EventBridge event the endpoint relies on. Everything else passes through: IVS adds
@@ -35,7 +36,7 @@ export type ParsedBody = { ok: true; events: IvsEventInput[] } | { ok: false; er
 /** `[2].detail.event_name` style names, so a 400 says which event and which field. */
 function fieldName(path: readonly PropertyKey[]): string {
   const name = path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
-  return name.startsWith('.') ? name.slice(1) : name || '(body)';
+  return name.startsWith('.') ? name.slice(1) : name;
 }
 
 /** Parses a request body: one event object, or a JSON array of them. */
@@ -50,8 +51,8 @@ export function parseEventsBody(text: string): ParsedBody {
   const schema = batch ? z.array(ivsEventSchema).min(1).max(MAX_EVENTS_PER_REQUEST) : ivsEventSchema;
   const result = schema.safeParse(json);
   if (!result.success) {
-    const issues = result.error.issues.slice(0, 5).map((i) => `${fieldName(i.path)}: ${i.message}`);
-    return { ok: false, error: 'InvalidEvent', message: `Invalid event: ${issues.join('; ')}` };
+    const issues = fieldIssues(result.error.issues.slice(0, 5), '(body)', fieldName);
+    return { ok: false, error: 'InvalidEvent', message: `Invalid event: ${inlineIssues(issues)}` };
   }
   return { ok: true, events: Array.isArray(result.data) ? result.data : [result.data] };
 }

@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { createAwsClients } from '../activities/aws-clients';
-import { IVS_TIMING } from '../activities/ivs-timing';
+import { IVS_TIMING } from '../contracts/ivs-timing';
 import { createDataConverter } from '../security/data-converter';
 import { loadKeyRing } from '../security/encryption-keys';
 import { scrubValue } from '../security/scrub-secrets';

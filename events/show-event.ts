@@ -1,4 +1,4 @@
-import type { ShowIvsEvent } from '../workflows/show-messages';
+import type { ShowIvsEvent } from '../contracts/show-messages';
 import type { IvsEventInput } from './ivs-event-schema';
 
 /**

@@ -1,9 +1,9 @@
 import { ListTagsForResourceCommand, type IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
 import { isNotFound } from '../activities/aws-errors';
-import { TAG_WORKFLOW_ID } from '../activities/show-tags';
+import { TAG_WORKFLOW_ID } from '../contracts/tags';
 import { LRUCache } from 'lru-cache';
-import type { AwsScope } from '../activities/aws-clients';
-import { IVS_ARN } from './ivs-event-schema';
+import type { AwsScope } from '../contracts/aws-scope';
+import { parseIvsArn } from '../contracts/arn';
 
 /**
  * What an ARN says about its show: which one, none (not Showrunner's), nothing any more (deleted), or nothing
@@ -57,7 +57,7 @@ export function createShowLookup(options: ShowLookupOptions) {
   const accounts = new Set(options.accounts ?? []);
   /** Where an ARN is looked up: its own region, and its own account when that one is reached through a role. */
   const scopeOf = (arn: string): (AwsScope & { region: string }) | undefined => {
-    const [, region, account] = IVS_ARN.exec(arn) ?? [];
+    const { region, account } = parseIvsArn(arn) ?? {};
     if (!region || !account || (regions && !regions.has(region))) return undefined;
     return accounts.has(account) ? { region, account } : { region };
   };

@@ -1,5 +1,5 @@
 import { isGrpcServiceError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { ivsEventSignal, type ShowIvsEvent } from '../workflows/show-messages';
+import { ivsEventSignal, type ShowIvsEvent } from '../contracts/show-messages';
 
 /** `unavailable` means Temporal could not take the signal now: the caller answers 5xx so EventBridge retries. */
 export type SignalOutcome = 'signalled' | 'show-not-running' | 'signal-rejected' | 'unavailable';

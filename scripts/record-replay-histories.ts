@@ -5,12 +5,12 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { startPrivateLocalStack, type LocalStack } from '../dev/stack/local-stack';
 import { startShow } from '../client/start-show';
-import { parseShowSpec } from '../spec/parse-show-spec';
-import type { ShowSpecInput } from '../spec/show-spec';
+import { parseShowSpec } from '../show-spec/parse-show-spec';
+import type { ShowSpecInput } from '../show-spec/show-spec';
 import { REPLAY_FIXTURE_KEYS } from '../test/replay/fixture-key';
 import type { showWorkflow } from '../workflows';
-import { endUpdate, participantTokensQuery, statusQuery } from '../workflows/show-messages';
-import type { ShowStatus } from '../workflows/show-state';
+import { endUpdate, participantTokensQuery, statusQuery } from '../contracts/show-messages';
+import type { ShowStatus } from '../contracts/show-status';
 
 /**
  * `npm run record:histories`: runs representative shows on the embedded stack and saves their histories to

@@ -1,4 +1,4 @@
-import type { ShowState } from '../workflows/show-state';
+import type { ShowState } from '../workflows/show/state';
 import { showFigures, type ShowFigures } from './show-figures';
 import { buildTimeline, type ShowEvent } from './show-timeline';
 
@@ -16,7 +16,8 @@ const ms = (iso: string | undefined) => (iso === undefined ? undefined : Date.pa
 export function eventsFromState(state: ShowState): ShowEvent[] {
   const events: ShowEvent[] = [];
   state.compositions.forEach((run, i) => {
-    const startedAt = Date.parse(run.startedAt);
+    // Runs carried from before startedAt was recorded count from the show's start.
+    const startedAt = ms(run.startedAt) ?? state.startAt;
     const activeAt = i === 0 ? (ms(state.timings.compositionActiveAt) ?? startedAt) : startedAt;
     events.push({
       at: startedAt,
@@ -88,6 +89,6 @@ export function eventsFromState(state: ShowState): ShowEvent[] {
  */
 export function figuresFromState(state: ShowState): ShowFigures {
   const end = Date.parse(state.timings.tidiedAt ?? state.timings.endedAt ?? new Date(state.endAt).toISOString());
-  const start = Math.min(state.startAt, ...state.compositions.map((c) => Date.parse(c.startedAt)));
+  const start = Math.min(state.startAt, ...state.compositions.map((c) => ms(c.startedAt) ?? state.startAt));
   return showFigures(buildTimeline(eventsFromState(state), { start, end: Math.max(start, end) }));
 }

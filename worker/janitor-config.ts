@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { ensureJanitorSchedule, JANITOR_SCHEDULE_ID } from '../client/janitor-schedule';
-import { parseDuration } from '../spec/durations';
+import { parseDuration } from '../show-spec/durations';
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 

@@ -1,6 +1,7 @@
 import { DefaultLogger, Runtime, type LogEntry } from '@temporalio/worker';
 import { z } from 'zod';
 import { scrubSecrets, scrubValue } from '../security/scrub-secrets';
+import { fieldIssues, issueList } from '../contracts/issues';
 
 /**
  * Process-wide telemetry: structured JSON logs (one object per line, with the workflow and show IDs the SDK and
@@ -40,7 +41,7 @@ export function installRuntime(env: NodeJS.ProcessEnv = process.env): { metricsA
   const result = observabilitySchema.safeParse(env);
   if (!result.success) {
     throw new Error(
-      `Invalid observability configuration:\n${result.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`).join('\n')}`,
+      issueList('Invalid observability configuration', fieldIssues(result.error.issues, '(environment)')),
     );
   }
   const { SHOWRUNNER_LOG_LEVEL: level, SHOWRUNNER_METRICS_ADDRESS: metricsAddress } = result.data;

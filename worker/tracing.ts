@@ -21,6 +21,7 @@ import {
 import { Runtime, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
 import { z } from 'zod';
 import { scrubbingExporter } from './scrubbing-span-exporter';
+import { fieldIssues, issueList } from '../contracts/issues';
 
 /**
  * OpenTelemetry tracing of workflows and activities, off by default.
@@ -111,9 +112,7 @@ function routeDiagnosticsToRuntimeLogger(): void {
 export function installTracing(env: NodeJS.ProcessEnv = process.env): WorkerTracing {
   const result = tracingSchema.safeParse(env);
   if (!result.success) {
-    throw new Error(
-      `Invalid tracing configuration:\n${result.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`).join('\n')}`,
-    );
+    throw new Error(issueList('Invalid tracing configuration', fieldIssues(result.error.issues, '(environment)')));
   }
   const e = result.data;
   if (e.SHOWRUNNER_OTEL_ENABLED !== 'true') return tracingOff;

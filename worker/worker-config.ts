@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import type { AccountRole } from '../activities/aws-clients';
+import { ACCOUNT_ID_PATTERN, parseRoleArn } from '../contracts/arn';
+import { fieldIssues, issueList } from '../contracts/issues';
 
 /** Worker settings from the environment; Temporal connection settings come from envconfig (TEMPORAL_*). */
 const optionalUrl = z.url().optional();
 const positive = z.coerce.number().positive();
 
-const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]{1,512}$/, 'must be an IAM role ARN');
+const roleArn = z.string().refine((arn) => parseRoleArn(arn) !== undefined, 'must be an IAM role ARN');
 // A bare role ARN is shorthand for { roleArn }; one schema after that, so errors name the field that is wrong.
 const accountRole = z.preprocess(
   (value) => (typeof value === 'string' ? { roleArn: value } : value),
@@ -26,9 +28,9 @@ export const accountsJson = z
   .superRefine((accounts, ctx) => {
     for (const [account, role] of Object.entries(accounts)) {
       // zod's own key check says only "Invalid key in record".
-      if (!/^[0-9]{12}$/.test(account))
+      if (!ACCOUNT_ID_PATTERN.test(account))
         ctx.addIssue({ code: 'custom', path: [account], message: 'keys must be 12-digit AWS account IDs' });
-      else if (role.roleArn.split(':')[4] !== account)
+      else if (parseRoleArn(role.roleArn)?.account !== account)
         ctx.addIssue({ code: 'custom', path: [account], message: `role ${role.roleArn} is not in account ${account}` });
     }
   });
@@ -80,14 +82,17 @@ export interface WorkerConfig {
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const result = workerConfigSchema.safeParse(env);
   if (!result.success) {
-    throw new Error(
-      `Invalid worker configuration:\n${result.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`).join('\n')}`,
-    );
+    throw new Error(issueList('Invalid worker configuration', fieldIssues(result.error.issues, '(environment)')));
   }
   const e = result.data;
   if (e.NODE_ENV === 'production' && !e.SHOWRUNNER_WORKFLOW_BUNDLE) {
     throw new Error(
-      'Invalid worker configuration:\n  - SHOWRUNNER_WORKFLOW_BUNDLE: required when NODE_ENV=production (build it with npm run build:workflows)',
+      issueList('Invalid worker configuration', [
+        {
+          path: 'SHOWRUNNER_WORKFLOW_BUNDLE',
+          message: 'required when NODE_ENV=production (build it with npm run build:workflows)',
+        },
+      ]),
     );
   }
   return {

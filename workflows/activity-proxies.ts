@@ -1,7 +1,6 @@
 import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
-import type { ShowActivities } from '../activities';
-import { IVS_ATTEMPT_TIMEOUT_MS } from '../activities/ivs-timing';
-import { NOT_YET_FAILURE_TYPE } from './failure-types';
+import type { ShowActivities } from '../contracts/show-activities';
+import { IVS_ATTEMPT_TIMEOUT_MS } from '../contracts/ivs-timing';
 
 /**
  * Timeouts and retry policies per kind of activity. IVS calls are short and retried with backoff (the SDK
@@ -61,5 +60,3 @@ export function indexing(settleTimeoutMs: number) {
     retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
   });
 }
-
-export { NOT_YET_FAILURE_TYPE };

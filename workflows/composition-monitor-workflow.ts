@@ -8,17 +8,17 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { CompositionSnapshot } from '../activities/composition-activities';
-import { polls } from './activity-proxies';
-import { runInterruptible } from './interruptible';
-import { compositionChangedSignal } from './show-messages';
+import { sameSnapshot, type CompositionSnapshot } from '../contracts/composition';
 import {
   pollNowSignal,
   unwatchCompositionSignal,
   watchCompositionSignal,
   type CompositionMonitorInput,
   type CompositionWatch,
-} from './monitor-messages';
+} from '../contracts/monitor-messages';
+import { compositionChangedSignal } from '../contracts/show-messages';
+import { polls } from './activity-proxies';
+import { runInterruptible } from './interruptible';
 
 type Watched = CompositionWatch & { known: CompositionSnapshot };
 
@@ -83,7 +83,7 @@ export async function compositionMonitorWorkflow(input: CompositionMonitorInput)
     }
     for (const snapshot of outcome.value) {
       const watch = watches.get(snapshot.arn);
-      if (!watch || sameState(watch.known, snapshot)) continue;
+      if (!watch || sameSnapshot(watch.known, snapshot)) continue;
       watch.known = snapshot;
       try {
         await getExternalWorkflowHandle(watch.showWorkflowId).signal(compositionChangedSignal, snapshot);
@@ -100,8 +100,4 @@ export async function compositionMonitorWorkflow(input: CompositionMonitorInput)
       if (snapshot.state === 'GONE') watches.delete(snapshot.arn);
     }
   }
-}
-
-function sameState(a: CompositionSnapshot, b: CompositionSnapshot): boolean {
-  return a.state === b.state && JSON.stringify(a.destinations) === JSON.stringify(b.destinations);
 }

@@ -1,12 +1,13 @@
 import { log, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
-import type { JanitorActivities } from '../activities/janitor-activities';
 import {
   showRunKey,
+  type JanitorActivities,
   type JanitorResourceKind,
   type ShowRunRef,
   type ShowrunnerResource,
   type ShowWorkflowState,
-} from '../activities/janitor-types';
+} from '../contracts/janitor';
+import { rootMessage } from '../contracts/errors';
 
 export interface JanitorInput {
   /** IVS regions to sweep. */
@@ -75,13 +76,6 @@ const removal = proxyActivities<JanitorActivities>({
   scheduleToCloseTimeout: '10 minutes',
   retry,
 });
-
-/** "Activity task failed" says little: the innermost cause carries the AWS or Temporal error. */
-function rootMessage(error: unknown): string {
-  let e = error as { message?: string; cause?: unknown } | undefined;
-  while (e && typeof e.cause === 'object' && e.cause !== null) e = e.cause;
-  return e?.message ?? String(error);
-}
 
 type Verdict = { orphan: true; reason: string } | { orphan: false; reason: string };
 

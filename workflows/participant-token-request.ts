@@ -1,5 +1,5 @@
-import type { TokenRequest } from '../activities/stage-activities';
-import type { ParticipantSpec } from '../spec/show-spec';
+import type { TokenRequest } from '../contracts/stage';
+import type { ParticipantSpec } from '../show-spec/show-spec';
 
 /**
  * How a participant's token is asked for, in one place for the show's first issue and the issueToken update, so a

@@ -1,8 +1,14 @@
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { ParentClosePolicy, startChild, workflowInfo, type WorkflowInfo } from '@temporalio/workflow';
-import { workflowIdForShow, type ShowSpec } from '../spec/show-spec';
-import { CHANNEL_ARN, SCHEDULED_START, SHOW_ID, SHOW_PHASE } from './search-attributes';
-import { showWorkflow } from './show-workflow';
+import { scheduledShowId, workflowIdForShow } from '../contracts/ids';
+import {
+  CHANNEL_ARN,
+  SCHEDULED_START,
+  SHOW_ID,
+  SHOW_PHASE,
+  TEMPORAL_SCHEDULED_START_TIME,
+} from '../contracts/search-attributes';
+import type { ShowSpec } from '../show-spec/show-spec';
+import { showWorkflow } from './show/show-workflow';
 
 export interface ScheduledShowInput {
   /** Names every run: `<schedule id>-<yyyymmddhhmmss>`. */
@@ -12,39 +18,8 @@ export interface ScheduledShowInput {
   monitorTaskQueue?: string;
 }
 
-/** Set by the server on every workflow a schedule starts (trigger and backfill included). */
-const TEMPORAL_SCHEDULED_START_TIME = defineSearchAttributeKey(
-  'TemporalScheduledStartTime',
-  SearchAttributeType.DATETIME,
-);
 /** Temporal appends the scheduled time to the action's workflow ID: `<workflowId>-2025-01-31T17:00:00Z`. */
 const SCHEDULED_TIME_SUFFIX = /-(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}))$/;
-const MAX_SHOW_ID = 48;
-const STAMP_LENGTH = 14;
-
-/** FNV-1a: keeps two long schedule IDs with the same prefix apart after truncation. */
-function shortHash(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return hash.toString(36).padStart(7, '0').slice(-6);
-}
-
-/**
- * The show ID of the run scheduled at `scheduledAt`: a slug of at most 48 characters. Seconds are kept because
- * interval schedules may fire more than once a minute; a schedule ID too long for the room left is cut and
- * suffixed with a hash of the whole ID.
- */
-export function scheduledShowId(scheduleId: string, scheduledAt: Date): string {
-  const stamp = scheduledAt.toISOString().replace(/\D/g, '').slice(0, STAMP_LENGTH);
-  const room = MAX_SHOW_ID - STAMP_LENGTH - 1;
-  let base =
-    scheduleId
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '') || 'show';
-  if (base.length > room) base = `${base.slice(0, room - 7).replace(/-+$/, '')}-${shortHash(scheduleId)}`;
-  return `${base}-${stamp}`;
-}
 
 /** Deterministic: both sources are recorded in the workflow's start event. */
 function scheduledTimeOf(info: WorkflowInfo): Date {

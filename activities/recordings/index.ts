@@ -1,5 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ApplicationFailure } from '@temporalio/common';
+import type { AccountRegion } from '../../contracts/aws-scope';
+import type { RecordingsActivities, RecordingsIndexInput, RecordingsIndexSummary } from '../../contracts/recordings';
 import { contextAbortSignal, contextHeartbeat, contextSleep } from '../activity-context';
 import { mapWithConcurrency } from './concurrency';
 import { IndexBuilder } from './index-document';
@@ -17,44 +19,14 @@ import { readRecording } from './recording-reader';
 import { RecordingsS3 } from './recordings-s3';
 import { waitForRecordingsToSettle, type RecordingRef } from './settle-wait';
 import { parseStageArn } from './stage-arn';
-import type { ShowFigures } from '../../timeline/show-figures';
 
 export { BUCKET_MISSING_FAILURE_TYPE } from './recordings-s3';
 export type { RecordingsIndexDocument, ParticipantEntry, CompositeEntry, IndexSummary } from './index-document';
 export type { ParticipantRecordingEntry, RecordingEntry, RenditionEntry, ThumbnailsEntry } from './index-entries';
-
-export interface RecordingsIndexInput {
-  stageArn: string; // arn:aws:ivs:<region>:<account>:stage/<stageId>
-  /** The show's account when the worker acts there through a role (its buckets are that account's). */
-  account?: string;
-  /** Bucket of individual participant recordings (stage autoParticipantRecordingConfiguration), if any. */
-  participantRecordingBucket?: string;
-  /** Only these stage session IDs (st-...); all sessions of the stage under <stageId>/ when absent. */
-  sessionIds?: string[];
-  /** Composite recordings: bucket + recordingPrefix of each composition's s3 destination, in start order. */
-  composites: { compositionArn: string; bucket: string; prefix: string }[];
-  /** Where to write the index (bucket, key). */
-  indexLocation: { bucket: string; key: string };
-  /** Bounded wait for every participant recording to have recording-ended.json or recording-failed.json. */
-  settleTimeoutMs: number;
-  pollIntervalMs?: number; // default 2000
-  /** The show's figures (timeline/state-events figuresFromState), written into the document as `show`. */
-  show?: ShowFigures;
-}
-
-export interface RecordingsIndexSummary {
-  location: { bucket: string; key: string; uri: string }; // uri = s3://bucket/key
-  participants: number;
-  participantRecordings: number;
-  compositeRecordings: number;
-  failedRecordings: number;
-  unsettledRecordings: number; // still without ended/failed JSON when the wait ran out
-  totalDurationMs: number;
-  objectsScanned: number;
-}
+export type { RecordingsIndexInput, RecordingsIndexSummary };
 
 export interface RecordingsIndexDeps {
-  s3: (scope: { region: string; account?: string }) => S3Client;
+  s3: (scope: AccountRegion) => S3Client;
   heartbeat?: (details?: unknown) => void;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
@@ -86,9 +58,7 @@ function validate(input: RecordingsIndexInput): void {
 /** Without trailing slashes: recording prefixes are joined with '/' everywhere. */
 const trimPrefix = (prefix: string) => prefix.replace(/\/+$/, '');
 
-export function createRecordingsActivities(deps: RecordingsIndexDeps): {
-  indexRecordings(input: RecordingsIndexInput): Promise<RecordingsIndexSummary>;
-} {
+export function createRecordingsActivities(deps: RecordingsIndexDeps): RecordingsActivities {
   const heartbeat = deps.heartbeat ?? contextHeartbeat;
   const sleep = deps.sleep ?? contextSleep;
   const now = deps.now ?? Date.now;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fieldIssues, inlineIssues } from '../../contracts/issues';
 
 /**
  * The `events/recording-*.json` documents IVS writes for individual participant and composite recordings. The schema
@@ -63,11 +64,10 @@ export function parseRecordingEvent(text: string): ParsedRecordingEvent {
   }
   const result = recordingEventSchema.safeParse(json);
   if (result.success) return { ok: true, document: result.data };
-  const issues = result.error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.join('.') || '(document)'}: ${issue.message}`)
-    .join('; ');
-  return { ok: false, reason: `unexpected document: ${issues}` };
+  return {
+    ok: false,
+    reason: `unexpected document: ${inlineIssues(fieldIssues(result.error.issues.slice(0, 3), '(document)'))}`,
+  };
 }
 
 /** Folder names of a thumbnail layout, whichever of the two spellings it uses. */

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { parseIvsArn } from '../../contracts/arn';
 
 export interface StageRef {
   region: string;
@@ -7,12 +8,10 @@ export interface StageRef {
   stageId: string;
 }
 
-const STAGE_ARN = /^arn:aws[a-zA-Z-]*:ivs:([a-z0-9-]+):([0-9]{12}):stage\/([a-zA-Z0-9]+)$/;
-
 /** A malformed ARN is a caller bug that no retry can fix, so it fails the activity for good. */
 export function parseStageArn(stageArn: string): StageRef {
-  const match = STAGE_ARN.exec(stageArn);
-  if (!match)
+  const arn = parseIvsArn(stageArn, 'stage');
+  if (!arn)
     throw ApplicationFailure.nonRetryable(`Not an IVS stage ARN: ${JSON.stringify(stageArn)}`, 'InvalidStageArn');
-  return { region: match[1]!, accountId: match[2]!, stageId: match[3]! };
+  return { region: arn.region, accountId: arn.account, stageId: arn.id };
 }

@@ -5,8 +5,9 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
+import { rootMessage } from '../../contracts/errors';
 import { KeyRingError } from '../../security/encryption-keys';
-import { ShowSpecError } from '../../spec/parse-show-spec';
+import { ShowSpecError } from '../../show-spec/parse-show-spec';
 import { CliError, failedError, unreachable, usageError } from './cli-errors';
 
 // gRPC status codes, as the SDK reports them on errors and their causes.
@@ -39,13 +40,6 @@ export function grpcCode(error: unknown): number | undefined {
     if (typeof e.code === 'number') return e.code;
   }
   return undefined;
-}
-
-/** The innermost message: the SDK's wrappers say "Update failed" where the cause says why. */
-export function rootMessage(error: unknown): string {
-  let e = error as { message?: string; cause?: unknown } | undefined;
-  while (e && e.cause instanceof Error) e = e.cause;
-  return e?.message ?? String(error);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { CalendarSpec } from '@temporalio/client';
 import { InvalidArgumentError } from 'commander';
+import { CAPABILITIES, TOKEN_MINUTES, type Capability } from '../../contracts/participants';
 
 /**
  * Argument parsers for commander: a bad value fails before anything is contacted, with the rule it broke
@@ -27,12 +28,11 @@ export function isoTime(value: string): Date {
 
 export function wholeMinutes(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 20_160) throw new InvalidArgumentError('must be whole minutes, 1-20160');
+  const { min, max } = TOKEN_MINUTES;
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new InvalidArgumentError(`must be whole minutes, ${min}-${max}`);
   return n;
 }
-
-const CAPABILITIES = ['PUBLISH', 'SUBSCRIBE'] as const;
-export type Capability = (typeof CAPABILITIES)[number];
 
 export function capabilities(value: string): Capability[] {
   const list = value.split(',').map((c) => c.trim().toUpperCase());

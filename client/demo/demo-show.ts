@@ -1,4 +1,4 @@
-import type { ShowSpecInput } from '../../spec/show-spec';
+import type { ShowSpecInput } from '../../show-spec/show-spec';
 
 /** The demo's show: two hosts and a guest, an RTMPS encoder, a broadcast to a channel with a composite recording. */
 export function demoShowSpec(id: string, bucket: string, durationSeconds: number): ShowSpecInput {

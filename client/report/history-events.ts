@@ -1,11 +1,11 @@
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter, type LoadedDataConverter, type Payload } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
-import type { CompositionSnapshot, StartedComposition } from '../../activities/composition-activities';
-import type { PublisherSeen } from '../../activities/stage-activities';
+import type { CompositionSnapshot, StartedComposition } from '../../contracts/composition';
+import type { PublisherSeen } from '../../contracts/stage';
 import { ENDING_PHASES, type ShowEvent, type Span } from '../../timeline/show-timeline';
-import { SHOW_PHASE } from '../../workflows/search-attributes';
-import type { ShowResult } from '../../workflows/show-state';
+import { SHOW_PHASE } from '../../contracts/search-attributes';
+import type { ShowResult } from '../../contracts/show-status';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { createAwsClients } from '../../activities/aws-clients';
-import { UNKNOWN_ACCOUNT_FAILURE_TYPE } from '../../workflows/failure-types';
+import { UNKNOWN_ACCOUNT_FAILURE_TYPE } from '../../contracts/failure-types';
 
 void describe('AWS clients: accounts are looked up as own properties only', () => {
   const aws = createAwsClients({

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { StartCompositionCommand } from '@aws-sdk/client-ivs-realtime';
 import { createAwsClients } from '../../activities/aws-clients';
 import { createCompositionActivities, LIST_PAGE_SPACING_MS } from '../../activities/composition-activities';
-import { NOT_YET_FAILURE_TYPE } from '../../workflows/failure-types';
+import { NOT_YET_FAILURE_TYPE } from '../../contracts/failure-types';
 import { createStage, emulatorFixturePerSuite, freshChannelArn } from '../support/emulator-scenarios';
 
 const COMPOSITIONS = 230; // three pages of ListCompositions (100 per page)

@@ -9,7 +9,7 @@ import {
   landingHorizonMs,
   retryingSendWorstMs,
   type IvsTiming,
-} from '../../activities/ivs-timing';
+} from '../../contracts/ivs-timing';
 
 void describe('IVS timing: the attempt outlasts its requests', () => {
   void test('the production figures: 10 s requests, 20 s landing horizon, 55 s attempts', () => {

@@ -12,7 +12,7 @@ import {
 import { createAwsClients, type AwsClients } from '../../activities/aws-clients';
 import { createCompositionActivities } from '../../activities/composition-activities';
 import { createIngestActivities } from '../../activities/ingest-activities';
-import { dedupe, needsRemoval, type ShowResource } from '../../activities/show-resources';
+import { dedupe, needsRemoval, type ShowResource } from '../../contracts/show-resources';
 import { createShowSweepActivities } from '../../activities/show-sweep-activities';
 import { createStageActivities } from '../../activities/stage-activities';
 import {
@@ -22,7 +22,7 @@ import {
   TAG_SHOW_ID,
   TAG_WORKFLOW_ID,
   type ShowIdentity,
-} from '../../activities/show-tags';
+} from '../../contracts/tags';
 import { emulatorFixturePerSuite, freshChannelArn } from '../support/emulator-scenarios';
 import { apiCalls } from '../support/show-scenarios';
 

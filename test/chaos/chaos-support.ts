@@ -12,15 +12,15 @@ import {
   type RunningEmulator,
 } from '../../emulator/src';
 import type { FaultRule } from '../../emulator/src/simulation/fault-injector';
-import { TAG_SHOW_ID } from '../../activities/show-tags';
+import { TAG_SHOW_ID } from '../../contracts/tags';
 import { createDataConverter } from '../../security/data-converter';
 import { loadKeyRing } from '../../security/encryption-keys';
-import { parseShowSpec } from '../../spec/parse-show-spec';
-import type { ShowSpecInput } from '../../spec/show-spec';
+import { parseShowSpec } from '../../show-spec/parse-show-spec';
+import type { ShowSpecInput } from '../../show-spec/show-spec';
 import type { showWorkflow } from '../../workflows';
-import { SHOW_PHASE } from '../../workflows/search-attributes';
-import { endUpdate, participantTokensQuery } from '../../workflows/show-messages';
-import type { ShowPhase, ShowResult } from '../../workflows/show-state';
+import { SHOW_PHASE } from '../../contracts/search-attributes';
+import { endUpdate, participantTokensQuery } from '../../contracts/show-messages';
+import type { ShowPhase, ShowResult } from '../../contracts/show-status';
 import { TEST_KEY_RING_ENV } from '../support/show-harness';
 import { sleep, waitFor } from '../support/wait-for';
 import { cachedWorkflowBundle } from '../../dev/services/workflow-bundle';
@@ -68,7 +68,7 @@ export function chaosSpec(id: string, overrides: Partial<ShowSpecInput> = {}): S
 }
 
 /** Totals over every scenario, for the one summary line: shows and kills as they happen, the rest from audits. */
-export const tally = { shows: 0, kills: 0, faults: 0, leaked: 0, duplicates: 0 };
+export const tally = { shows: 0, kills: 0, faults: 0, leaked: 0, duplicates: 0, windows: 0 };
 
 export interface KillRecord {
   label: string;
@@ -173,6 +173,8 @@ export class ChaosRig {
     timings?: NonNullable<EmulatorConfigInput['timings']>;
     /** A compiled worker and its prebuilt workflow bundle instead of the sources (test/deploy/built-worker). */
     built?: { main: string; workflowBundle: string };
+    /** How often every show's tagged resources are sampled (duplicates that live only a moment count too). */
+    sampleEveryMs?: number;
   }): Promise<ChaosRig> {
     const { s3, temporal } = options;
     const emulatorLog: string[] = [];
@@ -240,7 +242,7 @@ export class ChaosRig {
       await rig.stop();
       throw e;
     }
-    rig.sampler = setInterval(() => void rig.sample().catch(() => undefined), 500);
+    rig.sampler = setInterval(() => void rig.sample().catch(() => undefined), options.sampleEveryMs ?? 500);
     return rig;
   }
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import type { ShowSpecInput } from '../../spec/show-spec';
+import type { ShowSpecInput } from '../../show-spec/show-spec';
 import { SHOWRUNNER_SEARCH_ATTRIBUTES } from '../../dev/services/search-attributes';
 import {
   restartTemporalDevServer,
@@ -12,7 +12,7 @@ import {
 } from '../../dev/services/temporal-dev-server';
 import { startVersitygw, type VersitygwServer } from '../../dev/services/versitygw';
 import { testS3Env, testTemporalEnv } from '../support/test-env';
-import { sleep } from '../support/wait-for';
+import { sleep, waitFor } from '../support/wait-for';
 import {
   CHAOS_LONG,
   ChaosRig,
@@ -171,6 +171,54 @@ void describe('chaos', () => {
           t.diagnostic(`kill -9 at: ${points.join(', ')}`);
           await rig.auditAndTally();
           assert.ok(points.length >= 10, `kills at ${points.length} distinct lifecycle points: ${points.join(', ')}`);
+        });
+      },
+    );
+
+    void test(
+      'windows inside steps: a lost response then a kill, a create slower than its request, a cancel mid-create',
+      { timeout: SCENARIO_TIMEOUT_MS },
+      async () => {
+        const rig = await ChaosRig.start({
+          name: 'windows',
+          temporal: testTemporalEnv(),
+          s3: testS3Env(),
+          timings: { compositionStartMs: 1_000, compositionStopMs: 1_000 },
+          // Every 200 ms: a second stage that lived only until the sweep deleted it still counts as a duplicate.
+          sampleEveryMs: 200,
+        });
+        const kill = new KillSwitch(rig);
+        await withRig(rig, async () => {
+          const fired = async () => (await rig.control.metrics()).faultsFired;
+          // 1. CreateStage applied, its answer lost; the worker dies while the attempt waits out the landing horizon.
+          // The retry (after the dead attempt's 55 s timeout) reads its fence from the heartbeat and finds the stage.
+          let before = await fired();
+          await rig.addFault({ operation: 'CreateStage', mode: 'lost-response', count: 1 });
+          const lost = await rig.startShow(chaosSpec(rig.showId('lost-kill'), { ingest: { enabled: true } }));
+          await kill.killWhen('CreateStage answer lost', async () => (await fired()) > before);
+          tally.windows++;
+          await liveShowThenEnd(rig, lost, 1_000);
+          await rig.completed(lost);
+
+          // 2. CreateIngestConfiguration slower than its 10 s request deadline: applied at 12 s, found, not repeated.
+          before = await fired();
+          await rig.addFault({ operation: 'CreateIngestConfiguration', mode: 'latency', latencyMs: 12_000, count: 1 });
+          const slow = await rig.startShow(chaosSpec(rig.showId('slow-ingest'), { ingest: { enabled: true } }));
+          tally.windows++;
+          await liveShowThenEnd(rig, slow, 1_000);
+          await rig.completed(slow);
+          assert.ok((await fired()) > before, 'the slow create happened');
+
+          // 3. Cancelled while CreateStage is in flight: the stage lands, is recorded and tidied up.
+          before = await fired();
+          await rig.addFault({ operation: 'CreateStage', mode: 'latency', latencyMs: 3_000, count: 1 });
+          const cancelled = await rig.startShow(chaosSpec(rig.showId('cancel-mid-create')));
+          await waitFor(async () => (await fired()) > before, 30_000, { description: 'CreateStage in flight' });
+          await cancelled.handle.cancel();
+          tally.windows++;
+          await assert.rejects(cancelled.handle.result());
+          assert.equal((await cancelled.handle.describe()).status.name, 'CANCELLED');
+          await rig.auditAndTally();
         });
       },
     );
@@ -364,7 +412,7 @@ void describe('chaos', () => {
 
   void test('summary: no leaks, no duplicates', () => {
     console.log(
-      `chaos: shows=${tally.shows} kills=${tally.kills} faults=${tally.faults} leaked=${tally.leaked} duplicates=${tally.duplicates}`,
+      `chaos: shows=${tally.shows} kills=${tally.kills} faults=${tally.faults} windows=${tally.windows} leaked=${tally.leaked} duplicates=${tally.duplicates}`,
     );
     assert.ok(tally.shows > 0, 'scenarios ran shows');
     assert.equal(tally.leaked, 0);

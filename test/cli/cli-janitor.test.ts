@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { CreateStageCommand } from '@aws-sdk/client-ivs-realtime';
-import { showTags } from '../../activities/show-tags';
+import { showTags } from '../../contracts/tags';
 import type { JanitorReport } from '../../workflows';
 import { ensureConfiguredJanitor } from '../../worker/janitor-config';
 import { startShowHarness, type ShowHarness } from '../support/show-harness';

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { parseShowSpec } from '../../spec/parse-show-spec';
-import type { ShowSpecInput } from '../../spec/show-spec';
+import { parseShowSpec } from '../../show-spec/parse-show-spec';
+import type { ShowSpecInput } from '../../show-spec/show-spec';
 import { pastStartWarning } from '../../client/cli/actions/start-show-action';
 import { toCliError } from '../../client/cli/error-mapping';
-import { statusQuery } from '../../workflows/show-messages';
+import { statusQuery } from '../../contracts/show-messages';
 import { startShowHarness, type ShowHarness } from '../support/show-harness';
 import { waitFor } from '../support/wait-for';
 import { cliEnv, parseJson, runCli, writeSpec } from './cli-runner';

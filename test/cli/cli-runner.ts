@@ -4,7 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import type { ShowSpecInput } from '../../spec/show-spec';
+import type { ShowSpecInput } from '../../show-spec/show-spec';
 import { TEST_KEY_RING_ENV, type ShowHarness } from '../support/show-harness';
 import { testS3Env, testTemporalEnv } from '../support/test-env';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { ShowSpecInput } from '../../spec/show-spec';
-import { statusQuery } from '../../workflows/show-messages';
-import type { ShowPhase, ShowStatus } from '../../workflows/show-state';
+import type { ShowSpecInput } from '../../show-spec/show-spec';
+import { statusQuery } from '../../contracts/show-messages';
+import type { ShowPhase, ShowStatus } from '../../contracts/show-status';
 import { startShowHarness, type ShowHarness } from '../support/show-harness';
 import { waitFor } from '../support/wait-for';
 import { cliEnv, parseJson, runAll, runCli, writeSpec } from './cli-runner';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { showSpecSchema } from '../../spec/show-spec';
-import { scheduledShowId } from '../../workflows/scheduled-show-workflow';
+import { showSpecSchema } from '../../show-spec/show-spec';
+import { scheduledShowId } from '../../contracts/ids';
 
 const scheduleIds = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$/);
 const times = fc.date({

@@ -11,9 +11,9 @@ import { WorkerProcess, workerProcessEnv } from '../../dev/process/worker-proces
 import { cachedWorkflowBundle } from '../../dev/services/workflow-bundle';
 import { createDataConverter } from '../../security/data-converter';
 import { loadKeyRing } from '../../security/encryption-keys';
-import { parseShowSpec } from '../../spec/parse-show-spec';
-import { participantTokensQuery, statusQuery } from '../../workflows/show-messages';
-import type { ShowStatus } from '../../workflows/show-state';
+import { parseShowSpec } from '../../show-spec/parse-show-spec';
+import { participantTokensQuery, statusQuery } from '../../contracts/show-messages';
+import type { ShowStatus } from '../../contracts/show-status';
 import { startEmulatorFixture, type EmulatorFixture } from '../support/emulator-fixture';
 import { freshChannelArn } from '../support/emulator-scenarios';
 import { TEST_KEY_RING_ENV } from '../support/show-harness';

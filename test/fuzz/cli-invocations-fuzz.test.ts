@@ -10,9 +10,9 @@ import fc from 'fast-check';
 import { stringify as toYaml } from 'yaml';
 import { buildProgram } from '../../client/cli/program';
 import { capabilities, positiveInt, slugId, timeZone, wholeMinutes } from '../../client/cli/parse-options';
-import { runCliInProcess, type InProcessResult } from '../../client/cli/run-in-process';
-import { parseDuration } from '../../spec/durations';
-import { parseShowSpecText } from '../../spec/parse-show-spec';
+import { runCliInProcess, type InProcessResult } from '../cli/run-in-process';
+import { parseDuration } from '../../show-spec/durations';
+import { parseShowSpecText } from '../../show-spec/parse-show-spec';
 import { cliEnv, runAll } from '../cli/cli-runner';
 import { TEST_KEY_RING_ENV } from '../support/show-harness';
 import { testTemporalEnv } from '../support/test-env';
@@ -21,7 +21,7 @@ import { testTemporalEnv } from '../support/test-env';
  * Property-based checks of the CLI's input handling: generated invalid invocations (unknown commands and options,
  * missing or extra arguments, bad times, durations, choices, cron and calendar specs, conflicting options, broken
  * spec files) all end with exit code 2 and a message on stderr saying what is wrong, start nothing, and never
- * throw. They run in this process (client/cli/run-in-process.ts); a sample also runs as real processes to show
+ * throw. They run in this process (test/cli/run-in-process.ts); a sample also runs as real processes to show
  * that the two agree.
  *
  * The seed is fixed so a failure reproduces; set SHOWRUNNER_FUZZ_SEED to explore others.

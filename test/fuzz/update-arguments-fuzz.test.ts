@@ -3,14 +3,14 @@ import { describe, test } from 'node:test';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import fc from 'fast-check';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import {
   endArgsSchema,
   extendArgsSchema,
   issueTokenArgsSchema,
   restartArgsSchema,
   statusQuery,
-} from '../../workflows/show-messages';
+} from '../../contracts/show-messages';
 import { apiCalls, showEmulatorConfig, showHarnessPerSuite, waitForPhase } from '../support/show-scenarios';
 
 /**
@@ -41,7 +41,7 @@ interface Case {
   schemaInvalid: boolean;
 }
 
-const SCHEMAS: Record<UpdateName, z.ZodType> = {
+const SCHEMAS: Record<UpdateName, z.ZodMiniType> = {
   end: endArgsSchema,
   extend: extendArgsSchema,
   issueToken: issueTokenArgsSchema,

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { EmulatorConfigInput } from '../../emulator/src';
-import type { ShowSpecInput } from '../../spec/show-spec';
+import type { ShowSpecInput } from '../../show-spec/show-spec';
 import type { showWorkflow } from '../../workflows';
 import type { WorkerConfig } from '../../worker/worker-config';
-import { endUpdate, participantTokensQuery, statusQuery } from '../../workflows/show-messages';
-import type { ShowPhase, ShowStatus } from '../../workflows/show-state';
+import { endUpdate, participantTokensQuery, statusQuery } from '../../contracts/show-messages';
+import type { ShowPhase, ShowStatus } from '../../contracts/show-status';
 import type { EmulatorFixture } from './emulator-fixture';
 import { freshChannelArn } from './emulator-scenarios';
 import { perSuite } from './per-suite';

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { IndexBuilder } from '../../activities/recordings/index-document';
-import { parseShowSpec } from '../../spec/parse-show-spec';
+import { parseShowSpec } from '../../show-spec/parse-show-spec';
 import { figuresMarkdown, formatAvailability, formatDuration } from '../../timeline/figures-markdown';
 import { showFigures, unionLength } from '../../timeline/show-figures';
 import { buildTimeline, type ShowEvent } from '../../timeline/show-timeline';
 import { eventsFromState } from '../../timeline/state-events';
-import { currentDetailsMarkdown } from '../../workflows/show-details';
-import { initialState } from '../../workflows/show-reports';
-import type { ShowState } from '../../workflows/show-state';
+import { currentDetailsMarkdown } from '../../workflows/show/details';
+import { initialState, type ShowState } from '../../workflows/show/state';
 
 const T0 = Date.parse('2026-03-01T20:00:00Z');
 const s = (seconds: number) => T0 + seconds * 1000;
@@ -300,12 +299,10 @@ void describe('the show’s final details in the Web UI', () => {
     compositions: [
       {
         arn: A,
-        idempotencyToken: 't',
         startedAt: new Date(s(10)).toISOString(),
         endedAt: new Date(s(300)).toISOString(),
         state: 'STOPPED',
         destinations: [{ id: 'cA', kind: 'channel', state: 'STOPPED' }],
-        stopRequested: true,
       },
     ],
     timings: {

@@ -9,11 +9,11 @@ import { startShow } from '../../client/start-show';
 import { freshChannelArn, LOCAL_STACK_BUCKET } from '../../dev/aws/local-aws';
 import { findChromium } from '../../dev/browser/find-chromium';
 import { startPrivateLocalStack, type LocalStack } from '../../dev/stack/local-stack';
-import { parseShowSpec } from '../../spec/parse-show-spec';
-import type { ShowSpecInput } from '../../spec/show-spec';
+import { parseShowSpec } from '../../show-spec/parse-show-spec';
+import type { ShowSpecInput } from '../../show-spec/show-spec';
 import type { showWorkflow } from '../../workflows';
-import { participantTokensQuery, statusQuery } from '../../workflows/show-messages';
-import type { ShowStatus } from '../../workflows/show-state';
+import { participantTokensQuery, statusQuery } from '../../contracts/show-messages';
+import type { ShowStatus } from '../../contracts/show-status';
 import { waitFor } from '../support/wait-for';
 
 /** Screenshots and page text land here: CI keeps the folder as its artefacts. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { CreateStageCommand } from '@aws-sdk/client-ivs-realtime';
-import { showTags } from '../../activities/show-tags';
+import { showTags } from '../../contracts/tags';
 import { janitorWorkflow, type JanitorInput } from '../../workflows';
 import { baseShowSpec, showEmulatorConfig, showHarnessPerSuite, waitForPhase } from '../support/show-scenarios';
 

@@ -8,9 +8,9 @@ import {
 } from '@aws-sdk/client-ivs-realtime';
 import { ScheduleOverlapPolicy, type WorkflowHandle } from '@temporalio/client';
 import { ensureJanitorSchedule, type JanitorScheduleOptions } from '../../client/janitor-schedule';
-import { showTags, TAG_KEEP, TAG_RUN_KEY } from '../../activities/show-tags';
+import { showTags, TAG_KEEP, TAG_RUN_KEY } from '../../contracts/tags';
 import { janitorWorkflow, type JanitorInput, type JanitorReport, type showWorkflow } from '../../workflows';
-import { endUpdate, statusQuery } from '../../workflows/show-messages';
+import { endUpdate, statusQuery } from '../../contracts/show-messages';
 import { startShowHarness, type ShowHarness } from '../support/show-harness';
 import { waitFor } from '../support/wait-for';
 import { freshChannelArn } from '../../dev/aws/local-aws';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseShowSpec } from '../../spec/parse-show-spec';
-import { issueTokenArgsSchema } from '../../workflows/show-messages';
+import { parseShowSpec } from '../../show-spec/parse-show-spec';
+import { issueTokenArgsSchema } from '../../contracts/show-messages';
 import { participantTokenRequest, tokenOverridesProblem } from '../../workflows/participant-token-request';
 
 const spec = parseShowSpec({

@@ -8,8 +8,8 @@ import {
   participantTokensQuery,
   restartCompositionUpdate,
   statusQuery,
-} from '../../workflows/show-messages';
-import type { ShowStatus } from '../../workflows/show-state';
+} from '../../contracts/show-messages';
+import type { ShowStatus } from '../../contracts/show-status';
 import {
   assertNothingLive,
   endShow,

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { UNKNOWN_ACCOUNT_FAILURE_TYPE } from '../../workflows/failure-types';
-import { compositionMonitorWorkflowId } from '../../workflows/monitor-messages';
-import { endUpdate } from '../../workflows/show-messages';
+import { UNKNOWN_ACCOUNT_FAILURE_TYPE } from '../../contracts/failure-types';
+import { compositionMonitorWorkflowId } from '../../contracts/ids';
+import { endUpdate } from '../../contracts/show-messages';
 import {
   apiCalls,
   assertNothingLive,

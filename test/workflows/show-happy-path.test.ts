@@ -10,7 +10,7 @@ import {
   waitForPhase,
   waitForStatus,
 } from '../support/show-scenarios';
-import { endUpdate } from '../../workflows/show-messages';
+import { endUpdate } from '../../contracts/show-messages';
 
 void describe('show lifecycle: happy path', () => {
   const h = showHarnessPerSuite(showEmulatorConfig());

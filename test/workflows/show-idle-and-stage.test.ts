@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DeleteStageCommand } from '@aws-sdk/client-ivs-realtime';
-import type { ShowSpecInput } from '../../spec/show-spec';
-import { statusQuery } from '../../workflows/show-messages';
+import type { ShowSpecInput } from '../../show-spec/show-spec';
+import { statusQuery } from '../../contracts/show-messages';
 import {
   assertNothingLive,
   assertShowFailsWith,

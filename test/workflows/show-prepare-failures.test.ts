@@ -8,9 +8,9 @@ import {
   StopCompositionCommand,
 } from '@aws-sdk/client-ivs-realtime';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { parseShowSpec, ShowSpecError } from '../../spec/parse-show-spec';
-import type { ShowSpecInput } from '../../spec/show-spec';
-import { statusQuery } from '../../workflows/show-messages';
+import { parseShowSpec, ShowSpecError } from '../../show-spec/parse-show-spec';
+import type { ShowSpecInput } from '../../show-spec/show-spec';
+import { statusQuery } from '../../contracts/show-messages';
 import {
   apiCalls as apiCallsIn,
   assertNothingLive,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ShowSpecInput } from '../../spec/show-spec';
-import { participantTokensQuery, statusQuery } from '../../workflows/show-messages';
+import type { ShowSpecInput } from '../../show-spec/show-spec';
+import { participantTokensQuery, statusQuery } from '../../contracts/show-messages';
 import {
   apiCalls,
   assertNothingLive,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ShowSpecInput } from '../../spec/show-spec';
+import type { ShowSpecInput } from '../../show-spec/show-spec';
 import {
   apiCalls as apiCallsIn,
   assertNothingLive,

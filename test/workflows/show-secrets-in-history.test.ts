@@ -6,8 +6,8 @@ import type { Payload } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { EncryptionCodec } from '../../security/encryption-codec';
 import { loadKeyRing } from '../../security/encryption-keys';
-import { compositionMonitorWorkflowId } from '../../workflows/monitor-messages';
-import { issueTokenUpdate } from '../../workflows/show-messages';
+import { compositionMonitorWorkflowId } from '../../contracts/ids';
+import { issueTokenUpdate } from '../../contracts/show-messages';
 import { TEST_KEY_RING_ENV } from '../support/show-harness';
 import {
   baseShowSpec,

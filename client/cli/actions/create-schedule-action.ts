@@ -1,8 +1,8 @@
 import type { CalendarSpec } from '@temporalio/client';
-import { loadShowSpecFile, parseShowSpec } from '../../../spec/parse-show-spec';
-import type { ShowSpec } from '../../../spec/show-spec';
+import { loadShowSpecFile, parseShowSpec } from '../../../show-spec/parse-show-spec';
+import type { ShowSpec } from '../../../show-spec/show-spec';
 import { scheduledShowWorkflow, type ScheduledShowInput } from '../../../workflows';
-import { scheduledShowId } from '../../../workflows/scheduled-show-workflow';
+import { scheduledShowId } from '../../../contracts/ids';
 import type { ActionBody } from '../cli-action';
 import type { CliContext } from '../cli-context';
 import { usageError } from '../cli-errors';

@@ -1,4 +1,4 @@
-import { parseDuration } from '../../../spec/durations';
+import { parseDuration } from '../../../show-spec/durations';
 import { usageError } from '../cli-errors';
 
 /** A duration option ("90s", "5m", "PT1H"), checked when the command runs so help never loads the spec parser. */

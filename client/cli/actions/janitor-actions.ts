@@ -7,7 +7,7 @@ import {
   runJanitorNow,
 } from '../../janitor-schedule';
 import { janitorWorkflow, type JanitorReport } from '../../../workflows';
-import { parseDuration } from '../../../spec/durations';
+import { parseDuration } from '../../../show-spec/durations';
 import type { ActionBody } from '../cli-action';
 import type { CliContext } from '../cli-context';
 import { usageError } from '../cli-errors';

@@ -1,5 +1,5 @@
 import type { WorkflowExecutionInfo } from '@temporalio/client';
-import { CHANNEL_ARN, SCHEDULED_START, SHOW_ID, SHOW_PHASE, STAGE_ARN } from '../../../workflows/search-attributes';
+import { CHANNEL_ARN, SCHEDULED_START, SHOW_ID, SHOW_PHASE, STAGE_ARN } from '../../../contracts/search-attributes';
 import type { ActionBody } from '../cli-action';
 import { shortTime, table } from '../output';
 

@@ -1,7 +1,8 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { RecordingsIndexDocument } from '../../../activities/recordings';
+import { fieldIssues, inlineIssues } from '../../../contracts/issues';
 import { workerConfigSchema } from '../../../worker/worker-config';
-import type { ShowResult } from '../../../workflows/show-state';
+import type { ShowResult } from '../../../contracts/show-status';
 import type { ActionBody } from '../cli-action';
 import type { CliContext } from '../cli-context';
 import { failedError, usageError } from '../cli-errors';
@@ -20,8 +21,7 @@ const s3Settings = workerConfigSchema.pick({
 function s3Client(ctx: CliContext): S3Client {
   const parsed = s3Settings.safeParse(ctx.env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw usageError(`Invalid S3 settings: ${problems}`);
+    throw usageError(`Invalid S3 settings: ${inlineIssues(fieldIssues(parsed.error.issues, '(environment)'))}`);
   }
   const e = parsed.data;
   const client = new S3Client({

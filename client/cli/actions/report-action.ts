@@ -3,7 +3,7 @@ import path from 'node:path';
 import { figuresMarkdown } from '../../../timeline/figures-markdown';
 import { showFigures } from '../../../timeline/show-figures';
 import { buildTimeline } from '../../../timeline/show-timeline';
-import { workflowIdForShow } from '../../../spec/show-spec';
+import { workflowIdForShow } from '../../../contracts/ids';
 import { readShowHistory } from '../../report/history-events';
 import { publisherEventsFromIndex, withRecordedPublishers } from '../../report/recordings-events';
 import { plainLines, renderPng, renderSvg, timelineChartSpec } from '../../report/timeline-chart';

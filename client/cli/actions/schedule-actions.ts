@@ -1,6 +1,6 @@
 import type { ScheduleSummary } from '@temporalio/client';
 import { scheduledShowWorkflow } from '../../../workflows';
-import { scheduledShowId } from '../../../workflows/scheduled-show-workflow';
+import { scheduledShowId } from '../../../contracts/ids';
 import type { ActionBody } from '../cli-action';
 import { usageError } from '../cli-errors';
 import { formatSchedule, scheduleView } from '../format/format-schedule';

@@ -1,8 +1,8 @@
-import { endUpdate, extendUpdate, issueTokenUpdate } from '../../../workflows/show-messages';
+import type { Capability } from '../../../contracts/participants';
+import { endUpdate, extendUpdate, issueTokenUpdate } from '../../../contracts/show-messages';
 import type { ActionBody } from '../cli-action';
 import { failedError } from '../cli-errors';
 import { shortTime } from '../output';
-import type { Capability } from '../parse-options';
 import { JANITOR_SCHEDULE_ID } from '../../janitor-schedule';
 import { findShow } from './show-handle';
 import { stalledReason } from './show-progress';

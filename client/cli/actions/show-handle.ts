@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
-import { workflowIdForShow } from '../../../spec/show-spec';
+import { workflowIdForShow } from '../../../contracts/ids';
 import type { showWorkflow } from '../../../workflows';
 import { failedError, usageError } from '../cli-errors';
 import { grpcCode, INVALID_ARGUMENT } from '../error-mapping';

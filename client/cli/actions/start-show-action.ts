@@ -1,7 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { startShow } from '../../start-show';
-import { loadShowSpecFile, parseShowSpec } from '../../../spec/parse-show-spec';
-import { workflowIdForShow, type ShowSpec } from '../../../spec/show-spec';
+import { loadShowSpecFile, parseShowSpec } from '../../../show-spec/parse-show-spec';
+import { workflowIdForShow } from '../../../contracts/ids';
+import type { ShowSpec } from '../../../show-spec/show-spec';
 import type { ActionBody } from '../cli-action';
 import { failedError, usageError } from '../cli-errors';
 import { shortTime } from '../output';

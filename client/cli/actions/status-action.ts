@@ -1,7 +1,7 @@
 import type { WorkflowExecutionDescription } from '@temporalio/client';
-import { SHOW_PHASE } from '../../../workflows/search-attributes';
-import { statusQuery } from '../../../workflows/show-messages';
-import type { ShowStatus } from '../../../workflows/show-state';
+import { SHOW_PHASE } from '../../../contracts/search-attributes';
+import { statusQuery } from '../../../contracts/show-messages';
+import type { ShowStatus } from '../../../contracts/show-status';
 import type { ActionBody } from '../cli-action';
 import type { CliContext } from '../cli-context';
 import { formatStatus } from '../format/format-status';

@@ -1,22 +1,11 @@
 import { Command, Option } from 'commander';
+import { TOKEN_MINUTES } from '../../../contracts/participants';
+import { REASON_MAX_LENGTH, SHOW_MAX_HOURS } from '../../../contracts/show-rules';
+import { SHOW_PHASES } from '../../../contracts/show-status';
 import { action } from '../cli-action';
 import { capabilities, isoTime, positiveInt, wholeMinutes } from '../parse-options';
 
 /** Everything that reads or acts on one show by its id (`show-<id>` is its workflow). */
-const SHOW_PHASES = [
-  'SCHEDULED',
-  'PREPARING',
-  'WAITING_FOR_PUBLISHER',
-  'STARTING_COMPOSITION',
-  'LIVE',
-  'RECOVERING',
-  'ENDING',
-  'TIDYING',
-  'INDEXING',
-  'COMPLETED',
-  'FAILED',
-  'CANCELLED',
-];
 
 const actions = () => import('../actions/show-actions.js');
 const statusAction = () => import('../actions/status-action.js');
@@ -40,12 +29,12 @@ export const endCommand = () =>
   new Command('end')
     .description('End a show now: it stops its composition, tidies up and indexes recordings')
     .argument('<id>', 'show id')
-    .option('--reason <text>', 'recorded with the show (at most 500 characters)')
+    .option('--reason <text>', `recorded with the show (at most ${REASON_MAX_LENGTH} characters)`)
     .action(action(() => actions().then((m) => m.endAction)));
 
 export const extendCommand = () =>
   new Command('extend')
-    .description("Move a show's planned end (at most 24 hours after its start)")
+    .description(`Move a show's planned end (at most ${SHOW_MAX_HOURS} hours after its start)`)
     .argument('<id>', 'show id')
     .requiredOption('--until <time>', 'new planned end, ISO 8601 with a time zone', isoTime)
     .action(action(() => actions().then((m) => m.extendAction)));
@@ -72,7 +61,7 @@ export const tokenCommand = () =>
     .requiredOption('--user <userId>', 'participant user id (a spec participant keeps its attributes)')
     .option(
       '--duration <minutes>',
-      'token lifetime in whole minutes (default: the participant spec or 720)',
+      `token lifetime in whole minutes (default: the participant spec or ${TOKEN_MINUTES.default})`,
       wholeMinutes,
     )
     .option('--capabilities <list>', 'PUBLISH, SUBSCRIBE or PUBLISH,SUBSCRIBE', capabilities)

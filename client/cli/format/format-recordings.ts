@@ -1,5 +1,5 @@
 import type { RecordingsIndexDocument } from '../../../activities/recordings';
-import { formatDuration } from '../../../spec/durations';
+import { formatDuration } from '../../../show-spec/durations';
 import { shortTime, table } from '../output';
 
 const duration = (ms: number | null) => (ms === null ? undefined : formatDuration(ms));

@@ -1,7 +1,7 @@
 import type { ScheduleDescription, ScheduleSpecDescription } from '@temporalio/client';
-import { formatDuration } from '../../../spec/durations';
+import { formatDuration } from '../../../show-spec/durations';
 import type { ScheduledShowInput } from '../../../workflows';
-import { scheduledShowId } from '../../../workflows/scheduled-show-workflow';
+import { scheduledShowId } from '../../../contracts/ids';
 import { shortTime } from '../output';
 
 type Ranges = { start: number | string; end: number | string; step: number }[];

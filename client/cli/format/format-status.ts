@@ -1,4 +1,4 @@
-import type { ShowStatus } from '../../../workflows/show-state';
+import type { ShowStatus } from '../../../contracts/show-status';
 import { shortTime, table } from '../output';
 
 /** The status query, as an operator reads it: what phase, on what resources, what went wrong, what happens next. */

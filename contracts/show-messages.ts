@@ -1,0 +1,69 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { en } from 'zod/locales';
+import { z } from 'zod/mini';
+import type { CompositionSnapshot } from './composition';
+import { fieldIssues, inlineIssues } from './issues';
+import { ATTRIBUTES, attributesFit, CAPABILITIES, TOKEN_MINUTES, USER_ID_MAX_LENGTH } from './participants';
+import { REASON_MAX_LENGTH } from './show-rules';
+import type { IssuedToken } from './stage';
+import type { ShowStatus } from './show-status';
+
+/**
+ * Messages of the show workflow. Update arguments are validated before they are accepted into history. The
+ * schemas use zod's tree-shakable build (zod/mini) so the workflow bundle does not carry zod's classic API, with
+ * zod's English messages, so a rejection reads exactly as the same mistake in a show spec.
+ */
+z.config(en());
+
+export const statusQuery = defineQuery<ShowStatus>('status');
+/** Secret: the tokens issued at preparation. Readable only with the payload codec. */
+export const participantTokensQuery = defineQuery<IssuedToken[]>('participantTokens');
+
+const reason = z.optional(z.string().check(z.maxLength(REASON_MAX_LENGTH)));
+
+export const endArgsSchema = z.strictObject({ reason });
+export const extendArgsSchema = z.strictObject({ endAt: z.iso.datetime({ offset: true }) });
+export const issueTokenArgsSchema = z.strictObject({
+  userId: z.string().check(z.minLength(1), z.maxLength(USER_ID_MAX_LENGTH)),
+  durationMinutes: z.optional(z.int().check(z.minimum(TOKEN_MINUTES.min), z.maximum(TOKEN_MINUTES.max))),
+  capabilities: z.optional(z.array(z.enum(CAPABILITIES)).check(z.minLength(1), z.maxLength(CAPABILITIES.length))),
+  attributes: z.optional(
+    z
+      .record(z.string().check(z.minLength(1), z.maxLength(ATTRIBUTES.keyMaxLength)), z.string())
+      .check(z.refine(attributesFit, ATTRIBUTES.tooLarge)),
+  ),
+});
+export const restartArgsSchema = z.strictObject({ reason });
+
+export type EndArgs = z.infer<typeof endArgsSchema>;
+export type ExtendArgs = z.infer<typeof extendArgsSchema>;
+export type IssueTokenArgs = z.infer<typeof issueTokenArgsSchema>;
+export type RestartArgs = z.infer<typeof restartArgsSchema>;
+
+export const endUpdate = defineUpdate<{ endAt: string }, [EndArgs]>('end');
+export const extendUpdate = defineUpdate<{ endAt: string }, [ExtendArgs]>('extend');
+export const issueTokenUpdate = defineUpdate<IssuedToken, [IssueTokenArgs]>('issueToken');
+export const restartCompositionUpdate = defineUpdate<{ restarts: number }, [RestartArgs]>('restartComposition');
+
+/** From the composition monitor: the latest state of the show's composition. */
+export const compositionChangedSignal = defineSignal<[CompositionSnapshot]>('compositionChanged');
+
+/** Throws an Error naming each failing field and rule; used by the update validators. */
+export function validateArgs<S extends z.ZodMiniType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value ?? {});
+  if (!result.success)
+    throw new Error(`Invalid arguments: ${inlineIssues(fieldIssues(result.error.issues, '(args)'))}`);
+  return result.data;
+}
+
+/**
+ * An IVS EventBridge event about this show (from the events endpoint). Events are best effort — late,
+ * duplicated, out of order — so they only wake the show up early; the poll result stays the truth.
+ */
+export interface ShowIvsEvent {
+  detailType: string;
+  eventName: string;
+  resourceArn: string;
+  time: string;
+}
+export const ivsEventSignal = defineSignal<[ShowIvsEvent]>('ivsEvent');

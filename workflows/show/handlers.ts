@@ -1,0 +1,104 @@
+import { condition, setHandler } from '@temporalio/workflow';
+import {
+  compositionChangedSignal,
+  endArgsSchema,
+  endUpdate,
+  extendArgsSchema,
+  extendUpdate,
+  issueTokenArgsSchema,
+  issueTokenUpdate,
+  ivsEventSignal,
+  participantTokensQuery,
+  restartArgsSchema,
+  restartCompositionUpdate,
+  statusQuery,
+  validateArgs,
+} from '../../contracts/show-messages';
+import { ivs } from '../activity-proxies';
+import { receiveSnapshot, wakesOn } from './decisions';
+import { endRefusal, extendRefusal, issueTokenRefusal, restartRefusal } from './message-rules';
+import { requestedToken } from './plan';
+import { buildStatus } from './reports';
+import type { Show } from './show';
+
+/** An update the show refuses (it is ending, there is no stage...) is rejected before it enters history. */
+function refuse(reason: string | undefined): void {
+  if (reason !== undefined) throw new Error(reason);
+}
+
+/**
+ * The show's queries, signals and updates. Signals only record what arrived; the live loop acts on it. Updates
+ * validate their arguments and the show's state first, and change the state only in their handlers.
+ */
+export function registerHandlers(show: Show): void {
+  const { spec, state } = show;
+  setHandler(statusQuery, () => buildStatus(spec, state, show.nextDeadline()));
+  setHandler(participantTokensQuery, () => state.tokens);
+  setHandler(compositionChangedSignal, (snapshot) => receiveSnapshot(state, snapshot));
+  setHandler(ivsEventSignal, (event) => {
+    const wakes = wakesOn(event);
+    if (wakes.publisher) show.publisherPollNow = true;
+    if (wakes.composition) show.compositionPollNow = true;
+  });
+
+  setHandler(
+    endUpdate,
+    (args) => {
+      const { reason } = validateArgs(endArgsSchema, args);
+      state.endRequested ??= { at: show.iso(), reason: reason ?? 'end requested' };
+      return { endAt: state.endRequested.at };
+    },
+    {
+      validator: (args) => {
+        validateArgs(endArgsSchema, args);
+        refuse(endRefusal(state));
+      },
+    },
+  );
+  setHandler(
+    extendUpdate,
+    (args) => {
+      state.endAt = Date.parse(validateArgs(extendArgsSchema, args).endAt);
+      return { endAt: new Date(state.endAt).toISOString() };
+    },
+    {
+      validator: (args) => {
+        const endAt = Date.parse(validateArgs(extendArgsSchema, args).endAt);
+        refuse(extendRefusal(state, endAt, show.now()));
+      },
+    },
+  );
+  setHandler(
+    issueTokenUpdate,
+    async (args) => {
+      const token = await ivs.issueParticipantToken({
+        ...show.scope(),
+        stageArn: state.stageArn!,
+        participant: requestedToken(spec, validateArgs(issueTokenArgsSchema, args)),
+      });
+      state.tokens.push(token);
+      return token;
+    },
+    {
+      validator: (args) => {
+        validateArgs(issueTokenArgsSchema, args);
+        refuse(issueTokenRefusal(state));
+      },
+    },
+  );
+  setHandler(
+    restartCompositionUpdate,
+    async (args) => {
+      state.restartRequested = validateArgs(restartArgsSchema, args).reason ?? 'restart requested';
+      // The live loop replaces the composition and clears the request (or the show ends first).
+      await condition(() => state.restartRequested === undefined || show.ending());
+      return { restarts: state.restarts };
+    },
+    {
+      validator: (args) => {
+        validateArgs(restartArgsSchema, args);
+        refuse(restartRefusal(spec, state));
+      },
+    },
+  );
+}
