@@ -32,8 +32,8 @@ export interface SweepInput {
   /** Also list public keys (one ListPublicKeys page per 100 keys). Shows import none today, so off by default. */
   publicKeys?: boolean;
   /**
-   * The show's ingest configuration name, when it has one: a configuration detached from its stage (DeleteStage
-   * blanks its stageArn) is checked for the run tag only if it bears this name. Without it, every detached one is.
+   * The show's ingest configuration name, when it has one: a configuration whose stage is gone (blank, or naming a
+   * deleted stage) is checked for the run tag only if it bears this name. Without it, every such one is.
    */
   ingestConfigurationName?: string;
 }
@@ -88,8 +88,9 @@ async function listAll<Page extends { nextToken?: string }>(
  * - ListCompositions: ceil(C/100) pages, unfiltered. Summaries carry tags and state; filterByStageArn would cost a
  *   call per stage of the show and find nothing more, and compositions are few (20 live per account).
  * - ListIngestConfigurations: ceil(I/100) pages, unfiltered (100 per region is the quota, so one page). Its
- *   summaries carry no tags, and filterByStageArn would miss a configuration detached from its stage. So one
- *   ListTagsForResource per candidate: attached to one of the show's stages, or detached and bearing its name.
+ *   summaries carry no tags, and filterByStageArn would miss a configuration whose stage is gone. So one
+ *   ListTagsForResource per candidate: attached to one of the show's stages, or whose stage is gone (blank or naming
+ *   a deleted stage) and bearing the show's name.
  *   ListTagsForResource rather than GetIngestConfiguration, which would return the stream key.
  * - ListPublicKeys: ceil(P/100) pages, only when asked (summaries carry tags).
  * A typical show (one stage, one ingest configuration, a region under 100 of each): 4 calls, 5 with public keys.
@@ -101,6 +102,8 @@ export function createShowSweepActivities(clients: AwsClients) {
       const pace = pacer();
       const resources: ShowResource[] = [];
       const mine = (tags: Record<string, string> | undefined) => isMadeBy(tags, input.identity);
+      /** Every stage that exists: a configuration naming any other stage lost it. */
+      const existingStages = new Set<string>();
       try {
         await listAll(
           async (nextToken) => {
@@ -108,7 +111,10 @@ export function createShowSweepActivities(clients: AwsClients) {
             return ivs.send(new ListStagesCommand({ maxResults: PAGE, nextToken }));
           },
           (page) => {
-            for (const s of page.stages ?? []) if (s.arn && mine(s.tags)) resources.push({ kind: 'stage', arn: s.arn });
+            for (const s of page.stages ?? []) {
+              if (s.arn) existingStages.add(s.arn);
+              if (s.arn && mine(s.tags)) resources.push({ kind: 'stage', arn: s.arn });
+            }
           },
         );
         const stages = new Set(resources.map((r) => r.arn));
@@ -139,8 +145,12 @@ export function createShowSweepActivities(clients: AwsClients) {
             for (const c of page.ingestConfigurations ?? []) {
               if (!c.arn) continue;
               const attachedToOurs = !!c.stageArn && stages.has(c.stageArn);
+              // DeleteStage "removes the stageArn from the associated IngestConfiguration, if there are participants
+              // using the IngestConfiguration to publish to the stage": an idle configuration keeps naming a stage
+              // that no longer exists. Either way it has lost its stage, and only its name can point to the show.
+              const lostItsStage = !c.stageArn || !existingStages.has(c.stageArn);
               const detachedNamedOurs =
-                !c.stageArn &&
+                lostItsStage &&
                 (input.ingestConfigurationName === undefined || c.name === input.ingestConfigurationName);
               if (attachedToOurs || detachedNamedOurs)
                 candidates.push({ kind: 'ingestConfiguration', arn: c.arn, stageArn: c.stageArn ?? '' });
