@@ -1,4 +1,4 @@
-import toolVersions from '../tool-versions.json';
+import toolVersions from '../../scripts/tool-versions.json';
 
 export type ToolName = keyof typeof toolVersions;
 

@@ -1,6 +1,6 @@
 /**
  * docker-compose.yml must run what the native cluster (dev/services/temporal-cluster.ts, the one the cluster tests
- * exercise) runs: the same Temporal server, schema tool and UI versions as dev/tool-versions.json pins, and the same
+ * exercise) runs: the same Temporal server, schema tool and UI versions as scripts/tool-versions.json pins, and the same
  * files from deploy/ for the server config, the dynamic config, the schema set-up and the UI config. Nothing here
  * needs Docker: it reads the compose file, so a bump on one side without the other fails here.
  */
