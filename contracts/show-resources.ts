@@ -124,8 +124,8 @@ export interface SweepInput extends AccountRegion {
   /** Also list public keys (one ListPublicKeys page per 100 keys). Shows import none today, so off by default. */
   publicKeys?: boolean;
   /**
-   * The show's ingest configuration name, when it has one: a configuration detached from its stage (DeleteStage
-   * blanks its stageArn) is checked for the run tag only if it bears this name. Without it, every detached one is.
+   * The show's ingest configuration name, when it has one: a configuration whose stage is gone (blank, or naming a
+   * deleted stage) is checked for the run tag only if it bears this name. Without it, every such one is.
    */
   ingestConfigurationName?: string;
 }
