@@ -96,6 +96,12 @@ void describe('show workflow: cancellation, updates and continue-as-new', () => 
       ['alice', 'bob', 'carol'],
     );
     await assert.rejects(handle.executeUpdate(issueTokenUpdate, { args: [{ userId: '' }] }), WorkflowUpdateFailedError);
+    // A spec participant's token keeps the spec's attributes and role: another identity for alice is refused.
+    await assert.rejects(
+      handle.executeUpdate(issueTokenUpdate, { args: [{ userId: 'alice', attributes: { role: 'guest' } }] }),
+      (e: unknown) =>
+        e instanceof WorkflowUpdateFailedError && /alice is a participant of the spec/.test((e.cause as Error).message),
+    );
 
     // restartComposition: a new composition, recorded as an incident.
     const firstArn = live.composition!.arn;

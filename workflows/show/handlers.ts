@@ -17,9 +17,9 @@ import {
 import { ivs } from '../activity-proxies';
 import { receiveSnapshot, wakesOn } from './decisions';
 import { endRefusal, extendRefusal, issueTokenRefusal, restartRefusal } from './message-rules';
-import { requestedToken } from './plan';
 import { buildStatus } from './reports';
 import type { Show } from './show';
+import { participantOf, requestedToken, tokenOverridesProblem } from './tokens';
 
 /** An update the show refuses (it is ending, there is no stage...) is rejected before it enters history. */
 function refuse(reason: string | undefined): void {
@@ -81,8 +81,8 @@ export function registerHandlers(show: Show): void {
     },
     {
       validator: (args) => {
-        validateArgs(issueTokenArgsSchema, args);
-        refuse(issueTokenRefusal(state));
+        const { userId, ...overrides } = validateArgs(issueTokenArgsSchema, args);
+        refuse(issueTokenRefusal(state) ?? tokenOverridesProblem(participantOf(spec, userId), overrides));
       },
     },
   );

@@ -1,8 +1,6 @@
 import type { StartCompositionInput } from '../../contracts/composition';
-import { CAPABILITIES, TOKEN_MINUTES } from '../../contracts/participants';
 import { recordingsIndexKey, type RecordingsIndexInput } from '../../contracts/recordings';
-import type { IssueTokenArgs } from '../../contracts/show-messages';
-import type { EnsureStageInput, TokenRequest } from '../../contracts/stage';
+import type { EnsureStageInput } from '../../contracts/stage';
 import type { CompositionSpec, IndividualRecordingSpec, ShowSpec } from '../../show-spec/show-spec';
 import type { ShowState } from './state';
 
@@ -77,30 +75,6 @@ export function plannedWindow(spec: ShowSpec, workflowStartedAt: number): { star
   const startAt = spec.schedule.start ? Date.parse(spec.schedule.start) : workflowStartedAt;
   const endAt = spec.schedule.end ? Date.parse(spec.schedule.end) : startAt + (spec.schedule.duration ?? 0);
   return { startAt, endAt };
-}
-
-const MINUTE = 60_000;
-
-/** The tokens a show issues when it prepares its stage: one per participant of the spec, its role an attribute. */
-export function preparedTokenRequests(spec: ShowSpec): TokenRequest[] {
-  return spec.participants.map((p) => ({
-    userId: p.userId,
-    attributes: { ...p.attributes, role: p.role },
-    capabilities: p.capabilities,
-    durationMinutes: Math.round(p.tokenDuration / MINUTE),
-  }));
-}
-
-/** A token asked for during the show: what the request leaves out comes from the spec's participant, if any. */
-export function requestedToken(spec: ShowSpec, request: IssueTokenArgs): TokenRequest {
-  const known = spec.participants.find((p) => p.userId === request.userId);
-  return {
-    userId: request.userId,
-    attributes: request.attributes ?? known?.attributes ?? {},
-    capabilities: request.capabilities ?? known?.capabilities ?? [...CAPABILITIES],
-    durationMinutes:
-      request.durationMinutes ?? Math.round((known?.tokenDuration ?? TOKEN_MINUTES.default * MINUTE) / MINUTE),
-  };
 }
 
 /**

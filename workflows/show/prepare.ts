@@ -4,9 +4,10 @@ import { tagsKeeping } from '../../contracts/tags';
 import { ENCODER_PRESETS } from '../../show-spec/encoder-presets';
 import type { StorageRef } from '../../show-spec/show-spec';
 import { ivsWithSummary } from '../activity-proxies';
-import { participantRecordingOf, preparedTokenRequests } from './plan';
+import { participantRecordingOf } from './plan';
 import type { Show } from './show';
 import { createUncut, ingestConfigurationNameOf, removeDuplicates, retrySafeResources } from './sweep';
+import { preparedTokenRequests } from './tokens';
 
 /**
  * Waits for the show's slot (its start minus the lead time), then prepares it. False when the show was ended

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { endRefusal, extendRefusal, issueTokenRefusal, restartRefusal } from '../../../workflows/show/message-rules';
-import { preparedTokenRequests, recordingsIndexInput, requestedToken } from '../../../workflows/show/plan';
+import { recordingsIndexInput } from '../../../workflows/show/plan';
 import type { CompositionRun } from '../../../workflows/show/state';
+import { preparedTokenRequests, requestedToken } from '../../../workflows/show/tokens';
 import { COMPOSITION, HOUR, specOf, STAGE, stateOf, T0 } from './fixtures';
 
 /** When the show refuses an update, and how it turns its spec into requests: no server needed. */
@@ -71,18 +72,21 @@ void describe('show plan', () => {
     ]);
   });
 
-  void test('a requested token: the request first, then the spec participant, then the defaults', () => {
+  void test('a requested token: a spec participant keeps its identity; lifetime and capabilities may change', () => {
     const spec = specOf();
-    assert.deepEqual(requestedToken(spec, { userId: 'host' }), {
+    const host = {
       userId: 'host',
-      attributes: { seat: '1' },
+      attributes: { seat: '1', role: 'host' },
       capabilities: ['PUBLISH'],
       durationMinutes: 120,
+    };
+    assert.deepEqual(requestedToken(spec, { userId: 'host' }), host);
+    assert.deepEqual(preparedTokenRequests(spec)[0], host, 'the same token as at preparation');
+    assert.deepEqual(requestedToken(spec, { userId: 'host', durationMinutes: 5, capabilities: ['SUBSCRIBE'] }), {
+      ...host,
+      capabilities: ['SUBSCRIBE'],
+      durationMinutes: 5,
     });
-    assert.deepEqual(
-      requestedToken(spec, { userId: 'host', durationMinutes: 5, capabilities: ['SUBSCRIBE'], attributes: {} }),
-      { userId: 'host', attributes: {}, capabilities: ['SUBSCRIBE'], durationMinutes: 5 },
-    );
     assert.deepEqual(requestedToken(spec, { userId: 'walk-in' }), {
       userId: 'walk-in',
       attributes: {},

@@ -1,19 +1,17 @@
-import type { TokenRequest } from '../contracts/stage';
-import type { ParticipantSpec } from '../show-spec/show-spec';
+import { CAPABILITIES, TOKEN_MINUTES } from '../../contracts/participants';
+import type { IssueTokenArgs } from '../../contracts/show-messages';
+import type { TokenRequest } from '../../contracts/stage';
+import type { ParticipantSpec, ShowSpec } from '../../show-spec/show-spec';
 
 /**
  * How a participant's token is asked for, in one place for the show's first issue and the issueToken update, so a
- * re-issued token carries exactly what the first one did. Workflow-safe: plain data, types only from the spec.
+ * re-issued token carries exactly what the first one did.
  */
-export const DEFAULT_TOKEN_CAPABILITIES = ['PUBLISH', 'SUBSCRIBE'] as const;
-export const DEFAULT_TOKEN_MINUTES = 720;
 
 /** What a caller of issueToken may choose; attributes only for someone the spec does not name. */
-export interface TokenOverrides {
-  attributes?: Record<string, string>;
-  capabilities?: ('PUBLISH' | 'SUBSCRIBE')[];
-  durationMinutes?: number;
-}
+export type TokenOverrides = Omit<IssueTokenArgs, 'userId'>;
+
+const MINUTE = 60_000;
 
 /**
  * A spec participant's token: the spec's attributes with its `role`, its capabilities and lifetime (a caller may
@@ -28,12 +26,23 @@ export function participantTokenRequest(
   return {
     userId,
     attributes: participant ? { ...participant.attributes, role: participant.role } : { ...overrides.attributes },
-    capabilities: [...(overrides.capabilities ?? participant?.capabilities ?? DEFAULT_TOKEN_CAPABILITIES)],
+    capabilities: [...(overrides.capabilities ?? participant?.capabilities ?? CAPABILITIES)],
     durationMinutes:
       overrides.durationMinutes ??
-      (participant ? Math.round(participant.tokenDuration / 60_000) : DEFAULT_TOKEN_MINUTES),
+      (participant ? Math.round(participant.tokenDuration / MINUTE) : TOKEN_MINUTES.default),
   };
 }
+
+/** The tokens a show issues when it prepares its stage: one per participant of the spec. */
+export const preparedTokenRequests = (spec: ShowSpec): TokenRequest[] =>
+  spec.participants.map((p) => participantTokenRequest(p.userId, p));
+
+/** The spec's participant of that user ID, if any. */
+export const participantOf = (spec: ShowSpec, userId: string) => spec.participants.find((p) => p.userId === userId);
+
+/** A token asked for during the show (issueToken), for a spec participant or someone else. */
+export const requestedToken = (spec: ShowSpec, { userId, ...overrides }: IssueTokenArgs): TokenRequest =>
+  participantTokenRequest(userId, participantOf(spec, userId), overrides);
 
 /**
  * Why an issueToken request cannot be served as asked, for the update's validator: a spec participant's

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseShowSpec } from '../../show-spec/parse-show-spec';
-import { issueTokenArgsSchema } from '../../contracts/show-messages';
-import { participantTokenRequest, tokenOverridesProblem } from '../../workflows/participant-token-request';
+import { issueTokenArgsSchema } from '../../../contracts/show-messages';
+import { parseShowSpec } from '../../../show-spec/parse-show-spec';
+import { participantTokenRequest, tokenOverridesProblem } from '../../../workflows/show/tokens';
 
 const spec = parseShowSpec({
   id: 'tokens',
