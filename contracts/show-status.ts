@@ -22,6 +22,12 @@ export type ShowPhase = (typeof SHOW_PHASES)[number];
 
 /** From ENDING on, a show only winds down: no more tokens, restarts, extensions or end requests. */
 export const ENDING_PHASES: readonly ShowPhase[] = SHOW_PHASES.slice(SHOW_PHASES.indexOf('ENDING'));
+/** The phases a show ends in. */
+export const FINAL_PHASES: readonly ShowPhase[] = SHOW_PHASES.slice(SHOW_PHASES.indexOf('COMPLETED'));
+
+/** For phases read back as plain strings (history, search attributes). */
+export const isEndingPhase = (phase: string) => (ENDING_PHASES as readonly string[]).includes(phase);
+export const isFinalPhase = (phase: string) => (FINAL_PHASES as readonly string[]).includes(phase);
 
 export const INCIDENT_KINDS = [
   'DESTINATION_RECONNECTING',

@@ -5,6 +5,8 @@
  * Times are epoch milliseconds.
  */
 
+import { isEndingPhase } from '../contracts/show-status';
+
 export type DestinationKind = 'channel' | 's3';
 
 export type ShowEvent =
@@ -59,16 +61,6 @@ export interface Timeline {
   /** When the show began to end (ENDING or a terminal phase): what happens after is the tidy-up, not the show. */
   endingAt?: number;
 }
-
-/** Phases from which the show is no longer meant to be on air. */
-export const ENDING_PHASES: ReadonlySet<string> = new Set([
-  'ENDING',
-  'TIDYING',
-  'INDEXING',
-  'COMPLETED',
-  'FAILED',
-  'CANCELLED',
-]);
 
 /** Destination states that end a composition's destination. */
 const TERMINAL_DESTINATION = new Set(['STOPPED']);
@@ -125,7 +117,7 @@ export function buildTimeline(events: readonly ShowEvent[], window: Span): Timel
         // the last one (COMPLETED) at the very end; the show still went through them.
         if (phase) timeline.phases.push({ ...phase, end: e.at });
         phase = { phase: e.phase, start: e.at };
-        if (ENDING_PHASES.has(e.phase)) timeline.endingAt ??= e.at;
+        if (isEndingPhase(e.phase)) timeline.endingAt ??= e.at;
         break;
       case 'composition-started': {
         const ordinals = new Map<DestinationKind, number>();

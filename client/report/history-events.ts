@@ -2,10 +2,10 @@ import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter, type LoadedDataConverter, type Payload } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import type { CompositionSnapshot, StartedComposition } from '../../contracts/composition';
-import type { PublisherSeen } from '../../contracts/stage';
-import { ENDING_PHASES, type ShowEvent, type Span } from '../../timeline/show-timeline';
 import { SHOW_PHASE } from '../../contracts/search-attributes';
-import type { ShowResult } from '../../contracts/show-status';
+import { isEndingPhase, type ShowResult } from '../../contracts/show-status';
+import type { PublisherSeen } from '../../contracts/stage';
+import type { ShowEvent, Span } from '../../timeline/show-timeline';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -119,7 +119,7 @@ export async function eventsFromHistory(
           const output = await decode<{ state: string }>(payloads);
           if (input && output && TERMINAL_COMPOSITION.has(output.state))
             events.push({ at, type: 'composition-ended', compositionArn: input.arn, state: output.state });
-          if (input && task.name === 'stopComposition' && !ENDING_PHASES.has(task.phase))
+          if (input && task.name === 'stopComposition' && !isEndingPhase(task.phase))
             events.push({ at, type: 'restart', compositionArn: input.arn, manual: restartRequested });
         } else if (task?.name === 'awaitPublisher') {
           const seen = await decode<PublisherSeen>(payloads);

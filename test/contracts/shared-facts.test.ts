@@ -14,7 +14,7 @@ import {
   restartArgsSchema,
   validateArgs,
 } from '../../contracts/show-messages';
-import { ENDING_PHASES, SHOW_PHASES } from '../../contracts/show-status';
+import { ENDING_PHASES, FINAL_PHASES, isEndingPhase, isFinalPhase, SHOW_PHASES } from '../../contracts/show-status';
 import { isKept, isMadeBy, isManaged, showTags, TAG_KEEP } from '../../contracts/tags';
 import { participantSchema } from '../../show-spec/show-spec';
 
@@ -79,6 +79,9 @@ void describe('shared facts', () => {
 
   void test('phases: ENDING onwards winds down; the registered search attributes are the typed keys', () => {
     assert.deepEqual(ENDING_PHASES, ['ENDING', 'TIDYING', 'INDEXING', 'COMPLETED', 'FAILED', 'CANCELLED']);
+    assert.deepEqual(FINAL_PHASES, ['COMPLETED', 'FAILED', 'CANCELLED']);
+    assert.ok(isEndingPhase('TIDYING') && !isEndingPhase('LIVE') && !isEndingPhase('something else'));
+    assert.ok(isFinalPhase('CANCELLED') && !isFinalPhase('INDEXING'));
     assert.equal(SHOW_PHASES[0], 'SCHEDULED');
     assert.equal(SHOWRUNNER_SEARCH_ATTRIBUTES[SHOW_PHASE.name], 'Keyword');
     assert.equal(SHOWRUNNER_SEARCH_ATTRIBUTES[STAGE_ARN.name], 'Keyword');

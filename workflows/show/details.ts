@@ -1,10 +1,8 @@
-import type { ShowDeadline } from '../../contracts/show-status';
+import { isFinalPhase, type ShowDeadline } from '../../contracts/show-status';
 import type { ShowSpec } from '../../show-spec/show-spec';
-import type { ShowState } from './state';
 import { figuresMarkdown } from '../../timeline/figures-markdown';
 import { figuresFromState } from '../../timeline/state-events';
-
-const FINAL_PHASES = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
+import type { ShowState } from './state';
 
 /**
  * The Markdown the Web UI shows as the workflow's current details: where the show stands, what it made, what
@@ -29,6 +27,6 @@ export function currentDetailsMarkdown(spec: ShowSpec, state: ShowState, next?: 
     lines.push('', '### Recent incidents', '');
     for (const i of recent) lines.push(`- ${i.at} **${i.kind}** ${i.detail}`);
   }
-  if (FINAL_PHASES.has(state.phase)) lines.push('', '### How it went', '', ...figuresMarkdown(figuresFromState(state)));
+  if (isFinalPhase(state.phase)) lines.push('', '### How it went', '', ...figuresMarkdown(figuresFromState(state)));
   return lines.join('\n');
 }
