@@ -1,4 +1,5 @@
 import { defineSignal } from '@temporalio/workflow';
+import type { AccountRegion } from './aws-scope';
 import type { CompositionSnapshot } from './composition';
 
 /** A show's request to have its composition watched, and where to say it changed. */
@@ -15,10 +16,8 @@ export const unwatchCompositionSignal = defineSignal<[{ compositionArn: string }
 /** Poll now instead of at the next interval (an event said something changed). */
 export const pollNowSignal = defineSignal('pollNow');
 
-export interface CompositionMonitorInput {
-  region: string;
-  /** Set when the worker reaches this account through a role; its own credentials otherwise. */
-  account?: string;
+/** One account and region: `account` is set when the worker reaches it through a role. */
+export interface CompositionMonitorInput extends AccountRegion {
   watches?: (CompositionWatch & { known: CompositionSnapshot })[];
   /** Complete after this long with nothing to watch. */
   idleTimeoutMs?: number;

@@ -1,5 +1,6 @@
 import type { Payload } from '@temporalio/common';
 import { z } from 'zod';
+import { fieldIssues } from '../contracts/issues';
 
 /**
  * The codec server's wire format: `temporal.api.common.v1.Payloads` in proto3 JSON, where every bytes field (the data
@@ -43,7 +44,9 @@ export function payloadsFromJson(body: unknown): { ok: true; payloads: Payload[]
       path[i - 1] === 'metadata' && !METADATA_NAME.test(String(p)) ? '(a metadata name)' : String(p);
     return {
       ok: false,
-      problems: result.error.issues.map((issue) => `${issue.path.map(segment).join('.') || 'body'}: ${issue.message}`),
+      problems: fieldIssues(result.error.issues, 'body', (path) => path.map(segment).join('.')).map(
+        (i) => `${i.path}: ${i.message}`,
+      ),
     };
   }
   return {

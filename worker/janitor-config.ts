@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { ensureJanitorSchedule, JANITOR_SCHEDULE_ID } from '../client/janitor-schedule';
+import { fieldIssues, issueList } from '../contracts/issues';
 import { parseDuration } from '../show-spec/durations';
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
@@ -55,9 +56,7 @@ export interface JanitorConfig {
 export function loadJanitorConfig(env: NodeJS.ProcessEnv, defaultRegion: string): JanitorConfig | undefined {
   const result = janitorConfigSchema.safeParse(env);
   if (!result.success)
-    throw new Error(
-      `Invalid janitor configuration:\n${result.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`).join('\n')}`,
-    );
+    throw new Error(issueList('Invalid janitor configuration', fieldIssues(result.error.issues, '(environment)')));
   const e = result.data;
   if (e.SHOWRUNNER_JANITOR_SCHEDULE !== 'true') return undefined;
   return {

@@ -28,6 +28,7 @@ import {
 } from '../../activities/recordings';
 import { isMissingBucketError } from '../../activities/recordings/recordings-s3';
 import { parseRecordingEvent } from '../../activities/recordings/recording-events';
+import { idOf } from '../../contracts/arn';
 import { startEmulatorFixture, type EmulatorFixture } from '../support/emulator-fixture';
 import { s3BulkLoader } from '../../dev/aws/s3-bulk-loader';
 import { testS3ClientConfig, testS3Env } from '../support/test-env';
@@ -140,7 +141,7 @@ void describe('recordings index activity', () => {
       }),
     );
     const stageArn = stage!.arn!;
-    return { stageArn, stageId: stageArn.slice(stageArn.lastIndexOf('/') + 1), storageArn: storageConfiguration!.arn! };
+    return { stageArn, stageId: idOf(stageArn), storageArn: storageConfiguration!.arn! };
   }
 
   async function token(stageArn: string, userId: string): Promise<ParticipantToken> {

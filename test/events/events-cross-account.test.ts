@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
+import { locationOf } from '../../contracts/arn';
 import { startEventsEndpoint } from '../../events/events-endpoint';
 import { baseShowSpec, showEmulatorConfig, showHarnessPerSuite, waitForPhase } from '../support/show-scenarios';
 import { waitFor } from '../support/wait-for';
@@ -18,7 +19,7 @@ void describe('events endpoint: every account of SHOWRUNNER_AWS_ACCOUNTS', () =>
       baseShowSpec(h.showId('xevents'), { account: OTHER_ACCOUNT, policies: { pollInterval: '60s' } }),
     );
     const stageArn = (await waitForPhase(handle, 'WAITING_FOR_PUBLISHER')).resources.stageArn!;
-    assert.equal(stageArn.split(':')[4], OTHER_ACCOUNT);
+    assert.equal(locationOf(stageArn).account, OTHER_ACCOUNT);
     const scopes: string[] = [];
     const endpoint = await startEventsEndpoint({
       port: 0,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { CreateStageCommand } from '@aws-sdk/client-ivs-realtime';
+import { locationOf } from '../../contracts/arn';
 import { showTags } from '../../contracts/tags';
 import { janitorWorkflow, type JanitorInput } from '../../workflows';
 import { baseShowSpec, showEmulatorConfig, showHarnessPerSuite, waitForPhase } from '../support/show-scenarios';
@@ -42,7 +43,7 @@ void describe('janitor: every account of SHOWRUNNER_AWS_ACCOUNTS', () => {
       }),
     );
     const orphanStage = stage!.arn!;
-    for (const arn of [deadStage, aliveStage, orphanStage]) assert.equal(arn.split(':')[4], OTHER_ACCOUNT);
+    for (const arn of [deadStage, aliveStage, orphanStage]) assert.equal(locationOf(arn).account, OTHER_ACCOUNT);
 
     const first = await runJanitor({ regions: ['us-east-1'], gracePeriodMs: 0, dryRun: false });
     assert.deepEqual(first.failed, []);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { locationOf } from '../../contracts/arn';
 import { UNKNOWN_ACCOUNT_FAILURE_TYPE } from '../../contracts/failure-types';
 import { compositionMonitorWorkflowId } from '../../contracts/ids';
 import { endUpdate } from '../../contracts/show-messages';
@@ -52,7 +53,7 @@ void describe('show workflow: a show in another AWS account', () => {
       }),
     );
     const waiting = await waitForPhase(handle, 'WAITING_FOR_PUBLISHER');
-    assert.equal(waiting.resources.stageArn?.split(':')[4], OTHER_ACCOUNT, 'the stage is in the named account');
+    assert.equal(locationOf(waiting.resources.stageArn!).account, OTHER_ACCOUNT, 'the stage is in the named account');
     const there = await resourcesIn(OTHER_ACCOUNT, id);
     assert.equal(there.stages.length, 1);
     assert.equal(there.ingestConfigurations.length, 1);
@@ -60,7 +61,7 @@ void describe('show workflow: a show in another AWS account', () => {
 
     const { token } = await publishWithFirstToken(h, handle);
     const live = await waitForStatus(handle, 'composition active', compositionActive);
-    assert.equal(live.composition?.arn.split(':')[4], OTHER_ACCOUNT);
+    assert.equal(locationOf(live.composition!.arn).account, OTHER_ACCOUNT);
     // Monitoring lists that account's compositions, with that account's credentials.
     const monitorId = compositionMonitorWorkflowId(`${h.taskQueue}-monitor`, OTHER_ACCOUNT, 'us-east-1');
     const monitor = await h.client.workflow.getHandle(monitorId).describe();

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { COMPOSITION_RESTART_LIMIT } from '../../contracts/failure-types';
 import type { ShowSpecInput } from '../../show-spec/show-spec';
 import { statusQuery } from '../../contracts/show-messages';
 import {
@@ -112,7 +113,7 @@ void describe('show workflow: destination recovery and composition restarts', ()
     assert.equal(second.compositionRestarts, 1);
 
     await setChannelDestination(h, second.composition!.arn, 'FAILED');
-    await assertShowFailsWith(handle, 'CompositionRestartLimit');
+    await assertShowFailsWith(handle, COMPOSITION_RESTART_LIMIT);
     const description = await handle.describe();
     assert.equal(description.status.name, 'FAILED');
     const final = await handle.query(statusQuery);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DeleteStageCommand } from '@aws-sdk/client-ivs-realtime';
+import { STAGE_DELETED } from '../../contracts/failure-types';
 import type { ShowSpecInput } from '../../show-spec/show-spec';
 import { statusQuery } from '../../contracts/show-messages';
 import {
@@ -63,7 +64,7 @@ void describe('show workflow: idle compositions and a stage deleted behind its b
     assert.ok(ingestArn);
 
     await h.fixture.ivs.send(new DeleteStageCommand({ arn: live.resources.stageArn }));
-    await assertShowFailsWith(handle, 'StageDeleted');
+    await assertShowFailsWith(handle, STAGE_DELETED);
 
     const final = await handle.query(statusQuery);
     assert.equal(final.phase, 'FAILED');

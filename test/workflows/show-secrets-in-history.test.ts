@@ -4,6 +4,7 @@ import { GetIngestConfigurationCommand } from '@aws-sdk/client-ivs-realtime';
 import { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+import { locationOf } from '../../contracts/arn';
 import { EncryptionCodec } from '../../security/encryption-codec';
 import { loadKeyRing } from '../../security/encryption-keys';
 import { compositionMonitorWorkflowId } from '../../contracts/ids';
@@ -90,10 +91,10 @@ void describe('show workflow: secrets never reach history in plain text', () => 
     assert.ok(streamKey.length > 10);
     assert.equal((await endShow(h, handle, { token: tokens[0] })).outcome, 'COMPLETED');
 
-    const [, , , region, account] = live.composition!.arn.split(':');
+    const { region, account } = locationOf(live.composition!.arn);
     const histories = [
       await rawHistory(handle.workflowId),
-      await rawHistory(compositionMonitorWorkflowId(`${h.taskQueue}-monitor`, account!, region!)),
+      await rawHistory(compositionMonitorWorkflowId(`${h.taskQueue}-monitor`, account, region)),
     ];
     for (const history of histories) {
       const bytes = Buffer.from(temporal.api.history.v1.History.encode(history).finish());

@@ -172,6 +172,7 @@ void describe('show decisions', () => {
         const { verdict, incidents } = applySnapshot(stateOf(), run, snapshotOf(ended), T0);
         assert.equal(verdict, 'stopped');
         assert.equal(run.state, ended);
+        assert.equal(run.endedAt, new Date(T0).toISOString(), 'the figures count it off air from here');
         assert.deepEqual(incidents, [
           {
             kind: 'COMPOSITION_STOPPED',
