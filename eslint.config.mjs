@@ -73,7 +73,7 @@ export default tseslint.config(
         'error',
         sandboxRestrictions([
           {
-            regex: '(^|/)(show-spec|workflows|activities|client|worker|events|security)(/|$)',
+            regex: '(^|/)(show-spec|workflows|activities|client|worker|events|security|dev|scripts|emulator)(/|$)',
             message: 'contracts/ is the bottom layer: it imports nothing of Showrunner’s above it.',
           },
         ]),
