@@ -8,6 +8,7 @@ import {
   StopCompositionCommand,
 } from '@aws-sdk/client-ivs-realtime';
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
+import type { AccountRegion } from '../contracts/aws-scope';
 import type { AwsClients } from './aws-clients';
 import { aws, isConflict, isNotFound, toFailure } from './aws-errors';
 import {
@@ -21,7 +22,7 @@ import {
   type ShowWorkflowState,
   type JanitorActivities,
 } from '../contracts/janitor';
-import { isKept, isManaged, TAG_MANAGED, TAG_RUN_KEY, TAG_SHOW_ID, TAG_WORKFLOW_ID } from '../contracts/tags';
+import { isKept, isManaged, TAG_RUN_KEY, TAG_SHOW_ID, TAG_WORKFLOW_ID } from '../contracts/tags';
 
 export interface JanitorDeps {
   aws: AwsClients;
@@ -40,9 +41,6 @@ const LIVE_COMPOSITION_STATES = new Set(['STARTING', 'ACTIVE']);
 /** Temporal run IDs are UUIDs; a run key of any other shape was not written by a show, so nothing is looked up. */
 const RUN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const isOurs = (tags: Record<string, string> | undefined): tags is Record<string, string> =>
-  tags?.[TAG_MANAGED] === 'true';
-
 /** The run key a resource's tags name, if it has the shape of one. */
 export const runKeyOf = (tags: Record<string, string>): string | undefined => {
   const key = tags[TAG_RUN_KEY];
@@ -51,7 +49,7 @@ export const runKeyOf = (tags: Record<string, string>): string | undefined => {
 
 function describeResource(
   kind: JanitorResourceKind,
-  scope: { region: string; account?: string },
+  scope: AccountRegion,
   arn: string,
   tags: Record<string, string>,
   extra: { createdAt?: Date; state?: string } = {},
@@ -73,9 +71,7 @@ function describeResource(
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export function createJanitorActivities(deps: JanitorDeps): JanitorActivities {
-  type Scope = { region: string; account?: string };
-
-  async function tagsOf(scope: Scope, arn: string): Promise<Record<string, string> | undefined> {
+  async function tagsOf(scope: AccountRegion, arn: string): Promise<Record<string, string> | undefined> {
     try {
       const { tags } = await deps.aws.ivs(scope).send(new ListTagsForResourceCommand({ resourceArn: arn }));
       return tags ?? {};
@@ -128,7 +124,7 @@ export function createJanitorActivities(deps: JanitorDeps): JanitorActivities {
   }
 
   /** One account's resources in one region. */
-  async function scanScope(scope: Scope, found: FoundResources): Promise<void> {
+  async function scanScope(scope: AccountRegion, found: FoundResources): Promise<void> {
     const ivs = deps.aws.ivs(scope);
     const add = (r: ShowrunnerResource) => {
       if (!found.resources.some((f) => f.arn === r.arn)) found.resources.push(r);
@@ -137,7 +133,7 @@ export function createJanitorActivities(deps: JanitorDeps): JanitorActivities {
       for await (const page of paginateListStages({ client: ivs }, { maxResults: 100 })) {
         for (const s of page.stages ?? []) {
           found.scanned.stages++;
-          if (s.arn && isOurs(s.tags)) add(describeResource('stage', scope, s.arn, s.tags));
+          if (s.arn && isManaged(s.tags)) add(describeResource('stage', scope, s.arn, s.tags));
         }
       }
     });
@@ -149,7 +145,7 @@ export function createJanitorActivities(deps: JanitorDeps): JanitorActivities {
           // the summaries carry the tags, so no Get call per resource is needed to tell ours.
           if (!c.arn || !LIVE_COMPOSITION_STATES.has(c.state ?? '')) continue;
           found.scanned.compositions++;
-          if (isOurs(c.tags))
+          if (isManaged(c.tags))
             add(describeResource('composition', scope, c.arn, c.tags, { createdAt: c.startTime, state: c.state }));
         }
       }
@@ -163,7 +159,7 @@ export function createJanitorActivities(deps: JanitorDeps): JanitorActivities {
     for (const arn of ingestArns) {
       found.scanned.ingestConfigurations++;
       const tags = await tagsOf(scope, arn);
-      if (isOurs(tags)) add(describeResource('ingestConfiguration', scope, arn, tags));
+      if (isManaged(tags)) add(describeResource('ingestConfiguration', scope, arn, tags));
     }
   }
 
@@ -208,7 +204,7 @@ export function createJanitorActivities(deps: JanitorDeps): JanitorActivities {
      */
     async removeResource(input: RemoveResourceInput): Promise<RemoveResourceResult> {
       const { kind, arn } = input;
-      const scope: Scope = { region: input.region, ...(input.account ? { account: input.account } : {}) };
+      const scope: AccountRegion = { region: input.region, ...(input.account ? { account: input.account } : {}) };
       const tags = await tagsOf(scope, arn);
       if (!tags) return { outcome: 'gone' };
       if (!isManaged(tags)) return { outcome: 'refused', reason: 'no longer tagged as Showrunner’s' };

@@ -1,16 +1,15 @@
-/**
- * What the janitor's activities and workflow exchange. Plain types and constants only: the workflow bundle
- * imports this file, so nothing here may reach for Node or the AWS SDK.
- */
+import type { AccountRegion } from './aws-scope';
+
+/** What the janitor's activities and workflow exchange. */
 
 export type JanitorResourceKind = 'stage' | 'ingestConfiguration' | 'composition';
 
-/** A resource tagged `showrunner:managed` = 'true', reduced to what the janitor decides on (tags stay behind). */
-export interface ShowrunnerResource {
+/**
+ * A resource tagged `showrunner:managed` = 'true', reduced to what the janitor decides on (tags stay behind).
+ * `account` is the one it was listed in, when not the worker's own (one of SHOWRUNNER_AWS_ACCOUNTS).
+ */
+export interface ShowrunnerResource extends AccountRegion {
   kind: JanitorResourceKind;
-  region: string;
-  /** The account it was listed in, when not the worker's own (one of SHOWRUNNER_AWS_ACCOUNTS). */
-  account?: string;
   arn: string;
   /** From `showrunner:workflow-id`; absent means we cannot tell whose it is, so it is never removed. */
   showWorkflowId?: string;
@@ -58,9 +57,7 @@ export type ShowWorkflowState =
   | { status: 'CLOSED'; detail: string; closedAt: string }
   | { status: 'NOT_FOUND'; detail: string };
 
-export interface RemoveResourceInput {
-  region: string;
-  account?: string;
+export interface RemoveResourceInput extends AccountRegion {
   kind: JanitorResourceKind;
   arn: string;
   /** The workflow ID the janitor judged by; the removal is refused if the resource's tag no longer says so. */
