@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import crypto, { createHash, createHmac } from 'node:crypto';
 
 /**
  * The SigV4 signature of a received request, computed the way AWS documents it ("Create a signed AWS API request":
@@ -55,7 +55,14 @@ function canonicalQuery(query: string): string {
   return pairs.map(([k, v]) => `${k}=${v}`).join('&');
 }
 
-const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
+/**
+ * Hex SHA-256. `crypto.hash` (Node 20.12 and later) does it in one call at half the cost of a Hash object, which
+ * counts twice per request on this path; older Node falls back.
+ */
+export const sha256Hex: (data: string | Buffer) => string =
+  typeof crypto.hash === 'function'
+    ? (data) => crypto.hash('sha256', data, 'hex')
+    : (data) => createHash('sha256').update(data).digest('hex');
 
 const signingKeys = new Map<string, Buffer>();
 
