@@ -32,8 +32,12 @@ function uriEscape(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
+/** A path made of unreserved characters only, which its canonical form leaves alone (every POST /<Operation>). */
+const PLAIN_PATH = /^(\/[A-Za-z0-9_~-]+)+$/;
+
 /** Each segment of the received (already encoded) path encoded once more; `.` and `..` segments resolved. */
 function canonicalPath(path: string): string {
+  if (PLAIN_PATH.test(path)) return path;
   const segments: string[] = [];
   for (const segment of path.split('/')) {
     if (segment === '' || segment === '.') continue;
@@ -54,6 +58,8 @@ function canonicalQuery(query: string): string {
   pairs.sort(([ka, va], [kb, vb]) => (ka < kb ? -1 : ka > kb ? 1 : va < vb ? -1 : va > vb ? 1 : 0));
   return pairs.map(([k, v]) => `${k}=${v}`).join('&');
 }
+
+const NEEDS_FOLDING = /[\r\n\t]| {2}|^ | $/;
 
 /**
  * Hex SHA-256. `crypto.hash` (Node 20.12 and later) does it in one call at half the cost of a Hash object, which
@@ -87,10 +93,14 @@ export function sigV4Signature(input: SignatureInput): string {
   for (const name of names) {
     const raw = input.headers[name]!;
     const value = Array.isArray(raw) ? raw.join(',') : raw;
-    headers += `${name}:${value
-      .replace(/[\r\n]/g, ' ')
-      .replace(/[ \t]+/g, ' ')
-      .replace(/^ | $/g, '')}\n`;
+    // Line breaks to spaces, runs of blanks to one, one blank trimmed at each end; most values need none of it.
+    const canonical = NEEDS_FOLDING.test(value)
+      ? value
+          .replace(/[\r\n]/g, ' ')
+          .replace(/[ \t]+/g, ' ')
+          .replace(/^ | $/g, '')
+      : value;
+    headers += `${name}:${canonical}\n`;
   }
   const canonicalRequest = [
     input.method,
