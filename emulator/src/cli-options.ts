@@ -175,6 +175,12 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): Emulat
     )
     .addOption(
       new Option(
+        '--control-token <token>',
+        'bearer token the control API requires; prefer IVS_EMULATOR_CONTROL_TOKEN or --control-token-file, which keep it out of the process list',
+      ),
+    )
+    .addOption(
+      new Option(
         '--control-token-file <file>',
         'file holding the bearer token the control API requires (IVS_EMULATOR_CONTROL_TOKEN[_FILE])',
       ),
@@ -204,6 +210,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): Emulat
     timing?: Record<string, number>;
     logRequests: boolean;
     controlApi: boolean;
+    controlToken?: string;
     controlTokenFile?: string;
     controlHost?: string[];
   }>();
@@ -240,7 +247,9 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): Emulat
     timings: o.timing,
     logRequests: o.logRequests,
     controlApi: o.controlApi,
-    controlToken: controlTokenFile !== undefined ? readSecretFile(controlTokenFile) : e.IVS_EMULATOR_CONTROL_TOKEN,
+    controlToken:
+      o.controlToken ??
+      (controlTokenFile !== undefined ? readSecretFile(controlTokenFile) : e.IVS_EMULATOR_CONTROL_TOKEN),
     controlHosts: [
       ...(o.controlHost ?? []),
       ...(e.IVS_EMULATOR_CONTROL_HOSTS?.split(',')

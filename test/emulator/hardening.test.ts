@@ -82,6 +82,10 @@ void describe('emulator hardening', () => {
           { accessKeyId: 'AKIDF', secretAccessKey: 'secretF', accountId: '333344445555' },
         ]);
         assert.equal(fromFiles.controlToken, 'a-control-token-of-some-length');
+        assert.equal(
+          config(['--control-token', 'flag-token-of-some-length']).controlToken,
+          'flag-token-of-some-length',
+        );
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }

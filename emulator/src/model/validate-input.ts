@@ -41,16 +41,19 @@ function join(path: string, member: string): string {
   return path ? `${path}.${member}` : member;
 }
 
+/** Records a violation. A plain function, not a closure per check: validation runs on every request. */
+function failAt(out: Violation[], path: string, value: unknown, rule: string): void {
+  out.push({
+    path: path || '(body)',
+    message: `Value ${describe(value)} at '${path || '(body)'}' failed to satisfy constraint: ${rule}`,
+  });
+}
+
 function check(s: ShapeConstraints, value: unknown, path: string, out: Violation[]): void {
-  const fail = (rule: string): void => {
-    out.push({
-      path: path || '(body)',
-      message: `Value ${describe(value)} at '${path || '(body)'}' failed to satisfy constraint: ${rule}`,
-    });
-  };
   switch (s.type) {
     case 'structure': {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('Member must be an object');
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return failAt(out, path, value, 'Member must be an object');
       const record = value as Record<string, unknown>;
       for (const required of s.required ?? []) {
         if (record[required] === undefined || record[required] === null) {
@@ -68,10 +71,11 @@ function check(s: ShapeConstraints, value: unknown, path: string, out: Violation
       return;
     }
     case 'list': {
-      if (!Array.isArray(value)) return fail('Member must be a list');
+      if (!Array.isArray(value)) return failAt(out, path, value, 'Member must be a list');
       if (s.min !== undefined && value.length < s.min)
-        fail(`Member must have length greater than or equal to ${s.min}`);
-      if (s.max !== undefined && value.length > s.max) fail(`Member must have length less than or equal to ${s.max}`);
+        failAt(out, path, value, `Member must have length greater than or equal to ${s.min}`);
+      if (s.max !== undefined && value.length > s.max)
+        failAt(out, path, value, `Member must have length less than or equal to ${s.max}`);
       const memberShape = shape(s.member!);
       value.forEach((item, i) => {
         if (item === null || item === undefined) {
@@ -84,11 +88,13 @@ function check(s: ShapeConstraints, value: unknown, path: string, out: Violation
       return;
     }
     case 'map': {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('Member must be a map');
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return failAt(out, path, value, 'Member must be a map');
       const entries = Object.entries(value as Record<string, unknown>);
       if (s.min !== undefined && entries.length < s.min)
-        fail(`Member must have length greater than or equal to ${s.min}`);
-      if (s.max !== undefined && entries.length > s.max) fail(`Member must have length less than or equal to ${s.max}`);
+        failAt(out, path, value, `Member must have length greater than or equal to ${s.min}`);
+      if (s.max !== undefined && entries.length > s.max)
+        failAt(out, path, value, `Member must have length less than or equal to ${s.max}`);
       const keyShape = shape(s.key!);
       const valueShape = shape(s.value!);
       for (const [k, v] of entries) {
@@ -103,45 +109,51 @@ function check(s: ShapeConstraints, value: unknown, path: string, out: Violation
       return;
     }
     case 'string': {
-      if (typeof value !== 'string') return fail('Member must be a string');
+      if (typeof value !== 'string') return failAt(out, path, value, 'Member must be a string');
       const length = [...value].length;
-      if (s.min !== undefined && length < s.min) fail(`Member must have length greater than or equal to ${s.min}`);
-      if (s.max !== undefined && length > s.max) fail(`Member must have length less than or equal to ${s.max}`);
+      if (s.min !== undefined && length < s.min)
+        failAt(out, path, value, `Member must have length greater than or equal to ${s.min}`);
+      if (s.max !== undefined && length > s.max)
+        failAt(out, path, value, `Member must have length less than or equal to ${s.max}`);
       if (s.pattern !== undefined && !fullMatch(s.pattern).test(value))
-        fail(`Member must satisfy regular expression pattern: ${s.pattern}`);
+        failAt(out, path, value, `Member must satisfy regular expression pattern: ${s.pattern}`);
       if (s.enum !== undefined && !s.enum.includes(value))
-        fail(`Member must satisfy enum value set: [${s.enum.join(', ')}]`);
+        failAt(out, path, value, `Member must satisfy enum value set: [${s.enum.join(', ')}]`);
       return;
     }
     case 'integer':
     case 'long': {
-      if (typeof value !== 'number' || !Number.isInteger(value)) return fail('Member must be an integer');
-      checkRange(s, value, fail);
+      if (typeof value !== 'number' || !Number.isInteger(value))
+        return failAt(out, path, value, 'Member must be an integer');
+      checkRange(s, value, path, out);
       return;
     }
     case 'float':
     case 'double': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) return fail('Member must be a number');
-      checkRange(s, value, fail);
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        return failAt(out, path, value, 'Member must be a number');
+      checkRange(s, value, path, out);
       return;
     }
     case 'boolean':
-      if (typeof value !== 'boolean') fail('Member must be a boolean');
+      if (typeof value !== 'boolean') failAt(out, path, value, 'Member must be a boolean');
       return;
     case 'timestamp':
       // Requests carry strings or epoch numbers; responses (self-check) carry Dates that serialize to ISO 8601.
       if (typeof value !== 'string' && typeof value !== 'number' && !(value instanceof Date))
-        fail('Member must be a timestamp');
+        failAt(out, path, value, 'Member must be a timestamp');
       return;
     case 'blob':
-      if (typeof value !== 'string') fail('Member must be a base64 string');
+      if (typeof value !== 'string') failAt(out, path, value, 'Member must be a base64 string');
       return;
   }
 }
 
-function checkRange(s: ShapeConstraints, value: number, fail: (rule: string) => void): void {
-  if (s.min !== undefined && value < s.min) fail(`Member must have value greater than or equal to ${s.min}`);
-  if (s.max !== undefined && value > s.max) fail(`Member must have value less than or equal to ${s.max}`);
+function checkRange(s: ShapeConstraints, value: number, path: string, out: Violation[]): void {
+  if (s.min !== undefined && value < s.min)
+    failAt(out, path, value, `Member must have value greater than or equal to ${s.min}`);
+  if (s.max !== undefined && value > s.max)
+    failAt(out, path, value, `Member must have value less than or equal to ${s.max}`);
 }
 
 /** AWS's summary line: "2 validation errors detected: <first>; <second>". */

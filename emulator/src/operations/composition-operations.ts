@@ -7,10 +7,10 @@ import type {
 } from '@aws-sdk/client-ivs-realtime';
 import { paginate } from '../state/pagination';
 import type { CompositionRecord } from '../state/records';
-import type { OperationHandler } from './operation-types';
-import { checkTags, requireResource, toDate } from './resource-lookup';
+import type { OperationHandler, Wire } from './operation-types';
+import { checkTags, requireResource, wireTime } from './resource-lookup';
 
-export function presentComposition(c: CompositionRecord): Composition {
+export function presentComposition(c: CompositionRecord): Wire<Composition> {
   return {
     arn: c.arn,
     stageArn: c.stageArn,
@@ -19,14 +19,14 @@ export function presentComposition(c: CompositionRecord): Composition {
     destinations: c.destinations.map((d) => ({
       id: d.id,
       state: d.state,
-      startTime: toDate(d.startTime),
-      endTime: toDate(d.endTime),
+      startTime: wireTime(d.startTime),
+      endTime: wireTime(d.endTime),
       configuration: d.configuration,
       detail: d.recordingPrefix ? { s3: { recordingPrefix: d.recordingPrefix } } : undefined,
     })),
     tags: c.tags,
-    startTime: toDate(c.startTime),
-    endTime: toDate(c.endTime),
+    startTime: wireTime(c.startTime),
+    endTime: wireTime(c.endTime),
   };
 }
 
@@ -71,13 +71,13 @@ const listCompositions: OperationHandler<ListCompositionsRequest> = (call, input
       destinations: c.destinations.map((d) => ({
         id: d.id,
         state: d.state,
-        startTime: toDate(d.startTime),
-        endTime: toDate(d.endTime),
+        startTime: wireTime(d.startTime),
+        endTime: wireTime(d.endTime),
       })),
       state: c.state,
       tags: c.tags,
-      startTime: toDate(c.startTime),
-      endTime: toDate(c.endTime),
+      startTime: wireTime(c.startTime),
+      endTime: wireTime(c.endTime),
     })),
     nextToken: page.nextToken,
   };

@@ -2,6 +2,15 @@ import type { CallerIdentity } from '../auth/sigv4-verifier';
 import type { IvsDomain } from '../domain/ivs-domain';
 import type { RegionState } from '../state/region-state';
 
+/** An SDK shape as the emulator answers it: its timestamps are already ISO 8601 strings (see wireTime). */
+export type Wire<T> = T extends Date
+  ? string
+  : T extends (infer U)[]
+    ? Wire<U>[]
+    : T extends object
+      ? { [K in keyof T]: Wire<T[K]> }
+      : T;
+
 export interface OperationCall {
   caller: CallerIdentity;
   region: RegionState;

@@ -4,8 +4,8 @@ import type {
   ParticipantTokenConfiguration,
 } from '@aws-sdk/client-ivs-realtime';
 import { newParticipantId } from '../state/ids';
-import type { OperationCall, OperationHandler } from './operation-types';
-import { checkAttributesSize, requireStage } from './resource-lookup';
+import type { OperationCall, OperationHandler, Wire } from './operation-types';
+import { checkAttributesSize, requireStage, wireTime } from './resource-lookup';
 
 const DEFAULT_DURATION_MINUTES = 720;
 
@@ -14,7 +14,7 @@ export async function issueParticipantToken(
   call: OperationCall,
   stageArn: string,
   config: ParticipantTokenConfiguration,
-): Promise<ParticipantToken> {
+): Promise<Wire<ParticipantToken>> {
   const { clock, tokens } = call.domain.ctx;
   const duration = config.duration ?? DEFAULT_DURATION_MINUTES;
   const capabilities = config.capabilities ?? ['PUBLISH', 'SUBSCRIBE'];
@@ -35,7 +35,7 @@ export async function issueParticipantToken(
     attributes: config.attributes,
     duration,
     capabilities,
-    expirationTime: new Date(expiresAt),
+    expirationTime: wireTime(expiresAt),
   };
 }
 

@@ -35,4 +35,9 @@ export function checkTags(tags: Record<string, string> | undefined, field = 'tag
     throw validationError(`Value at '${field}' failed to satisfy constraint: A resource can have at most 50 tags`);
 }
 
-export const toDate = (epochMs: number | undefined) => (epochMs === undefined ? undefined : new Date(epochMs));
+/**
+ * A timestamp member as the wire carries it: ISO 8601 ("returned as a string"). Built as a string rather than a Date
+ * that JSON.stringify would convert, which costs a Date and a toJSON call per timestamp on every answer.
+ */
+export const wireTime = (epochMs: number | undefined): string | undefined =>
+  epochMs === undefined ? undefined : new Date(epochMs).toISOString();

@@ -12,8 +12,8 @@ import { notFound, validationError } from '../errors/api-error';
 import { credentialsOf } from '../domain/ingest-publishing';
 import { paginate } from '../state/pagination';
 import type { ParticipantRecord, SessionRecord, StageRecord } from '../state/records';
-import type { OperationCall, OperationHandler } from './operation-types';
-import { requireStage, toDate } from './resource-lookup';
+import type { OperationCall, OperationHandler, Wire } from './operation-types';
+import { requireStage, wireTime } from './resource-lookup';
 
 function requireSession(stage: StageRecord, sessionId: string): SessionRecord {
   const session = stage.sessions.get(sessionId);
@@ -21,12 +21,12 @@ function requireSession(stage: StageRecord, sessionId: string): SessionRecord {
   return session;
 }
 
-function presentParticipant(p: ParticipantRecord): Participant {
+function presentParticipant(p: ParticipantRecord): Wire<Participant> {
   return {
     participantId: p.participantId,
     userId: p.userId,
     state: p.state,
-    firstJoinTime: toDate(p.firstJoinTime),
+    firstJoinTime: wireTime(p.firstJoinTime),
     attributes: p.attributes,
     published: p.published,
     ...p.client,
@@ -49,8 +49,8 @@ const getStageSession: OperationHandler<GetStageSessionRequest> = (call, input) 
   return {
     stageSession: {
       sessionId: session.sessionId,
-      startTime: toDate(session.startTime),
-      endTime: toDate(session.endTime),
+      startTime: wireTime(session.startTime),
+      endTime: wireTime(session.endTime),
     },
   };
 };
@@ -74,8 +74,8 @@ const listStageSessions: OperationHandler<ListStageSessionsRequest> = (call, inp
   return {
     stageSessions: page.items.map((s) => ({
       sessionId: s.sessionId,
-      startTime: toDate(s.startTime),
-      endTime: toDate(s.endTime),
+      startTime: wireTime(s.startTime),
+      endTime: wireTime(s.endTime),
     })),
     nextToken: page.nextToken,
   };
@@ -147,10 +147,10 @@ const listParticipantEvents: OperationHandler<ListParticipantEventsRequest> = (c
     defaultMaxResults: 50,
   });
   return {
-    events: page.items.map((e): Event => ({
+    events: page.items.map((e): Wire<Event> => ({
       name: e.name,
       participantId: e.participantId,
-      eventTime: toDate(e.eventTime),
+      eventTime: wireTime(e.eventTime),
       remoteParticipantId: e.remoteParticipantId,
       errorCode: e.errorCode,
       destinationStageArn: e.destinationStageArn,

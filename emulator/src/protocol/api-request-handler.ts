@@ -75,7 +75,7 @@ export async function handleApiRequest(
     const route = routeOperation(req.method ?? 'GET', req.url ?? '/');
     operation = route.operation;
     const body = await readBody(req, deps.maxBodyBytes);
-    const caller = await deps.verifier.identify(req, body);
+    const caller = deps.verifier.identify(req, body);
     scope = caller;
     const input = { ...parseJsonObject(body, req.headers['content-type']), ...route.bound };
     if (!deps.rateLimiter.tryAcquire(caller.accountId, caller.region, operation)) throw throttled();

@@ -58,12 +58,14 @@ export function sendJson(
   outputShape?: string,
 ): void {
   const payload = JSON.stringify(body ?? {});
-  res.writeHead(status, {
-    ...boundHeaders(outputShape),
+  const bound = boundHeaders(outputShape);
+  const headers = {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(payload),
     'x-amzn-requestid': requestId,
-  });
+  };
+  // Most outputs bind no header: no spread on the common path.
+  res.writeHead(status, bound === NO_HEADERS ? headers : { ...bound, ...headers });
   res.end(payload);
 }
 

@@ -45,6 +45,9 @@ export interface FaultDecision {
   loseResponse: boolean;
 }
 
+/** The decision of every request while no rule is set (nearly always): one object, not one per request. */
+const NO_FAULT: FaultDecision = Object.freeze({ latencyMs: 0, loseResponse: false });
+
 export class FaultInjector {
   private rules: FaultRule[] = [];
   private firedTotal = 0;
@@ -77,8 +80,8 @@ export class FaultInjector {
   }
 
   decide(operation: string, accountId: string, region: string): FaultDecision {
+    if (this.rules.length === 0) return NO_FAULT;
     const decision: FaultDecision = { latencyMs: 0, loseResponse: false };
-    if (this.rules.length === 0) return decision;
     for (const rule of this.rules) {
       if (rule.operation !== '*' && rule.operation !== operation) continue;
       if (rule.accountId && rule.accountId !== accountId) continue;

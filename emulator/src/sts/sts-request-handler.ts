@@ -86,7 +86,7 @@ export async function handleStsRequest(
     const params = readParameters(req, body);
     const resolved = resolveAction(params);
     action = resolved.name;
-    const caller = await deps.verifier.identify(req, body);
+    const caller = deps.verifier.identify(req, body);
     scope = caller;
     const result = resolved.run({ caller, sessions: deps.sessions, assumableRoles: deps.assumableRoles }, params);
     sendStsResult(res, action, result, requestId);
