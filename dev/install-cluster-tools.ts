@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { findPostgresBinDir } from './services/postgres';
 import { resolveTemporalServerTool, type TemporalServerTool } from './tools/ensure-temporal-server';
 import { toolSpec } from './tools/tool-versions';
+import { runSetup, versionOutput } from './tools/version-output';
 
 /**
  * `npm run setup:cluster`: builds (first time: minutes) or locates the Temporal server, its SQL schema tool and the
@@ -19,15 +19,4 @@ async function main(): Promise<void> {
   console.log(`${'postgresql'.padEnd(19)} ${findPostgresBinDir()}`);
 }
 
-function versionOutput(binary: string): string {
-  try {
-    return execFileSync(binary, ['--version'], { encoding: 'utf8', timeout: 10_000 }).trim().replace(/\s+/g, ' ');
-  } catch (error) {
-    return `(--version failed: ${(error as Error).message})`;
-  }
-}
-
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runSetup(main);

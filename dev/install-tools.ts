@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { resolveTemporalCli } from './tools/ensure-temporal-cli';
 import { resolveVersitygw } from './tools/ensure-versitygw';
 import { toolSpec } from './tools/tool-versions';
+import { runSetup, versionOutput } from './tools/version-output';
 
 /** `npm run setup:tools`: builds or locates the pinned external tools so the first `npm test` doesn't have to. */
 async function main(): Promise<void> {
@@ -14,15 +14,4 @@ async function main(): Promise<void> {
   console.log(`           pinned ${toolSpec('versitygw').version}; reports: ${versionOutput(versitygw.path)}`);
 }
 
-function versionOutput(binary: string): string {
-  try {
-    return execFileSync(binary, ['--version'], { encoding: 'utf8', timeout: 10_000 }).trim().replace(/\s+/g, ' ');
-  } catch (error) {
-    return `(--version failed: ${(error as Error).message})`;
-  }
-}
-
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runSetup(main);
