@@ -1,6 +1,7 @@
 import toolVersions from '../../scripts/tool-versions.json';
 
-export type ToolName = keyof typeof toolVersions;
+/** The Go-built tools; `node-lines` (other Node.js runtimes, dev/tools/ensure-node-line.ts) is pinned beside them. */
+export type ToolName = Exclude<keyof typeof toolVersions, 'node-lines'>;
 
 export interface ToolSpec {
   name: ToolName;
