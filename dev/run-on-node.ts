@@ -13,7 +13,10 @@ async function main(): Promise<void> {
   if (!major || command.length === 0)
     throw new Error(`usage: npm run on-node -- <${[...pinnedNodeLines().keys()].join('|')}> <command...>`);
   const node = await ensureNodeLine(major);
-  const env = { ...process.env, PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH ?? ''}` };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH ?? ''}`,
+  };
   // npm sets npm_node_execpath for its children; left as is, tools that honour it would go back to the old Node.
   delete env.npm_node_execpath;
   delete env.NODE;
