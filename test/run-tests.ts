@@ -164,7 +164,7 @@ async function main(): Promise<number> {
       ...(namePattern ? [`--test-name-pattern=${namePattern}`] : []),
       ...files,
     ];
-    log(`node ${nodeArgs.join(' ')}`);
+    log(`node ${process.version} ${nodeArgs.join(' ')}`);
     const running = spawn(process.execPath, nodeArgs, {
       stdio: ['inherit', 'pipe', 'inherit'],
       env: { ...process.env, ...serviceEnv(services.s3, services.temporal) },
