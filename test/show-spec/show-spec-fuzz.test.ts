@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { stringify as toYaml } from 'yaml';
+import { showSpecProblems } from '../../contracts/show-spec-check';
 import { parseDuration } from '../../show-spec/durations';
+import { ENCODER_PRESETS } from '../../show-spec/encoder-presets';
 import { parseShowSpec, parseShowSpecText, ShowSpecError } from '../../show-spec/parse-show-spec';
 
 /**
@@ -540,6 +542,8 @@ void describe('show spec fuzzing', () => {
         assert.deepEqual(parseShowSpec(spec), spec);
         assert.deepEqual(parseShowSpec(JSON.parse(JSON.stringify(spec))), spec);
         assert.deepEqual(parseShowSpecText(toYaml(input), 'yaml'), spec);
+        // The show workflow checks its spec again without the schema: what the schema accepts, it accepts.
+        assert.deepEqual(showSpecProblems(spec, Object.keys(ENCODER_PRESETS)), []);
       }),
       { seed: SEED, numRuns: 300 },
     );
