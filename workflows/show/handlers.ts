@@ -14,7 +14,7 @@ import {
   statusQuery,
   validateArgs,
 } from '../../contracts/show-messages';
-import { ivs } from '../activity-proxies';
+import { ivsWithSummary } from '../activity-proxies';
 import { receiveSnapshot, wakesOn } from './decisions';
 import { endRefusal, extendRefusal, issueTokenRefusal, restartRefusal } from './message-rules';
 import { buildStatus } from './reports';
@@ -71,10 +71,11 @@ export function registerHandlers(show: Show): void {
   setHandler(
     issueTokenUpdate,
     async (args) => {
-      const token = await ivs.issueParticipantToken({
+      const participant = requestedToken(spec, validateArgs(issueTokenArgsSchema, args));
+      const token = await ivsWithSummary(`Issue a token for ${participant.userId}`).issueParticipantToken({
         ...show.scope(),
         stageArn: state.stageArn!,
-        participant: requestedToken(spec, validateArgs(issueTokenArgsSchema, args)),
+        participant,
       });
       state.tokens.push(token);
       return token;
