@@ -1,4 +1,5 @@
 import { isTerminal, type CompositionSnapshot } from '../../contracts/composition';
+import { rootMessage } from '../../contracts/errors';
 import type { ShowIvsEvent } from '../../contracts/show-messages';
 import {
   needsRemoval,
@@ -213,4 +214,53 @@ export function addCalls(total: Record<string, number>, calls: Record<string, nu
   const sum = { ...total };
   for (const [operation, n] of Object.entries(calls)) sum[operation] = (sum[operation] ?? 0) + n;
   return sum;
+}
+
+/**
+ * Why the show ended, in a sentence for the status and the Web UI: the end request's reason, the planned end, the
+ * wait for a publisher that ran out, a cancellation or a failure.
+ */
+export function endReasonOf(outcome: ShowOutcome, state: ShowState, failure?: string): string {
+  const requested = state.endRequested?.reason;
+  const noPublisher = [...state.incidents].reverse().find((i) => i.kind === 'NO_PUBLISHER')?.detail;
+  switch (outcome) {
+    case 'ENDED_BEFORE_START':
+      return `ended before its slot came: ${requested ?? 'end requested'}`;
+    case 'NO_PUBLISHER':
+      return noPublisher ?? 'nobody published';
+    case 'CANCELLED':
+      return 'the workflow was cancelled';
+    case 'FAILED':
+      return failure ?? 'failed (cause unknown)';
+    case 'COMPLETED':
+      if (requested !== undefined) return `ended on request: ${requested}`;
+      if (noPublisher !== undefined) return `nobody published again: ${noPublisher}`;
+      return 'the planned end came';
+  }
+}
+
+/**
+ * What a failed show says went wrong: the phase it failed in, the activity (if an activity failed) and the innermost
+ * message along the cause chain — the AWS or validation error ("The S3 bucket must exist and be accessible").
+ */
+export function failureCause(error: unknown, phase: ShowPhase): string {
+  let activity: string | undefined;
+  for (let e = error; typeof e === 'object' && e !== null; e = (e as { cause?: unknown }).cause) {
+    const type = (e as { activityType?: unknown }).activityType;
+    if (typeof type === 'string') activity = type;
+  }
+  return `${phase.toLowerCase().replace(/_/g, ' ')}${activity ? ` (${activity})` : ''}: ${rootMessage(error)}`;
+}
+
+/** Whether tidy-up or the sweep removed this resource. */
+export const wasRemoved = (state: Pick<ShowState, 'removed' | 'swept'>, arn: string | undefined) =>
+  arn !== undefined && [...state.removed, ...(state.swept ?? [])].some((r) => r.arn === arn);
+
+/**
+ * A destination's state as the show reports it: what the monitor last saw, except that a composition that stopped
+ * (or is gone) has no destination running — IVS reports its destinations STOPPED — however it was last seen.
+ */
+export function shownDestinationState(run: CompositionRun, destinationState: string): string {
+  if (!isTerminal(run.state)) return destinationState;
+  return ['STARTING', 'ACTIVE', 'RECONNECTING'].includes(destinationState) ? 'STOPPED' : destinationState;
 }

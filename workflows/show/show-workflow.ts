@@ -1,7 +1,7 @@
 import { ApplicationFailure, CancellationScope, ContinueAsNew, isCancellation } from '@temporalio/workflow';
 import { SHOW_FAILED } from '../../contracts/failure-types';
 import type { ShowOutcome, ShowResult } from '../../contracts/show-status';
-import { finalPhase } from './decisions';
+import { endReasonOf, failureCause, finalPhase } from './decisions';
 import { registerHandlers } from './handlers';
 import { indexRecordings } from './indexing';
 import { runLive } from './live';
@@ -31,13 +31,18 @@ export async function showWorkflow(input: ShowWorkflowInput): Promise<ShowResult
     if (e instanceof ContinueAsNew) throw e;
     failure = e;
     outcome = isCancellation(e) ? 'CANCELLED' : 'FAILED';
+    if (outcome === 'FAILED') show.state.failure = failureCause(e, show.state.phase);
   }
+  // What the status and the Web UI say from here on: the outcome and why, not the show as if it were still live.
+  show.state.outcome = outcome;
+  show.state.endReason = endReasonOf(outcome, show.state, show.state.failure);
   show.state.timings.endedAt = show.iso();
 
   // Tidy-up runs whatever happened, and a cancellation must not cancel it; a cancelled show indexes nothing.
   await CancellationScope.nonCancellable(() => tidyUp(show));
   const recordingsIndex =
     outcome === 'CANCELLED' ? undefined : await CancellationScope.nonCancellable(() => indexRecordings(show));
+  show.state.recordingsIndexUri = recordingsIndex?.location.uri;
   show.setPhase(finalPhase(outcome));
 
   if (failure) throw failure instanceof Error ? failure : ApplicationFailure.nonRetryable('show failed', SHOW_FAILED);
