@@ -64,6 +64,16 @@ export async function startComposition(show: Show): Promise<void> {
  * options (tidy-up's retry for an hour) with each call's summary.
  */
 export async function stopComposition(show: Show, run: CompositionRun, proxies = ivsWithSummary): Promise<void> {
+  show.stopping.add(run.arn);
+  try {
+    await stopAndWait(show, run, proxies);
+  } finally {
+    show.stopping.delete(run.arn);
+  }
+  await signalMonitor(show, run.arn, 'unwatch');
+}
+
+async function stopAndWait(show: Show, run: CompositionRun, proxies: typeof ivsWithSummary): Promise<void> {
   const { state } = show;
   const n = state.compositions.indexOf(run) + 1;
   const stopped = await proxies(`Stop composition ${n}`).stopComposition({ ...show.scope(), arn: run.arn });
@@ -95,7 +105,6 @@ export async function stopComposition(show: Show, run: CompositionRun, proxies =
   run.endedAt ??= show.iso();
   state.removed.push({ kind: 'composition', arn: run.arn });
   for (const d of run.destinations) delete state.reconnectingSince[d.id];
-  await signalMonitor(show, run.arn, 'unwatch');
 }
 
 /** Tells the composition's monitor to stop watching it, or to poll now. */

@@ -1,6 +1,6 @@
 import { isTerminal, type CompositionSnapshot } from '../../contracts/composition';
 import { rootMessage } from '../../contracts/errors';
-import type { ShowIvsEvent } from '../../contracts/show-messages';
+import { endsComposition, ivsEventWakes, type ShowIvsEvent } from '../../contracts/show-messages';
 import {
   needsRemoval,
   type RecordedResources,
@@ -142,12 +142,33 @@ export function receiveSnapshot(state: ShowState, snapshot: CompositionSnapshot)
 }
 
 /** What an IVS event wakes up: the wait for a publisher, or the composition's poll. */
-export function wakesOn(event: ShowIvsEvent): { publisher: boolean; composition: boolean } {
-  return {
-    publisher: event.detailType === 'IVS Stage Update' && event.eventName === 'Participant Published',
-    composition: event.detailType === 'IVS Composition State Change',
-  };
+export const wakesOn = (event: ShowIvsEvent) => ivsEventWakes(event);
+
+/**
+ * What an IVS event wakes in the show as it stands, so that events that cannot matter now change nothing (and
+ * cost no poll, no pollNow signal, no cancelled activity): a publisher only while the show waits for one; a
+ * composition event only for a composition of the show's that has not ended — and for one being stopped, only the
+ * event that says it ended.
+ */
+export function eventWakesNow(
+  event: ShowIvsEvent,
+  state: Pick<ShowState, 'phase' | 'compositions'>,
+  show: { stopping: ReadonlySet<string>; lastPollNowAt?: number; now: number; pollIntervalMs: number },
+): { publisher: boolean; composition: boolean } {
+  const wakes = ivsEventWakes(event);
+  const run = state.compositions.find((c) => c.arn === event.resourceArn);
+  let composition = wakes.composition && !!run && !isTerminal(run.state);
+  if (composition && show.stopping.has(run!.arn)) composition = endsComposition(event);
+  else if (composition) composition = pollNowDue(show.lastPollNowAt, show.now, show.pollIntervalMs);
+  return { publisher: wakes.publisher && state.phase === 'WAITING_FOR_PUBLISHER', composition };
 }
+
+/**
+ * Whether the show passes an IVS event on to the composition monitor as pollNow: at most once per poll interval
+ * (the monitor lets events cut a poll short at most once per interval anyway, so more would only add signals).
+ */
+export const pollNowDue = (lastSentAt: number | undefined, now: number, pollIntervalMs: number) =>
+  lastSentAt === undefined || now - lastSentAt >= pollIntervalMs;
 
 /** Automatic restarts are bounded by the policy; operator-requested restarts do not use them up. */
 export const restartBudgetSpent = (state: ShowState, policies: ShowPolicies, manual: boolean) =>

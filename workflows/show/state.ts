@@ -61,6 +61,8 @@ export interface ShowState {
   /** When tidy-up's sweep of the run tag looked (it may have found nothing). */
   sweptAt?: string;
   recordingsIndexUri?: string;
+  /** IVS events signalled to the show, and how many of them woke a poll (the rest could not matter then). */
+  ivsEvents?: { received: number; acted: number };
 }
 
 export function initialState(spec: ShowSpec, runKey: string, startedAt: number): ShowState {
