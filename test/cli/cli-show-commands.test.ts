@@ -119,8 +119,10 @@ void describe('showrunner CLI: one show from start to recordings', () => {
     assert.match(final!.stdout, /Phase: +COMPLETED/);
     // What an ended show says: how it ended, nothing deleted listed as current, where its recordings index is.
     assert.match(final!.stdout, /Outcome: +COMPLETED: ended on request: cli test over/);
-    assert.match(final!.stdout, /Resources: +none left/);
-    assert.match(final!.stdout, /Removed:\n +composition .*\n +ingest-configuration .*\n +stage /);
+    const leftInPlace = /Left in place:\n((?: {4}.*\n)*)/.exec(final!.stdout)?.[1] ?? '';
+    assert.match(leftInPlace, /encoder configuration/, final!.stdout);
+    assert.doesNotMatch(leftInPlace, /stage|composition/, 'the deleted stage and the stopped composition are not left');
+    assert.match(final!.stdout, /Removed:\n +composition .*\n +stage /);
     assert.match(final!.stdout, /Sweep: +nothing else was left under the run tag/);
     assert.match(final!.stdout, /Recordings: +index at s3:\/\//);
     assert.doesNotMatch(final!.stdout, /channel +ACTIVE/);

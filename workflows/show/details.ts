@@ -39,6 +39,9 @@ export function currentDetailsMarkdown(spec: ShowSpec, state: ShowState, next?: 
     `| Restarts | ${state.restarts} of ${spec.policies.maxCompositionRestarts} |`,
   );
   if (!final) lines.push(`| Next | ${next ? `${next.what} at ${next.at}` : '—'} |`);
+  // Counted rather than listed: events only wake polls, and most cannot matter when they arrive.
+  if (state.ivsEvents)
+    lines.push(`| IVS events | ${state.ivsEvents.received} received, ${state.ivsEvents.acted} acted on |`);
   if (final) {
     lines.push(`| Removed | ${refs(state.removed)} |`);
     if (state.kept.length > 0) lines.push(`| Kept | ${refs(state.kept)} |`);

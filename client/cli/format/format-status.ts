@@ -24,7 +24,10 @@ export function formatStatus(status: ShowStatus, execution: string, failure?: st
     `  Region:         ${status.region || 'worker default'}`,
     `  Window:         ${shortTime(status.scheduledStart)} to ${shortTime(status.plannedEnd)}`,
     `  Next deadline:  ${status.nextDeadline ? `${status.nextDeadline.what} at ${shortTime(status.nextDeadline.at)}` : 'none'}`,
-    `  Resources:${present.length === 0 ? (ending ? '      none left' : '      none yet') : ''}`,
+    // After the end only what outlives the show is left: kept resources and the shared configurations.
+    ending
+      ? `  Left in place:${present.length === 0 ? '  nothing' : ''}`
+      : `  Resources:${present.length === 0 ? '      none yet' : ''}`,
     ...present.map(([kind, arn]) => `    ${kind.padEnd(22)} ${arn}`),
   ];
   if (status.composition) {

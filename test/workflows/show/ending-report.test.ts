@@ -44,6 +44,7 @@ function endedState(patch: Partial<ShowState> = {}): ShowState {
     outcome: 'COMPLETED',
     endReason: 'ended on request: test over',
     recordingsIndexUri: 's3://rec/AbCdEfGhIjKl/index.json',
+    ivsEvents: { received: 9, acted: 4 },
     ...patch,
   });
 }
@@ -130,6 +131,7 @@ void describe('how an ended show is reported', () => {
     assert.match(md, new RegExp(`\\| Sweep of the run tag \\| also removed stage ${LEFTOVER} \\|`));
     assert.match(md, /\| Recordings index \| s3:\/\/rec\/AbCdEfGhIjKl\/index\.json \|/);
     assert.doesNotMatch(md, /\| Next \|/);
+    assert.match(md, /\| IVS events \| 9 received, 4 acted on \|/);
 
     const failed = currentDetailsMarkdown(
       specOf(),
