@@ -67,3 +67,22 @@ export interface ShowIvsEvent {
   time: string;
 }
 export const ivsEventSignal = defineSignal<[ShowIvsEvent]>('ivsEvent');
+
+/**
+ * What an IVS event can wake in a show: the wait for a publisher (someone published), or the composition's poll
+ * (any state change of a composition). Anything else (a participant joining or leaving…) changes nothing a show
+ * decides on. The show applies it (workflows/show/decisions.ts); the events endpoint may use it to skip signals.
+ */
+export function ivsEventWakes(event: Pick<ShowIvsEvent, 'detailType' | 'eventName'>): {
+  publisher: boolean;
+  composition: boolean;
+} {
+  return {
+    publisher: event.detailType === 'IVS Stage Update' && event.eventName === 'Participant Published',
+    composition: event.detailType === 'IVS Composition State Change',
+  };
+}
+
+/** Composition events that say a composition has stopped: what a show waiting for STOPPED looks again on. */
+export const endsComposition = (event: Pick<ShowIvsEvent, 'eventName'>) =>
+  event.eventName === 'Session End' || event.eventName === 'Session Failure';

@@ -101,6 +101,23 @@ export interface ShowDeadline {
   at: string;
 }
 
+/**
+ * How a show ended, once it has: the outcome and why, the failure's cause, what tidy-up removed and kept, what the
+ * sweep of the run tag found, and where the recordings index is. In the status and the Web UI's final details.
+ */
+export interface ShowEnding {
+  outcome: ShowOutcome;
+  /** Why it ended: the end request's reason, the planned end, no publisher, a cancellation, a failure. */
+  reason: string;
+  /** A failed show: the step that failed and the innermost cause (the AWS or validation error). */
+  failure?: string;
+  removed: ResourceRef[];
+  kept: ResourceRef[];
+  /** What the sweep of the run tag removed beyond tidy-up's own list; absent when no sweep ran. */
+  swept?: ResourceRef[];
+  recordingsIndex?: string;
+}
+
 /** The `status` query: safe to show anyone (no tokens, no stream keys). */
 export interface ShowStatus {
   showId: string;
@@ -109,6 +126,7 @@ export interface ShowStatus {
   region: string;
   scheduledStart: string;
   plannedEnd: string;
+  /** What exists now: a resource tidy-up or the sweep removed is no longer listed (see `ending`). */
   resources: {
     stageArn?: string;
     ingestConfigurationArn?: string;
@@ -121,4 +139,6 @@ export interface ShowStatus {
   incidents: Incident[];
   compositionRestarts: number;
   nextDeadline?: ShowDeadline;
+  /** Set once the show has ended (outcome known); complete once the phase is final. */
+  ending?: ShowEnding;
 }

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { ivsEventWakes } from '../contracts/show-messages';
 import type { IvsEventInput } from './ivs-event-schema';
 import { LRUCache } from 'lru-cache';
 import { createSignalCoalescer, eventKind } from './signal-coalescer';
@@ -7,6 +8,8 @@ import type { ShowLookup, ShowLookupResult } from './show-lookup';
 import { signalShow } from './show-signaller';
 
 export type IgnoreReason =
+  /** An event no show acts on (a participant joining or leaving, a recording starting…): not worth a signal. */
+  | 'no-effect'
   | 'duplicate'
   | 'coalesced'
   | 'not-showrunner'
@@ -71,6 +74,10 @@ export function createEventDispatcher(options: EventDispatcherOptions) {
   });
 
   async function deliver(event: IvsEventInput): Promise<EventOutcome> {
+    // Each signal is a history event and a workflow task of the show: only events that can wake something go.
+    const signal = showEventOf(event);
+    const wakes = ivsEventWakes(signal);
+    if (!wakes.publisher && !wakes.composition) return { kind: 'ignored', reason: 'no-effect' };
     let last: ShowLookupResult | undefined;
     for (const arn of candidateArns(event)) {
       try {
@@ -82,7 +89,6 @@ export function createEventDispatcher(options: EventDispatcherOptions) {
       if (last.kind === 'unknown-region') return { kind: 'ignored', reason: 'unknown-region' };
       if (last.kind !== 'show') continue;
       const { workflowId } = last;
-      const signal = showEventOf(event);
       const sent = await coalescer.offer(`${workflowId}\n${eventKind(event)}`, () =>
         signalShow(options.client, workflowId, signal, options.signalTimeoutMs),
       );

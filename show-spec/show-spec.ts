@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ACCOUNT_ID_PATTERN, ivsArnPattern, ivsArnShape, REGION_PATTERN, type IvsResourceType } from '../contracts/arn';
 import { SHOW_ID_MAX_LENGTH, SHOW_ID_PATTERN } from '../contracts/ids';
+import { bucketNameProblem } from '../contracts/show-spec-check';
 import { ATTRIBUTES, attributesFit, CAPABILITIES, TOKEN_MINUTES, USER_ID_MAX_LENGTH } from '../contracts/participants';
 import { COMPOSITION_LIMIT, SHOW_MAX_MS, SHOW_TOO_LONG } from '../contracts/show-rules';
 import { RESERVED_TAG_PREFIXES } from '../contracts/tags';
@@ -27,11 +28,11 @@ const slug = z
 const arn = (type: IvsResourceType) =>
   z.string().regex(ivsArnPattern(type), `must be an IVS ${type} ARN (${ivsArnShape(type)})`);
 
-const bucketName = z
-  .string()
-  .min(3)
-  .max(63)
-  .regex(/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/, 'must be an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)');
+/** The same rules the show workflow checks again (contracts/show-spec-check.ts). */
+const bucketName = z.string().check((ctx) => {
+  const problem = bucketNameProblem(ctx.value);
+  if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
+});
 
 const tags = z
   .record(z.string().min(1).max(128), z.string().max(256))

@@ -53,8 +53,9 @@ export function polls(options: {
   });
 }
 
-export function indexing(settleTimeoutMs: number) {
+export function indexing(settleTimeoutMs: number, summary: string) {
   return proxyActivities<ShowActivities>({
+    summary,
     startToCloseTimeout: settleTimeoutMs + 10 * 60_000,
     heartbeatTimeout: '1 minute',
     retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },

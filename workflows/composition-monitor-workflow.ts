@@ -68,7 +68,11 @@ export async function compositionMonitorWorkflow(input: CompositionMonitorInput)
     pollNow = false;
     const list = [...watches.values()];
     const intervalMs = Math.min(...list.map((w) => w.pollIntervalMs));
-    const { pollCompositions } = polls({ intervalMs, timeoutMs: 24 * 60 * 60_000 });
+    const { pollCompositions } = polls({
+      intervalMs,
+      timeoutMs: 24 * 60 * 60_000,
+      summary: `Poll ${list.length} composition${list.length === 1 ? '' : 's'} until one changes`,
+    });
     // Events only bring a poll forward: however many shows' events arrive, they cancel a poll in flight at most
     // once per interval, so they never spend more than one extra poll per interval of the fleet's budget.
     const limitWakes = patched(WAKE_ONCE_PER_INTERVAL);

@@ -66,16 +66,20 @@ const KIND_LABEL: Record<JanitorResourceKind, string> = {
 
 const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' } as const;
 /** A scan pages through a whole region: minutes, not seconds, and a few attempts before the run reports it. */
-const scan = proxyActivities<JanitorActivities>({
-  startToCloseTimeout: '5 minutes',
-  retry: { ...retry, maximumAttempts: 5 },
-});
+const scanWithSummary = (summary: string) =>
+  proxyActivities<JanitorActivities>({
+    summary,
+    startToCloseTimeout: '5 minutes',
+    retry: { ...retry, maximumAttempts: 5 },
+  });
 /** One removal retries for a while (outages, throttling); what still fails is left for the next run. */
-const removal = proxyActivities<JanitorActivities>({
-  startToCloseTimeout: '30 seconds',
-  scheduleToCloseTimeout: '10 minutes',
-  retry,
-});
+const removalWithSummary = (summary: string) =>
+  proxyActivities<JanitorActivities>({
+    summary,
+    startToCloseTimeout: '30 seconds',
+    scheduleToCloseTimeout: '10 minutes',
+    retry,
+  });
 
 type Verdict = { orphan: true; reason: string } | { orphan: false; reason: string };
 
@@ -167,7 +171,9 @@ export async function janitorWorkflow(input: JanitorInput): Promise<JanitorRepor
   const found: ShowrunnerResource[] = [];
   for (const region of input.regions) {
     try {
-      const result = await scan.findShowrunnerResources({ region });
+      const result = await scanWithSummary(`List Showrunner's resources in ${region}`).findShowrunnerResources({
+        region,
+      });
       report.scanned.stages += result.scanned.stages;
       report.scanned.compositions += result.scanned.compositions;
       report.scanned.ingestConfigurations += result.scanned.ingestConfigurations;
@@ -190,7 +196,9 @@ export async function janitorWorkflow(input: JanitorInput): Promise<JanitorRepor
   let shows: Record<string, ShowWorkflowState> = {};
   if (refs.size > 0) {
     try {
-      shows = await scan.showWorkflowStates({ shows: [...refs.values()] });
+      shows = await scanWithSummary(`Look up ${refs.size} show workflows`).showWorkflowStates({
+        shows: [...refs.values()],
+      });
     } catch (e) {
       // Without knowing which shows are over, nothing may go: every resource is reported as skipped below.
       report.failed.push({ region: '*', error: `describing show workflows failed: ${rootMessage(e)}` });
@@ -223,7 +231,9 @@ export async function janitorWorkflow(input: JanitorInput): Promise<JanitorRepor
         continue;
       }
       try {
-        const result = await removal.removeResource({
+        const result = await removalWithSummary(
+          `Remove orphaned ${KIND_LABEL[orphan.kind]} ${orphan.arn}`,
+        ).removeResource({
           region: orphan.region,
           ...(orphan.account ? { account: orphan.account } : {}),
           kind: orphan.kind,

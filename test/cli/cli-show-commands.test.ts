@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { parseShowSpec } from '../../show-spec/parse-show-spec';
 import type { ShowSpecInput } from '../../show-spec/show-spec';
 import { statusQuery } from '../../contracts/show-messages';
 import type { ShowPhase, ShowStatus } from '../../contracts/show-status';
@@ -116,6 +117,15 @@ void describe('showrunner CLI: one show from start to recordings', () => {
       env,
     );
     assert.match(final!.stdout, /Phase: +COMPLETED/);
+    // What an ended show says: how it ended, nothing deleted listed as current, where its recordings index is.
+    assert.match(final!.stdout, /Outcome: +COMPLETED: ended on request: cli test over/);
+    const leftInPlace = /Left in place:\n((?: {4}.*\n)*)/.exec(final!.stdout)?.[1] ?? '';
+    assert.match(leftInPlace, /encoder configuration/, final!.stdout);
+    assert.doesNotMatch(leftInPlace, /stage|composition/, 'the deleted stage and the stopped composition are not left');
+    assert.match(final!.stdout, /Removed:\n +composition .*\n +stage /);
+    assert.match(final!.stdout, /Sweep: +nothing else was left under the run tag/);
+    assert.match(final!.stdout, /Recordings: +index at s3:\/\//);
+    assert.doesNotMatch(final!.stdout, /channel +ACTIVE/);
     assert.equal(again!.code, 1);
     assert.match(again!.stderr, new RegExp(`Show ${id} is no longer running \\(COMPLETED\\)`));
     assert.equal(recordings!.code, 0, `${recordings!.stderr}\n${final!.stdout}`);
@@ -157,6 +167,45 @@ void describe('showrunner CLI: one show from start to recordings', () => {
     const recordings = await cli('recordings', id);
     assert.equal(recordings.code, 1);
     assert.match(recordings.stderr, /ended CANCELLED: it has no recordings index/);
+  });
+
+  void test('status of a failed show gives its cause', async () => {
+    const id = h.showId('cli-fail');
+    const started = await cli(
+      'start',
+      await writeSpec({
+        id,
+        name: 'Missing bucket',
+        schedule: { duration: '10m', leadTime: 0 },
+        composition: { recording: { bucket: `missing-${id}` } },
+      }),
+    );
+    assert.equal(started.code, 0, started.stderr);
+    await h.client.workflow
+      .getHandle(`show-${id}`)
+      .result()
+      .catch(() => undefined);
+    const status = await cli('status', id);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /Phase: +FAILED/);
+    assert.match(status.stdout, /Outcome: +FAILED: preparing \(ensureStorageConfiguration\): .*S3 bucket must exist/);
+
+    // A show whose workflow refused its spec at the start (a client bypassed the CLI) never answers a status
+    // query: the status says why it failed instead.
+    const badId = h.showId('cli-badspec');
+    const spec = {
+      ...parseShowSpec({ id: badId, name: 'Bad', schedule: { duration: '10m' } }),
+      account: 'constructor',
+    };
+    const handle = await h.client.workflow.start('showWorkflow', {
+      workflowId: `show-${badId}`,
+      taskQueue: h.taskQueue,
+      args: [{ spec }],
+    });
+    await handle.result().catch(() => undefined);
+    const refused = await cli('status', badId);
+    assert.equal(refused.code, 0, refused.stderr);
+    assert.match(refused.stdout, /Failure: +.*account: must be a 12-digit AWS account ID/);
   });
 
   void test('start --at creates the workflow later; status says when', async () => {

@@ -33,7 +33,7 @@ function ivsEvent(detailType: string, resources: string[], detail: Record<string
   };
 }
 
-const stageUpdate = (stageArn: string, eventName = 'Participant Unpublished', id?: string) =>
+const stageUpdate = (stageArn: string, eventName = 'Participant Published', id?: string) =>
   ivsEvent(
     'IVS Stage Update',
     [stageArn],
@@ -198,6 +198,19 @@ void describe('events endpoint: IVS EventBridge events wake shows up', () => {
     } finally {
       await handle.terminate('test over').catch(() => undefined);
     }
+  });
+
+  void test('events no show acts on are acknowledged without a lookup or a signal', async () => {
+    const { stage } = await h.fixture.ivs.send(new CreateStageCommand({ name: 'no-effect' }));
+    const before = open.stats();
+    const events = ['Participant Joined', 'Participant Left', 'Participant Unpublished'].map((name) =>
+      stageUpdate(stage!.arn!, name),
+    );
+    const res = await post(`${open.url}/events`, events);
+    assert.deepEqual(res.json, { received: 3, signalled: 0, ignored: 3 });
+    const after = open.stats();
+    assert.equal((after.ignored['no-effect'] ?? 0) - (before.ignored['no-effect'] ?? 0), 3);
+    assert.equal(after.lookup.lookups, before.lookup.lookups, 'nothing was looked up');
   });
 
   void test('events about resources that are not a show are acknowledged and ignored', async () => {

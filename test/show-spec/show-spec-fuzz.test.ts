@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { stringify as toYaml } from 'yaml';
+import { showSpecProblems } from '../../contracts/show-spec-check';
 import { parseDuration } from '../../show-spec/durations';
+import { ENCODER_PRESETS } from '../../show-spec/encoder-presets';
 import { parseShowSpec, parseShowSpecText, ShowSpecError } from '../../show-spec/parse-show-spec';
 
 /**
@@ -343,7 +345,10 @@ function assertWellFormed(error: ShowSpecError): void {
 
 // ---- valid variations ----
 const region = fc.constantFrom('us-east-1', 'eu-west-1', 'ap-northeast-1', 'us-gov-west-1', 'eu-central-2');
-const bucket = fc.stringMatching(/^[a-z0-9][a-z0-9.-]{1,20}[a-z0-9]$/);
+// S3's rules: no two adjacent dots, not shaped like an IP address (contracts/show-spec-check.ts).
+const bucket = fc
+  .stringMatching(/^[a-z0-9][a-z0-9.-]{1,20}[a-z0-9]$/)
+  .filter((b) => !b.includes('..') && !/^\d+\.\d+\.\d+\.\d+$/.test(b));
 const ivsArn = (type: string) =>
   fc
     .tuple(region, fc.stringMatching(/^\d{12}$/), fc.stringMatching(/^[a-zA-Z0-9]{12}$/))
@@ -540,6 +545,8 @@ void describe('show spec fuzzing', () => {
         assert.deepEqual(parseShowSpec(spec), spec);
         assert.deepEqual(parseShowSpec(JSON.parse(JSON.stringify(spec))), spec);
         assert.deepEqual(parseShowSpecText(toYaml(input), 'yaml'), spec);
+        // The show workflow checks its spec again without the schema: what the schema accepts, it accepts.
+        assert.deepEqual(showSpecProblems(spec, Object.keys(ENCODER_PRESETS)), []);
       }),
       { seed: SEED, numRuns: 300 },
     );

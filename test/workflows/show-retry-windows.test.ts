@@ -109,14 +109,21 @@ void describe('show workflow: retry windows stay closed', () => {
       await cancelled(handle);
       const max = await watch.stop();
       // The create finished after the cancel and was recorded (the closed show still answers the query)...
+      // ...and removed by tidy-up itself (the ended show lists it as removed, no longer as a resource), not only
+      // found later by the sweep; never two of a kind meanwhile.
       const status = await handle.query(statusQuery);
-      const recorded = {
-        CreateStage: status.resources.stageArn,
-        CreateIngestConfiguration: status.resources.ingestConfigurationArn,
-        StartComposition: status.resources.compositionArn,
-      }[operation];
-      assert.ok(recorded, `${operation}'s result was recorded: ${JSON.stringify(status.resources)}`);
-      // ...and removed by tidy-up itself, not only found later by the sweep; never two of a kind meanwhile.
+      const kind = (
+        {
+          CreateStage: 'stage',
+          CreateIngestConfiguration: 'ingest-configuration',
+          StartComposition: 'composition',
+        } as const
+      )[operation];
+      const removed = status.ending?.removed ?? [];
+      assert.ok(
+        removed.some((r) => r.kind === kind),
+        `${operation}'s result was recorded and removed: ${JSON.stringify(status.ending)}`,
+      );
       assert.ok(!status.incidents.some((i) => i.kind === 'UNRECORDED_SWEPT'), JSON.stringify(status.incidents));
       assert.ok(max.stages <= 1 && max.ingestConfigurations <= 1 && max.liveCompositions <= 1, JSON.stringify(max));
       await assertNothingLive(h.fixture);

@@ -4,7 +4,7 @@ import { isTerminal } from '../../contracts/composition';
 import { rootMessage } from '../../contracts/errors';
 import { compositionMonitorWorkflowId, compositionToken } from '../../contracts/ids';
 import { pollNowSignal, unwatchCompositionSignal } from '../../contracts/monitor-messages';
-import { ivs, ivsWithSummary, polls } from '../activity-proxies';
+import { ivsWithSummary, polls } from '../activity-proxies';
 import { runInterruptible } from '../interruptible';
 import { destinationsOf, layoutOf } from './plan';
 import type { Show } from './show';
@@ -59,10 +59,24 @@ export async function startComposition(show: Show): Promise<void> {
   });
 }
 
-/** Stops a composition and waits until IVS says it stopped, then stops watching it. */
-export async function stopComposition(show: Show, run: CompositionRun, proxies = ivs): Promise<void> {
+/**
+ * Stops a composition and waits until IVS says it stopped, then stops watching it. `proxies` gives the activity
+ * options (tidy-up's retry for an hour) with each call's summary.
+ */
+export async function stopComposition(show: Show, run: CompositionRun, proxies = ivsWithSummary): Promise<void> {
+  show.stopping.add(run.arn);
+  try {
+    await stopAndWait(show, run, proxies);
+  } finally {
+    show.stopping.delete(run.arn);
+  }
+  await signalMonitor(show, run.arn, 'unwatch');
+}
+
+async function stopAndWait(show: Show, run: CompositionRun, proxies: typeof ivsWithSummary): Promise<void> {
   const { state } = show;
-  const stopped = await proxies.stopComposition({ ...show.scope(), arn: run.arn });
+  const n = state.compositions.indexOf(run) + 1;
+  const stopped = await proxies(`Stop composition ${n}`).stopComposition({ ...show.scope(), arn: run.arn });
   let finalState = stopped.state;
   if (!isTerminal(finalState)) {
     // A stop takes seconds: poll soon, then back off, so tidy-up neither waits long nor spends the account's
@@ -72,6 +86,7 @@ export async function stopComposition(show: Show, run: CompositionRun, proxies =
       intervalMs: 250,
       maxIntervalMs: 2_000,
       timeoutMs: 15 * 60_000,
+      summary: `Wait until composition ${n} is STOPPED`,
     });
     const poll = () => awaitCompositionStopped({ ...show.scope(), arn: run.arn });
     if (!patched(TIDY_WAKES_ON_EVENTS)) finalState = (await poll()).state;
@@ -90,7 +105,6 @@ export async function stopComposition(show: Show, run: CompositionRun, proxies =
   run.endedAt ??= show.iso();
   state.removed.push({ kind: 'composition', arn: run.arn });
   for (const d of run.destinations) delete state.reconnectingSince[d.id];
-  await signalMonitor(show, run.arn, 'unwatch');
 }
 
 /** Tells the composition's monitor to stop watching it, or to poll now. */

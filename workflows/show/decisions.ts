@@ -1,5 +1,6 @@
 import { isTerminal, type CompositionSnapshot } from '../../contracts/composition';
-import type { ShowIvsEvent } from '../../contracts/show-messages';
+import { rootMessage } from '../../contracts/errors';
+import { endsComposition, ivsEventWakes, type ShowIvsEvent } from '../../contracts/show-messages';
 import {
   needsRemoval,
   type RecordedResources,
@@ -141,12 +142,33 @@ export function receiveSnapshot(state: ShowState, snapshot: CompositionSnapshot)
 }
 
 /** What an IVS event wakes up: the wait for a publisher, or the composition's poll. */
-export function wakesOn(event: ShowIvsEvent): { publisher: boolean; composition: boolean } {
-  return {
-    publisher: event.detailType === 'IVS Stage Update' && event.eventName === 'Participant Published',
-    composition: event.detailType === 'IVS Composition State Change',
-  };
+export const wakesOn = (event: ShowIvsEvent) => ivsEventWakes(event);
+
+/**
+ * What an IVS event wakes in the show as it stands, so that events that cannot matter now change nothing (and
+ * cost no poll, no pollNow signal, no cancelled activity): a publisher only while the show waits for one; a
+ * composition event only for a composition of the show's that has not ended — and for one being stopped, only the
+ * event that says it ended.
+ */
+export function eventWakesNow(
+  event: ShowIvsEvent,
+  state: Pick<ShowState, 'phase' | 'compositions'>,
+  show: { stopping: ReadonlySet<string>; lastPollNowAt?: number; now: number; pollIntervalMs: number },
+): { publisher: boolean; composition: boolean } {
+  const wakes = ivsEventWakes(event);
+  const run = state.compositions.find((c) => c.arn === event.resourceArn);
+  let composition = wakes.composition && !!run && !isTerminal(run.state);
+  if (composition && show.stopping.has(run!.arn)) composition = endsComposition(event);
+  else if (composition) composition = pollNowDue(show.lastPollNowAt, show.now, show.pollIntervalMs);
+  return { publisher: wakes.publisher && state.phase === 'WAITING_FOR_PUBLISHER', composition };
 }
+
+/**
+ * Whether the show passes an IVS event on to the composition monitor as pollNow: at most once per poll interval
+ * (the monitor lets events cut a poll short at most once per interval anyway, so more would only add signals).
+ */
+export const pollNowDue = (lastSentAt: number | undefined, now: number, pollIntervalMs: number) =>
+  lastSentAt === undefined || now - lastSentAt >= pollIntervalMs;
 
 /** Automatic restarts are bounded by the policy; operator-requested restarts do not use them up. */
 export const restartBudgetSpent = (state: ShowState, policies: ShowPolicies, manual: boolean) =>
@@ -213,4 +235,53 @@ export function addCalls(total: Record<string, number>, calls: Record<string, nu
   const sum = { ...total };
   for (const [operation, n] of Object.entries(calls)) sum[operation] = (sum[operation] ?? 0) + n;
   return sum;
+}
+
+/**
+ * Why the show ended, in a sentence for the status and the Web UI: the end request's reason, the planned end, the
+ * wait for a publisher that ran out, a cancellation or a failure.
+ */
+export function endReasonOf(outcome: ShowOutcome, state: ShowState, failure?: string): string {
+  const requested = state.endRequested?.reason;
+  const noPublisher = [...state.incidents].reverse().find((i) => i.kind === 'NO_PUBLISHER')?.detail;
+  switch (outcome) {
+    case 'ENDED_BEFORE_START':
+      return `ended before its slot came: ${requested ?? 'end requested'}`;
+    case 'NO_PUBLISHER':
+      return noPublisher ?? 'nobody published';
+    case 'CANCELLED':
+      return 'the workflow was cancelled';
+    case 'FAILED':
+      return failure ?? 'failed (cause unknown)';
+    case 'COMPLETED':
+      if (requested !== undefined) return `ended on request: ${requested}`;
+      if (noPublisher !== undefined) return `nobody published again: ${noPublisher}`;
+      return 'the planned end came';
+  }
+}
+
+/**
+ * What a failed show says went wrong: the phase it failed in, the activity (if an activity failed) and the innermost
+ * message along the cause chain — the AWS or validation error ("The S3 bucket must exist and be accessible").
+ */
+export function failureCause(error: unknown, phase: ShowPhase): string {
+  let activity: string | undefined;
+  for (let e = error; typeof e === 'object' && e !== null; e = (e as { cause?: unknown }).cause) {
+    const type = (e as { activityType?: unknown }).activityType;
+    if (typeof type === 'string') activity = type;
+  }
+  return `${phase.toLowerCase().replace(/_/g, ' ')}${activity ? ` (${activity})` : ''}: ${rootMessage(error)}`;
+}
+
+/** Whether tidy-up or the sweep removed this resource. */
+export const wasRemoved = (state: Pick<ShowState, 'removed' | 'swept'>, arn: string | undefined) =>
+  arn !== undefined && [...state.removed, ...(state.swept ?? [])].some((r) => r.arn === arn);
+
+/**
+ * A destination's state as the show reports it: what the monitor last saw, except that a composition that stopped
+ * (or is gone) has no destination running — IVS reports its destinations STOPPED — however it was last seen.
+ */
+export function shownDestinationState(run: CompositionRun, destinationState: string): string {
+  if (!isTerminal(run.state)) return destinationState;
+  return ['STARTING', 'ACTIVE', 'RECONNECTING'].includes(destinationState) ? 'STOPPED' : destinationState;
 }

@@ -14,8 +14,8 @@ import {
   statusQuery,
   validateArgs,
 } from '../../contracts/show-messages';
-import { ivs } from '../activity-proxies';
-import { receiveSnapshot, wakesOn } from './decisions';
+import { ivsWithSummary } from '../activity-proxies';
+import { eventWakesNow, receiveSnapshot, wakesOn } from './decisions';
 import { endRefusal, extendRefusal, issueTokenRefusal, restartRefusal } from './message-rules';
 import { buildStatus } from './reports';
 import type { Show } from './show';
@@ -36,7 +36,19 @@ export function registerHandlers(show: Show): void {
   setHandler(participantTokensQuery, () => state.tokens);
   setHandler(compositionChangedSignal, (snapshot) => receiveSnapshot(state, snapshot));
   setHandler(ivsEventSignal, (event) => {
-    const wakes = wakesOn(event);
+    const counts = (state.ivsEvents ??= { received: 0, acted: 0 });
+    counts.received++;
+    const wakes = show.quietEvents
+      ? eventWakesNow(event, state, {
+          stopping: show.stopping,
+          lastPollNowAt: show.lastPollNowAt,
+          now: show.now(),
+          pollIntervalMs: spec.policies.pollInterval,
+        })
+      : wakesOn(event);
+    // An event that cannot matter now changes nothing: no poll, no pollNow signal, no cancelled activity.
+    if (!wakes.publisher && !wakes.composition) return;
+    counts.acted++;
     if (wakes.publisher) show.publisherPollNow = true;
     if (wakes.composition) show.compositionPollNow = true;
   });
@@ -71,10 +83,11 @@ export function registerHandlers(show: Show): void {
   setHandler(
     issueTokenUpdate,
     async (args) => {
-      const token = await ivs.issueParticipantToken({
+      const participant = requestedToken(spec, validateArgs(issueTokenArgsSchema, args));
+      const token = await ivsWithSummary(`Issue a token for ${participant.userId}`).issueParticipantToken({
         ...show.scope(),
         stageArn: state.stageArn!,
-        participant: requestedToken(spec, validateArgs(issueTokenArgsSchema, args)),
+        participant,
       });
       state.tokens.push(token);
       return token;

@@ -15,7 +15,10 @@ export async function indexRecordings(show: Show): Promise<ShowResult['recording
   if (!input) return undefined;
   show.setPhase('INDEXING');
   try {
-    const { location, ...figures } = await indexing(spec.policies.recordingsSettleTimeout).indexRecordings(input);
+    const { location, ...figures } = await indexing(
+      spec.policies.recordingsSettleTimeout,
+      `Index the recordings into ${input.indexLocation.bucket}`,
+    ).indexRecordings(input);
     state.timings.indexedAt = show.iso();
     return { location, summary: figures };
   } catch (e) {

@@ -87,6 +87,7 @@ async function keepOnAir(show: Show, run: CompositionRun): Promise<boolean> {
   );
   if (show.compositionPollNow) {
     show.compositionPollNow = false;
+    show.lastPollNowAt = show.now();
     await signalMonitor(show, run.arn, 'pollNow');
   }
   if (state.restartRequested !== undefined) {

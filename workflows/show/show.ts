@@ -34,6 +34,15 @@ export class Show {
   /** Set by IVS events: poll now rather than at the next interval. */
   publisherPollNow = false;
   compositionPollNow = false;
+  /**
+   * Shows started before issue 13 act on every IVS event; newer ones only on those that can matter now (see
+   * eventWakesNow) and pass them to the monitor at most once per poll interval. Set once, at the start of the run.
+   */
+  quietEvents = false;
+  /** Compositions being stopped: only their end wakes the wait for STOPPED. */
+  readonly stopping = new Set<string>();
+  /** When the show last asked the monitor to poll now. */
+  lastPollNowAt?: number;
 
   // Workflow metrics are emitted once, not on replay; "shows by phase" is the rate of entries per phase.
   private readonly phaseCounter = metricMeter.createCounter(

@@ -1,5 +1,5 @@
 import type { CompositionSnapshot, ObservedCompositionState } from '../../contracts/composition';
-import type { Incident, ResourceRef, ShowPhase, ShowTimings } from '../../contracts/show-status';
+import type { Incident, ResourceRef, ShowOutcome, ShowPhase, ShowTimings } from '../../contracts/show-status';
 import type { IssuedToken } from '../../contracts/stage';
 import type { ShowSpec } from '../../show-spec/show-spec';
 import { plannedWindow } from './plan';
@@ -54,6 +54,15 @@ export interface ShowState {
   /** Latest snapshot from the composition monitor not yet acted on. */
   pendingSnapshot?: CompositionSnapshot;
   restartRequested?: string;
+  /** How the show ended and why (set when it stops running live; see ShowEnding). */
+  outcome?: ShowOutcome;
+  endReason?: string;
+  failure?: string;
+  /** When tidy-up's sweep of the run tag looked (it may have found nothing). */
+  sweptAt?: string;
+  recordingsIndexUri?: string;
+  /** IVS events signalled to the show, and how many of them woke a poll (the rest could not matter then). */
+  ivsEvents?: { received: number; acted: number };
 }
 
 export function initialState(spec: ShowSpec, runKey: string, startedAt: number): ShowState {

@@ -78,6 +78,7 @@ export async function sweepLeftovers(show: Show): Promise<void> {
   try {
     const found = await tidyWithSummary('Sweep what IVS holds under the run tag').findShowResources(sweepInput(show));
     state.sweepCalls = addCalls(state.sweepCalls ?? {}, found.calls);
+    state.sweptAt = show.iso();
     const { remove, unrecorded } = sweepPlan(found.resources, state);
     state.swept ??= [];
     if (remove.length > 0) {

@@ -1,7 +1,7 @@
 import { isTerminal } from '../../contracts/composition';
 import { rootMessage } from '../../contracts/errors';
 import type { ResourceRef } from '../../contracts/show-status';
-import { tidy, tidyWithSummary } from '../activity-proxies';
+import { tidyWithSummary } from '../activity-proxies';
 import { signalMonitor, stopComposition } from './composition';
 import type { Show } from './show';
 import { retrySafeResources, sweepLeftovers } from './sweep';
@@ -33,7 +33,7 @@ export async function tidyUp(show: Show): Promise<void> {
 
   for (const run of state.compositions) {
     if (isTerminal(run.state)) await signalMonitor(show, run.arn, 'unwatch');
-    else await step(`stop composition ${run.arn}`, () => stopComposition(show, run, tidy));
+    else await step(`stop composition ${run.arn}`, () => stopComposition(show, run, tidyWithSummary));
   }
   const ingestArn = state.ingestConfigurationArn;
   if (ingestArn)

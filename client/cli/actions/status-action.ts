@@ -47,6 +47,9 @@ async function snapshot(ctx: CliContext, showId: string): Promise<Snapshot> {
     const status = await client.connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => handle.query(statusQuery));
     return { workflow, ...(failure ? { failure } : {}), status };
   } catch (e) {
+    // A show that failed before it could answer (a spec the workflow refused at its start): its failure says why.
+    if (failure && workflow.status === 'FAILED' && grpcCode(e) !== DEADLINE_EXCEEDED)
+      return { workflow, failure, pending: 'it failed before it could answer a status query' };
     // Without a worker the server either holds the query until the deadline or refuses it ("no poller seen").
     const stalled = await stalledReason(client, description).catch(() => undefined);
     if (grpcCode(e) !== DEADLINE_EXCEEDED && !stalled) throw e;
@@ -63,7 +66,11 @@ function render(ctx: CliContext, showId: string, snap: Snapshot): void {
     const execution = `${snap.workflow.id}, ${snap.workflow.status}`;
     return snap.status
       ? formatStatus(snap.status, execution, snap.failure)
-      : [`Show ${showId} (workflow ${execution})`, `  ${snap.pending}`];
+      : [
+          `Show ${showId} (workflow ${execution})`,
+          `  ${snap.pending}`,
+          ...(snap.failure ? [`  Failure:        ${snap.failure}`] : []),
+        ];
   });
 }
 

@@ -13,14 +13,21 @@ export function formatStatus(status: ShowStatus, execution: string, failure?: st
     ...[...new Set(r.storageConfigurationArns)].map((arn): [string, string] => ['storage configuration', arn]),
   ];
   const present = resources.filter(([, arn]) => arn);
+  const ending = status.ending;
+  // The show's own account of its failure (step and cause) reads better than the workflow's wrapped error.
+  const cause = ending?.failure ?? failure;
   const lines = [
     `Show ${status.showId} (${status.name})`,
     `  Phase:          ${status.phase} (workflow ${execution})`,
-    ...(failure ? [`  Failure:        ${failure}`] : []),
+    ...(ending ? [`  Outcome:        ${ending.outcome}: ${ending.reason}`] : []),
+    ...(cause && !ending?.reason.includes(cause) ? [`  Failure:        ${cause}`] : []),
     `  Region:         ${status.region || 'worker default'}`,
     `  Window:         ${shortTime(status.scheduledStart)} to ${shortTime(status.plannedEnd)}`,
     `  Next deadline:  ${status.nextDeadline ? `${status.nextDeadline.what} at ${shortTime(status.nextDeadline.at)}` : 'none'}`,
-    `  Resources:${present.length === 0 ? '      none yet' : ''}`,
+    // After the end only what outlives the show is left: kept resources and the shared configurations.
+    ending
+      ? `  Left in place:${present.length === 0 ? '  nothing' : ''}`
+      : `  Resources:${present.length === 0 ? '      none yet' : ''}`,
     ...present.map(([kind, arn]) => `    ${kind.padEnd(22)} ${arn}`),
   ];
   if (status.composition) {
@@ -31,6 +38,17 @@ export function formatStatus(status: ShowStatus, execution: string, failure?: st
         status.composition.destinations.map((d) => [d.id, d.kind, d.state]),
       ).map((l) => `    ${l}`),
     );
+  }
+  if (ending) {
+    const refs = (list: { kind: string; arn: string }[]) => list.map((r) => `    ${r.kind.padEnd(22)} ${r.arn}`);
+    lines.push(`  Removed:${ending.removed.length === 0 ? '        nothing' : ''}`, ...refs(ending.removed));
+    if (ending.kept.length > 0) lines.push('  Kept:', ...refs(ending.kept));
+    if (ending.swept)
+      lines.push(
+        `  Sweep:          ${ending.swept.length === 0 ? 'nothing else was left under the run tag' : `also removed ${ending.swept.length}`}`,
+        ...refs(ending.swept),
+      );
+    if (ending.recordingsIndex) lines.push(`  Recordings:     index at ${ending.recordingsIndex}`);
   }
   lines.push(`  Restarts:       ${status.compositionRestarts}`);
   if (status.participants.length > 0) {
