@@ -30,7 +30,7 @@ function signerWith(overrides: Partial<AudienceSigner> = {}) {
     rateLimit: { tokensPerSecond: 10, burst: 10 },
     ...overrides,
   };
-  return { signer, publicJwk: publicKey.export({ format: 'jwk' }) };
+  return { signer, publicJwk: publicKey.export({ format: 'jwk' }) as { kty: string } };
 }
 
 void describe('audience: viewer tokens', () => {
