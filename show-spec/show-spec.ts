@@ -223,8 +223,11 @@ export const policiesSchema = z
 export const audienceSchema = z
   .object({
     enabled: z.boolean().default(true),
-    /** Longest a viewer token lives; a token never outlives the show's (current) planned end either. */
-    maxTokenTtl: duration({ min: AUDIENCE.ttlMs.min, max: AUDIENCE.ttlMs.max }).default(AUDIENCE.ttlMs.default),
+    /**
+     * Longest a viewer token lives (absent: one hour); a token never outlives the show's (current) planned end
+     * either, so a shorter show gives shorter tokens.
+     */
+    maxTokenTtl: duration({ min: AUDIENCE.ttlMs.min, max: AUDIENCE.ttlMs.max }).optional(),
     attributes: z
       .object({
         /** Keys and values together, UTF-8; IVS's own limit (1 KB) is the most. */
@@ -299,7 +302,7 @@ export const showSpecSchema = z
     policies: policiesSchema.prefault({}),
   })
   .strict()
-  .refine((s) => !s.audience?.enabled || s.audience.maxTokenTtl <= plannedLengthMs(s.schedule), {
+  .refine((s) => !s.audience?.enabled || (s.audience.maxTokenTtl ?? 0) <= plannedLengthMs(s.schedule), {
     message: 'must not be longer than the show (a viewer token never outlives the show)',
     path: ['audience', 'maxTokenTtl'],
   });

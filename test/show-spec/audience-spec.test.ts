@@ -23,11 +23,10 @@ function issuesOf(input: unknown): string[] {
 }
 
 void describe('show spec: audience', () => {
-  void test('defaults: enabled, one hour, 1 KB of attributes, 20 tokens/s with a burst of 100; the key is deleted', () => {
+  void test('defaults: enabled, no TTL of its own (one hour at most), 1 KB of attributes, 20 tokens/s with a burst of 100; the key is deleted', () => {
     const spec = parseShowSpec(base({}));
     assert.deepEqual(spec.audience, {
       enabled: true,
-      maxTokenTtl: 3_600_000,
       attributes: { maxBytes: 1024 },
       rateLimit: { tokensPerSecond: 20, burst: 100 },
     });

@@ -1,4 +1,4 @@
-import type { AudienceSigner } from '../../contracts/audience';
+import { AUDIENCE, type AudienceSigner } from '../../contracts/audience';
 import type { ShowSpec } from '../../show-spec/show-spec';
 import { isEnding } from './decisions';
 import type { ShowState } from './state';
@@ -17,7 +17,7 @@ export function audienceSigner(spec: ShowSpec, state: ShowState): AudienceSigner
     publicKeyArn: state.audience.publicKeyArn,
     privateKey: state.audience.privateKey,
     endsAt: new Date(state.endAt).toISOString(),
-    maxTokenTtlMs: audience.maxTokenTtl,
+    maxTokenTtlMs: audience.maxTokenTtl ?? AUDIENCE.ttlMs.default,
     attributes: { ...audience.attributes },
     rateLimit: { ...audience.rateLimit },
   };
