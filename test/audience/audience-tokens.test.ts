@@ -26,6 +26,7 @@ import {
   waitForPhase,
 } from '../support/show-scenarios';
 import { testTemporalEnv } from '../support/test-env';
+import { runCliInProcess } from '../cli/run-in-process';
 
 const WEB = { name: 'web', token: 'web-caller-token-0123456789' };
 const TV = { name: 'tv', token: 'tv-caller-token-0123456789' };
@@ -211,6 +212,22 @@ void describe('audience tokens: a show signs viewer tokens through the token ser
     const status = await waitForPhase(handle, 'WAITING_FOR_PUBLISHER');
     const res = await mint(showId, { userId: 'keeper' });
     assert.equal(res.status, 201);
+
+    // The CLI asks the service the way an application backend would; the token is all it prints on stdout.
+    Object.assign(process.env, { SHOWRUNNER_AUDIENCE_URL: service.url, SHOWRUNNER_AUDIENCE_TOKEN: TV.token });
+    const cli = await runCliInProcess([
+      'audience-token',
+      showId,
+      '--user',
+      'cli-viewer',
+      '--attributes',
+      '{"seat":"B2"}',
+    ]);
+    assert.equal(cli.exitCode, 0, cli.stderr);
+    assert.deepEqual(decodeJwt(cli.stdout.trim()).attributes, { seat: 'B2' });
+    const refused = await runCliInProcess(['audience-token', showId, '--user', '']);
+    assert.equal(refused.exitCode, 2, refused.stderr);
+    assert.match(refused.stderr, /userId/);
     const result = await endShow(h, handle);
     const [key] = await showKeys(showId);
     assert.ok(key && result.kept.some((r) => r.kind === 'public-key' && r.arn === key.arn), JSON.stringify(result));
