@@ -238,4 +238,23 @@ void describe('audience tokens: a show signs viewer tokens through the token ser
     await h.fixture.ivs.send(new DeletePublicKeyCommand({ arn: key.arn }));
     await h.fixture.ivs.send(new DeleteStageCommand({ arn: status.resources.stageArn }));
   });
+
+  void test('a lost ImportPublicKey response leaves exactly one key, the recorded one, and tidy-up removes it', async () => {
+    await h.fixture.control.addFault({ operation: 'ImportPublicKey', mode: 'lost-response', count: 1 });
+    const showId = h.showId('audience-lost');
+    const handle = await h.startShow(baseShowSpec(showId, { audience: {} }));
+    await waitForPhase(handle, 'WAITING_FOR_PUBLISHER');
+    assert.deepEqual(await h.fixture.control.listFaults(), [], 'the fault fired');
+    const keys = await showKeys(showId);
+    assert.equal(keys.length, 1, JSON.stringify(keys));
+    const minted = await mint(showId, { userId: 'after-a-lost-response' });
+    assert.equal(minted.status, 201);
+    assert.equal(decodeProtectedHeader(minted.body.token!).kid, keys[0]!.arn, 'signed with the key IVS holds');
+    const joined = await h.fixture.control.join(minted.body.token!);
+    await h.fixture.control.leave({ token: minted.body.token! });
+    assert.ok(joined.participantId);
+    const result = await endShow(h, handle);
+    assert.deepEqual(result.swept ?? [], [], 'no stray key to sweep');
+    assert.deepEqual(await showKeys(showId), []);
+  });
 });
