@@ -1,4 +1,5 @@
 import type { ShowActivities } from '../contracts/show-activities';
+import { createAudienceKeyActivities } from './audience-key-activities';
 import type { AwsClients } from './aws-clients';
 import { createCompositionActivities } from './composition-activities';
 import { createIngestActivities } from './ingest-activities';
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDeps): ShowActivities {
     ...createSharedConfigurationActivities(deps.aws),
     ...createStageActivities(deps.aws),
     ...createIngestActivities(deps.aws),
+    ...createAudienceKeyActivities(deps.aws),
     ...createCompositionActivities(deps.aws),
     ...createShowSweepActivities(deps.aws),
     ...createMonitorRegistrationActivities(deps.monitor),

@@ -1,9 +1,11 @@
 import {
   DeleteIngestConfigurationCommand,
+  DeletePublicKeyCommand,
   DeleteStageCommand,
   ListTagsForResourceCommand,
   paginateListCompositions,
   paginateListIngestConfigurations,
+  paginateListPublicKeys,
   paginateListStages,
   StopCompositionCommand,
 } from '@aws-sdk/client-ivs-realtime';
@@ -161,11 +163,18 @@ export function createJanitorActivities(deps: JanitorDeps): JanitorActivities {
       const tags = await tagsOf(scope, arn);
       if (isManaged(tags)) add(describeResource('ingestConfiguration', scope, arn, tags));
     }
+    // A show terminated before its tidy-up leaves its audience key: every viewer token it signed works until the key
+    // goes. Summaries carry tags, so one call per 100 keys.
+    await aws('ListPublicKeys', async () => {
+      for await (const page of paginateListPublicKeys({ client: ivs }, { maxResults: 100 }))
+        for (const k of page.publicKeys ?? [])
+          if (k.arn && isManaged(k.tags)) add(describeResource('publicKey', scope, k.arn, k.tags));
+    });
   }
 
   return {
     /**
-     * Lists one region's stages, live compositions and ingest configurations — with the worker's own credentials
+     * Lists one region's stages, live compositions, ingest configurations and public keys — with the worker's own credentials
      * and in every account of SHOWRUNNER_AWS_ACCOUNTS — and returns those tagged as Showrunner's. Stage and
      * composition summaries carry tags; ingest configuration summaries do not, so each one costs a
      * ListTagsForResource (which never exposes the stream key, unlike GetIngestConfiguration). The worker's own
@@ -218,6 +227,7 @@ export function createJanitorActivities(deps: JanitorDeps): JanitorActivities {
         if (kind === 'composition') await ivs.send(new StopCompositionCommand({ arn }));
         else if (kind === 'ingestConfiguration')
           await ivs.send(new DeleteIngestConfigurationCommand({ arn, force: true }));
+        else if (kind === 'publicKey') await ivs.send(new DeletePublicKeyCommand({ arn }));
         else await ivs.send(new DeleteStageCommand({ arn }));
         return { outcome: 'removed' };
       } catch (e) {

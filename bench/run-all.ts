@@ -23,6 +23,7 @@ import { runIndex } from './index-bench';
 import { runOverhead } from './overhead-bench';
 import { runReaction } from './reaction-bench';
 import { runScale } from './scale-bench';
+import { runTokens } from './token-bench';
 
 const SELF = path.join(REPO_ROOT, 'bench', 'run-all.ts');
 const OUT = path.join(REPO_ROOT, 'BENCHMARKS.md');
@@ -40,6 +41,8 @@ const OPTIONS = {
   'scale-window': { type: 'string', default: '60' },
   'scale-cache': { type: 'string' },
   'scale-heap': { type: 'string' },
+  'tokens-reps': { type: 'string', default: '5' },
+  'tokens-seconds': { type: 'string', default: '5' },
   'no-write': { type: 'boolean', default: false },
   'report-only': { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
@@ -62,6 +65,8 @@ const HELP = `npm run bench -- [options]
   --scale-window S      seconds of steady monitoring measured (60)
   --scale-cache N       the worker's SHOWRUNNER_MAX_CACHED_WORKFLOWS (the worker's default)
   --scale-heap MB       the worker's --max-old-space-size (Node's default)
+  --tokens-reps N       repetitions of the tokens scenario (5)
+  --tokens-seconds S    seconds per rate measured in the tokens scenario (5)
   --no-write            do not rewrite BENCHMARKS.md
   --report-only         run nothing: rewrite BENCHMARKS.md from bench/results/*.json`;
 
@@ -104,6 +109,17 @@ async function runScenario(id: ScenarioId, values: Values, command: string, prog
           maxCachedWorkflows:
             values['scale-cache'] === undefined ? undefined : Math.round(positive(values, 'scale-cache')),
           heapLimitMb: values['scale-heap'] === undefined ? undefined : Math.round(positive(values, 'scale-heap')),
+        },
+        progress,
+        command,
+      );
+    }
+    case 'tokens': {
+      return runTokens(
+        {
+          reps: Math.max(5, Math.round(positive(values, 'tokens-reps'))),
+          seconds: positive(values, 'tokens-seconds'),
+          connections: 20,
         },
         progress,
         command,

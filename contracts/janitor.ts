@@ -2,7 +2,7 @@ import type { AccountRegion } from './aws-scope';
 
 /** What the janitor's activities and workflow exchange. */
 
-export type JanitorResourceKind = 'stage' | 'ingestConfiguration' | 'composition';
+export type JanitorResourceKind = 'stage' | 'ingestConfiguration' | 'composition' | 'publicKey';
 
 /**
  * A resource tagged `showrunner:managed` = 'true', reduced to what the janitor decides on (tags stay behind).

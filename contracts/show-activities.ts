@@ -1,3 +1,4 @@
+import type { AudienceKeyActivities } from './audience';
 import type { CompositionActivities } from './composition';
 import type { IngestActivities } from './ingest';
 import type { JanitorActivities } from './janitor';
@@ -14,6 +15,7 @@ import type { StageActivities } from './stage';
  */
 export type ShowActivities = SharedConfigurationActivities &
   StageActivities &
+  AudienceKeyActivities &
   IngestActivities &
   CompositionActivities &
   ShowSweepActivities &

@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { en } from 'zod/locales';
 import { z } from 'zod/mini';
+import type { AudienceSigner } from './audience';
 import type { CompositionSnapshot } from './composition';
 import { fieldIssues, inlineIssues } from './issues';
 import { ATTRIBUTES, attributesFit, CAPABILITIES, TOKEN_MINUTES, USER_ID_MAX_LENGTH } from './participants';
@@ -18,6 +19,11 @@ z.config(en());
 export const statusQuery = defineQuery<ShowStatus>('status');
 /** Secret: the tokens issued at preparation. Readable only with the payload codec. */
 export const participantTokensQuery = defineQuery<IssuedToken[]>('participantTokens');
+/**
+ * Secret (the audience's private key): what the token service signs viewer tokens with, while the show is running
+ * with an audience; undefined otherwise (no audience, not prepared yet, ending). Readable only with the payload codec.
+ */
+export const audienceSignerQuery = defineQuery<AudienceSigner | undefined>('audienceSigner');
 
 const reason = z.optional(z.string().check(z.maxLength(REASON_MAX_LENGTH)));
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ACCOUNT_ID_PATTERN, ivsArnPattern, ivsArnShape, REGION_PATTERN, type IvsResourceType } from '../contracts/arn';
 import { SHOW_ID_MAX_LENGTH, SHOW_ID_PATTERN } from '../contracts/ids';
 import { bucketNameProblem } from '../contracts/show-spec-check';
+import { AUDIENCE } from '../contracts/audience';
 import { ATTRIBUTES, attributesFit, CAPABILITIES, TOKEN_MINUTES, USER_ID_MAX_LENGTH } from '../contracts/participants';
 import { COMPOSITION_LIMIT, SHOW_MAX_MS, SHOW_TOO_LONG } from '../contracts/show-rules';
 import { RESERVED_TAG_PREFIXES } from '../contracts/tags';
@@ -203,8 +204,45 @@ export const policiesSchema = z
         /** Keep the stage after the show (it is still tagged as Showrunner's; the janitor spares kept ones). */
         stage: z.boolean().default(false),
         ingestConfiguration: z.boolean().default(false),
+        /**
+         * Keep the audience's imported public key after the show: viewer tokens it signed stay valid until they
+         * expire. Deleting it (the default) revokes every one of them at tidy-up.
+         */
+        publicKey: z.boolean().default(false),
         /** Index the recordings at the end. */
         recordingsIndex: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+/**
+ * Self-signed, subscribe-only viewer tokens for an audience (the token service signs them with the show's key; see
+ * audience/README.md). The limits below are what the token service enforces per show.
+ */
+export const audienceSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    /**
+     * Longest a viewer token lives (absent: one hour); a token never outlives the show's (current) planned end
+     * either, so a shorter show gives shorter tokens.
+     */
+    maxTokenTtl: duration({ min: AUDIENCE.ttlMs.min, max: AUDIENCE.ttlMs.max }).optional(),
+    attributes: z
+      .object({
+        /** Keys and values together, UTF-8; IVS's own limit (1 KB) is the most. */
+        maxBytes: z.number().int().min(0).max(ATTRIBUTES.maxBytes).default(AUDIENCE.attributesMaxBytes),
+        /** Only these attribute keys may be asked for; absent: any key. */
+        allowedKeys: z.array(z.string().min(1).max(ATTRIBUTES.keyMaxLength)).max(64).optional(),
+      })
+      .strict()
+      .prefault({}),
+    /** Per caller of the token service (its bearer token), a token bucket. */
+    rateLimit: z
+      .object({
+        tokensPerSecond: z.number().min(AUDIENCE.rate.min).max(AUDIENCE.rate.max).default(AUDIENCE.rate.default),
+        burst: z.number().int().min(1).max(AUDIENCE.burstMax).default(AUDIENCE.burstDefault),
       })
       .strict()
       .prefault({}),
@@ -261,14 +299,27 @@ export const showSpecSchema = z
     ingest: ingestSchema.optional(),
     composition: compositionSchema.optional(),
     individualRecording: individualRecordingSchema.optional(),
+    audience: audienceSchema.optional(),
     policies: policiesSchema.prefault({}),
   })
-  .strict();
+  .strict()
+  .refine((s) => !s.audience?.enabled || (s.audience.maxTokenTtl ?? 0) <= plannedLengthMs(s.schedule), {
+    message: 'must not be longer than the show (a viewer token never outlives the show)',
+    path: ['audience', 'maxTokenTtl'],
+  });
+
+/** The show's planned length from its schedule (an end without a start counts from now). */
+function plannedLengthMs(schedule: z.output<typeof scheduleSchema>): number {
+  if (schedule.duration !== undefined) return schedule.duration;
+  const start = schedule.start ? Date.parse(schedule.start) : Date.now();
+  return schedule.end ? Date.parse(schedule.end) - start : Infinity;
+}
 
 export type ShowSpecInput = z.input<typeof showSpecSchema>;
 export type ShowSpec = z.output<typeof showSpecSchema>;
 export type ParticipantSpec = z.output<typeof participantSchema>;
 export type CompositionSpec = z.output<typeof compositionSchema>;
 export type IndividualRecordingSpec = z.output<typeof individualRecordingSchema>;
+export type AudienceSpec = z.output<typeof audienceSchema>;
 export type ShowPolicies = z.output<typeof policiesSchema>;
 export type StorageRef = { storageConfigurationArn?: string; bucket?: string };

@@ -57,11 +57,12 @@ export interface JanitorReport {
 
 const DEFAULT_MAX_REMOVALS = 500;
 /** Removal order mirrors a show's own tidy-up: what feeds a stage goes before the stage. */
-const REMOVAL_ORDER: JanitorResourceKind[] = ['composition', 'ingestConfiguration', 'stage'];
+const REMOVAL_ORDER: JanitorResourceKind[] = ['composition', 'ingestConfiguration', 'stage', 'publicKey'];
 const KIND_LABEL: Record<JanitorResourceKind, string> = {
   stage: 'stage',
   composition: 'composition',
   ingestConfiguration: 'ingest configuration',
+  publicKey: 'public key',
 };
 
 const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' } as const;

@@ -11,6 +11,7 @@ import {
   statusCommand,
   terminateCommand,
   tokenCommand,
+  audienceTokenCommand,
 } from './commands/show-commands';
 import { startCommand } from './commands/start-command';
 
@@ -54,6 +55,7 @@ export function buildProgram(json: boolean): Command {
     .addCommand(cancelCommand())
     .addCommand(terminateCommand())
     .addCommand(tokenCommand())
+    .addCommand(audienceTokenCommand())
     .addCommand(recordingsCommand())
     .addCommand(janitorCommand())
     .addCommand(reportCommand());

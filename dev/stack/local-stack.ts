@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,6 +6,7 @@ import { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Client } from '@temporalio/client';
 import { EmulatorControlClient, startEmulator, type RunningEmulator } from '../../emulator/src';
+import { startTokenService, type TokenService } from '../../audience/token-service';
 import { startEventsEndpoint, type EventsEndpoint } from '../../events/events-endpoint';
 import { startCodecServer, type RunningCodecServer } from '../../security/codec-server';
 import { generateKey, loadKeyRing } from '../../security/encryption-keys';
@@ -44,6 +46,9 @@ export interface LocalStack {
   codec: RunningCodecServer;
   /** Receives the emulator's IVS events and signals the shows, as an EventBridge API destination would. */
   events: EventsEndpoint;
+  /** Signs viewer tokens for running shows with an audience; its one caller's token is made per run. */
+  audience: TokenService;
+  audienceCaller: { name: string; token: string };
   client: Client;
   control: EmulatorControlClient;
   ivs: IVSRealTimeClient;
@@ -185,6 +190,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const control = new EmulatorControlClient(emulator.endpoint);
     await control.subscribe({ url: `${events.url}/events` });
 
+    progress('starting the audience token service…');
+    // A fresh caller token each run: it is a ticket to every running show's stage, so it is not kept on disk.
+    const audienceCaller = { name: 'local', token: randomBytes(24).toString('hex') };
+    const audience = await startTokenService({
+      port: ports.audience,
+      host: LOOPBACK,
+      callers: [audienceCaller],
+      client: workers.client,
+    });
+    stops.push(() => audience.stop());
+
     return {
       ports,
       temporal,
@@ -192,6 +208,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       emulator,
       codec,
       events,
+      audience,
+      audienceCaller,
       client: workers.client,
       control,
       ivs,

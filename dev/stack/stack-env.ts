@@ -20,6 +20,8 @@ export function stackEnv(stack: LocalStack): [name: string, value: string][] {
     ['SHOWRUNNER_IVS_ENDPOINT', stack.emulator.endpoint],
     ['SHOWRUNNER_S3_ENDPOINT', stack.s3Server.endpoint],
     ['SHOWRUNNER_STS_ENDPOINT', stack.emulator.endpoint],
+    ['SHOWRUNNER_AUDIENCE_URL', stack.audience.url],
+    ['SHOWRUNNER_AUDIENCE_TOKEN', stack.audienceCaller.token],
   ];
 }
 

@@ -11,6 +11,7 @@ export const STACK_PORTS = {
   emulator: 4566,
   codec: 8888,
   events: 8090,
+  audience: 8091,
 } as const;
 
 export type StackService = keyof typeof STACK_PORTS;
@@ -24,6 +25,7 @@ export const STACK_SERVICE_NAMES: Record<StackService, string> = {
   emulator: 'IVS Real-Time emulator',
   codec: 'codec server',
   events: 'events endpoint',
+  audience: 'audience token service',
 };
 
 /** The `npm run stack` option that moves each port. */
@@ -64,4 +66,4 @@ export async function resolveStackPorts(overrides: Partial<StackPorts> = {}): Pr
 }
 
 /** Every port 0: what a stack beside another stack (or a test run) uses. */
-export const ANY_FREE_PORTS: StackPorts = { temporal: 0, ui: 0, s3: 0, emulator: 0, codec: 0, events: 0 };
+export const ANY_FREE_PORTS: StackPorts = { temporal: 0, ui: 0, s3: 0, emulator: 0, codec: 0, events: 0, audience: 0 };

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { LogEntry } from '@temporalio/worker';
-import { scrubSecrets } from '../../security/scrub-secrets';
+import { scrubSecrets, scrubValue } from '../../security/scrub-secrets';
 import { jsonLogLine } from '../../worker/observability';
 import { scrubbingExporter } from '../../worker/scrubbing-span-exporter';
 
@@ -59,5 +59,28 @@ void describe('token-shaped strings never reach logs or spans', () => {
     assert.equal(exported.spanContext().traceId, span.spanContext().traceId);
     assert.match(String(exported.events[0]?.attributes?.['exception.message']), /\[redacted stream key\]/);
     await provider.shutdown();
+  });
+
+  void test('private keys: PEM blocks, a JWK’s d (plain, in JSON, JSON-escaped) and a JWK object', () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const sec1 = privateKey.export({ type: 'sec1', format: 'pem' }).toString();
+    const jwk = privateKey.export({ format: 'jwk' });
+    const d = jwk.d!;
+    const texts = [
+      `could not import ${pem} as given`,
+      `key: ${sec1}`,
+      `JSON ${JSON.stringify(jwk)}`,
+      `nested ${JSON.stringify({ message: JSON.stringify({ privateKey: jwk }) })}`,
+      `cut short ${pem.slice(0, 120)}`,
+    ];
+    for (const text of texts) {
+      const scrubbed = scrubSecrets(text);
+      assert.ok(!scrubbed.includes(d) && !scrubbed.includes(pem.split('\n')[1]!), scrubbed);
+      assert.match(scrubbed, /\[redacted private key\]/);
+    }
+    const scrubbedObject = scrubValue({ msg: 'signer', key: { ...jwk } });
+    assert.equal(scrubbedObject.key.d, '[redacted private key]');
+    assert.equal(scrubbedObject.key.x, jwk.x, 'the public parts stay');
   });
 });

@@ -104,7 +104,7 @@ void describe('defaults', () => {
         maxCompositionRestarts: 3,
         restartBackoff: { initial: 5_000, multiplier: 2, max: 60_000 },
         recordingsSettleTimeout: 5 * MINUTE,
-        keep: { stage: false, ingestConfiguration: false, recordingsIndex: true },
+        keep: { stage: false, ingestConfiguration: false, publicKey: false, recordingsIndex: true },
       },
     });
   });
@@ -144,7 +144,12 @@ void describe('defaults', () => {
     });
     // Partly given nested objects keep what was given and fill the rest.
     assert.deepEqual(spec.policies.restartBackoff, { initial: 1_000, multiplier: 2, max: 60_000 });
-    assert.deepEqual(spec.policies.keep, { stage: true, ingestConfiguration: false, recordingsIndex: true });
+    assert.deepEqual(spec.policies.keep, {
+      stage: true,
+      ingestConfiguration: false,
+      publicKey: false,
+      recordingsIndex: true,
+    });
   });
 });
 

@@ -4,11 +4,12 @@ import { after, before, describe, test } from 'node:test';
 import {
   CreateIngestConfigurationCommand,
   CreateStageCommand,
+  ListPublicKeysCommand,
   StartCompositionCommand,
 } from '@aws-sdk/client-ivs-realtime';
 import { ScheduleOverlapPolicy, type WorkflowHandle } from '@temporalio/client';
 import { ensureJanitorSchedule, type JanitorScheduleOptions } from '../../client/janitor-schedule';
-import { showTags, TAG_KEEP, TAG_RUN_KEY } from '../../contracts/tags';
+import { showTags, TAG_KEEP, TAG_RUN_KEY, TAG_WORKFLOW_ID } from '../../contracts/tags';
 import { janitorWorkflow, type JanitorInput, type JanitorReport, type showWorkflow } from '../../workflows';
 import { endUpdate, statusQuery } from '../../contracts/show-messages';
 import { startShowHarness, type ShowHarness } from '../support/show-harness';
@@ -39,6 +40,8 @@ void describe('janitor workflow', () => {
     runningIngest: '',
     terminatedStage: '',
     terminatedIngest: '',
+    /** The audience public key of the show terminated before its tidy-up. */
+    terminatedKey: '',
   };
   let running: WorkflowHandle<typeof showWorkflow>;
 
@@ -48,13 +51,14 @@ void describe('janitor workflow', () => {
   }
 
   /** A show without a composition is LIVE as soon as its stage and ingest configuration exist. */
-  async function preparedShow(keep = false) {
+  async function preparedShow(keep = false, audience = false) {
     const handle = await h.startShow({
       id: h.showId('janitor'),
       name: 'Janitor neighbour',
       schedule: { duration: '10m', leadTime: 0 },
       participants: [{ userId: 'alice', role: 'host' }],
       ingest: { enabled: true },
+      ...(audience ? { audience: {} } : {}),
       policies: { pollInterval: '1s', ...(keep ? { keep: { stage: true, ingestConfiguration: true } } : {}) },
     });
     const status = await waitFor(
@@ -82,6 +86,7 @@ void describe('janitor workflow', () => {
       for (const s of r.stages) live.add(s.arn);
       for (const c of r.ingestConfigurations) live.add(c.arn);
       for (const c of r.compositions) if (c.state === 'STARTING' || c.state === 'ACTIVE') live.add(c.arn);
+      for (const k of r.publicKeys) live.add(k.arn);
     }
     return live;
   }
@@ -116,8 +121,11 @@ void describe('janitor workflow', () => {
     arns.runningStage = live.stageArn;
     arns.runningIngest = live.ingestArn!;
     // Terminated before it could tidy up: exactly the leak the janitor exists for.
-    const dead = await preparedShow();
+    const dead = await preparedShow(false, true);
     await dead.handle.terminate('simulated crash');
+    const deadWorkflowId = (await dead.handle.describe()).workflowId;
+    const { publicKeys } = await h.fixture.ivs.send(new ListPublicKeysCommand({}));
+    arns.terminatedKey = publicKeys!.find((k) => k.tags?.[TAG_WORKFLOW_ID] === deadWorkflowId)!.arn!;
     arns.terminatedStage = dead.stageArn;
     arns.terminatedIngest = dead.ingestArn!;
     const deadId = (await dead.handle.describe()).workflowId;
@@ -153,6 +161,7 @@ void describe('janitor workflow', () => {
     assert.match(reasonFor(report, arns.junkRunKeyStage)!, /names no show run/);
     assert.match(reasonFor(report, arns.terminatedStage)!, /TERMINATED at .*grace period/);
     assert.match(reasonFor(report, arns.terminatedIngest)!, /TERMINATED at .*grace period/);
+    assert.match(reasonFor(report, arns.terminatedKey)!, /TERMINATED at .*grace period/);
     assert.match(reasonFor(report, arns.runningStage)!, /is RUNNING/);
     assert.match(reasonFor(report, arns.runningIngest)!, /is RUNNING/);
     assert.match(reasonFor(report, arns.keptStage)!, /kept/);
@@ -173,7 +182,7 @@ void describe('janitor workflow', () => {
       args: [{ regions: ['us-east-1'], gracePeriodMs: 0, dryRun: true, notFoundSince: firstSweep.notFoundSince }],
     });
     const report = await handle.result();
-    const expected = [...notFoundArns(), arns.terminatedStage, arns.terminatedIngest];
+    const expected = [...notFoundArns(), arns.terminatedStage, arns.terminatedIngest, arns.terminatedKey];
     assert.deepEqual(arnsOf(report.orphans), new Set(expected));
     for (const arn of notFoundArns())
       assert.match(report.orphans.find((o) => o.arn === arn)!.reason, /not found .*since .*earlier sweep/);
@@ -182,7 +191,7 @@ void describe('janitor workflow', () => {
     // Compositions first, stages last: the order removal will follow.
     assert.deepEqual(
       report.orphans.map((o) => o.kind),
-      ['composition', 'ingestConfiguration', 'ingestConfiguration', 'stage', 'stage', 'stage'],
+      ['composition', 'ingestConfiguration', 'ingestConfiguration', 'stage', 'stage', 'stage', 'publicKey'],
     );
     assert.deepEqual(report.removed, []);
     assert.deepEqual(await liveArns(), before);
@@ -250,12 +259,12 @@ void describe('janitor workflow', () => {
       notFoundSince: firstSweep.notFoundSince,
     });
     assert.deepEqual(report.failed, []);
-    assert.equal(report.orphans.length, 6);
+    assert.equal(report.orphans.length, 7);
     assert.deepEqual(arnsOf(report.removed), arnsOf(report.orphans));
     assert.ok(report.removed.every((r) => r.outcome === 'removed'));
 
     const live = await liveArns();
-    for (const gone of [...notFoundArns(), arns.terminatedStage, arns.terminatedIngest])
+    for (const gone of [...notFoundArns(), arns.terminatedStage, arns.terminatedIngest, arns.terminatedKey])
       assert.ok(!live.has(gone), `${gone} was removed`);
     for (const kept of [
       arns.untaggedStage,

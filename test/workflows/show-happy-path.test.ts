@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { GetStageCommand } from '@aws-sdk/client-ivs-realtime';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import type { RecordingsIndexDocument } from '../../activities/recordings/index-document';
 import {
   baseShowSpec,
   compositionActive,
@@ -45,6 +47,16 @@ void describe('show lifecycle: happy path', () => {
     const result = await handle.result();
     assert.equal(result.outcome, 'COMPLETED');
     assert.ok(result.recordingsIndex, 'recordings were indexed');
+    // The report's figures travel with the recordings: time on air, availability per destination, outages.
+    const { location } = result.recordingsIndex;
+    const object = await h.fixture.s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
+    const document = JSON.parse(await object.Body!.transformToString()) as RecordingsIndexDocument;
+    assert.ok(document.show, 'the index carries the show’s figures');
+    assert.ok(document.show.timeOnAirMs > 0, JSON.stringify(document.show));
+    assert.deepEqual(document.show.destinations.map((d) => d.kind).sort(), ['channel', 's3']);
+    for (const d of document.show.destinations) assert.ok(d.availability! > 0.5, JSON.stringify(d));
+    assert.deepEqual(document.show.outages, []);
+    assert.ok(document.show.recordings.recordedMs > 0);
     const inventory = await h.fixture.control.inventory();
     assert.equal(inventory.live.stages, 0);
     assert.equal(inventory.live.compositions, 0);

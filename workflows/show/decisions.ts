@@ -212,6 +212,7 @@ export function recordedResources(state: ShowState): RecordedResources {
     stageArn: state.stageArn,
     ingestConfigurationArn: state.ingestConfigurationArn,
     compositionArns: state.compositions.map((c) => c.arn),
+    ...(state.audience ? { publicKeyArns: [state.audience.publicKeyArn] } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import { condition, setHandler } from '@temporalio/workflow';
 import {
+  audienceSignerQuery,
   compositionChangedSignal,
   endArgsSchema,
   endUpdate,
@@ -15,6 +16,7 @@ import {
   validateArgs,
 } from '../../contracts/show-messages';
 import { ivsWithSummary } from '../activity-proxies';
+import { audienceSigner } from './audience-signer';
 import { eventWakesNow, receiveSnapshot, wakesOn } from './decisions';
 import { endRefusal, extendRefusal, issueTokenRefusal, restartRefusal } from './message-rules';
 import { buildStatus } from './reports';
@@ -34,6 +36,7 @@ export function registerHandlers(show: Show): void {
   const { spec, state } = show;
   setHandler(statusQuery, () => buildStatus(spec, state, show.nextDeadline()));
   setHandler(participantTokensQuery, () => state.tokens);
+  setHandler(audienceSignerQuery, () => audienceSigner(spec, state));
   setHandler(compositionChangedSignal, (snapshot) => receiveSnapshot(state, snapshot));
   setHandler(ivsEventSignal, (event) => {
     const counts = (state.ivsEvents ??= { received: 0, acted: 0 });

@@ -4,6 +4,7 @@ import { tagsKeeping } from '../../contracts/tags';
 import { ENCODER_PRESETS } from '../../show-spec/encoder-presets';
 import type { StorageRef } from '../../show-spec/show-spec';
 import { ivsWithSummary } from '../activity-proxies';
+import { audienceOn, ensureAudienceKey } from './audience';
 import { participantRecordingOf } from './plan';
 import type { Show } from './show';
 import { createUncut, ingestConfigurationNameOf, removeDuplicates, retrySafeResources } from './sweep';
@@ -111,6 +112,7 @@ async function prepare(show: Show): Promise<void> {
       issueTokens(),
       (async () => {
         await ensureIngest();
+        if (audienceOn(show)) await ensureAudienceKey(show);
         await removeDuplicates(show);
       })(),
     ]);

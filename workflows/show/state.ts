@@ -1,3 +1,4 @@
+import type { AudienceKey } from '../../contracts/audience';
 import type { CompositionSnapshot, ObservedCompositionState } from '../../contracts/composition';
 import type { Incident, ResourceRef, ShowOutcome, ShowPhase, ShowTimings } from '../../contracts/show-status';
 import type { IssuedToken } from '../../contracts/stage';
@@ -30,6 +31,8 @@ export interface ShowState {
   stageArn?: string;
   stageId?: string;
   ingestConfigurationArn?: string;
+  /** The audience's imported public key and its private half (a secret, like the tokens: encrypted in history). */
+  audience?: AudienceKey;
   participantStorage?: { arn: string; bucket: string };
   compositeStorage?: { arn: string; bucket: string };
   encoderConfigurationArn?: string;

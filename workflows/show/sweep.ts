@@ -39,6 +39,8 @@ function sweepInput(show: Show) {
     ...show.scope(),
     identity: show.identity,
     ingestConfigurationName: ingestConfigurationNameOf(show.spec.id),
+    // One more List call per sweep, only for shows that import a key (an earlier attempt's import may have landed).
+    ...(show.spec.audience?.enabled ? { publicKeys: true } : {}),
   };
 }
 

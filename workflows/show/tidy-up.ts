@@ -45,6 +45,15 @@ export async function tidyUp(show: Show): Promise<void> {
     await removeUnlessKept({ kind: 'stage', arn: stageArn }, keep.stage, () =>
       tidyWithSummary('Delete the stage').deleteStage({ ...show.scope(), stageArn }),
     );
+  const audienceKey = state.audience;
+  if (audienceKey)
+    // Deleting the key revokes every viewer token it signed (IVS no longer accepts their signature).
+    await removeUnlessKept({ kind: 'public-key', arn: audienceKey.publicKeyArn }, keep.publicKey, () =>
+      tidyWithSummary('Delete the audience public key').deleteAudienceKey({
+        ...show.scope(),
+        arn: audienceKey.publicKeyArn,
+      }),
+    );
   if (retrySafeResources()) await sweepLeftovers(show);
   state.timings.tidiedAt = show.iso();
 }

@@ -67,6 +67,17 @@ export const tokenCommand = () =>
     .option('--capabilities <list>', 'PUBLISH, SUBSCRIBE or PUBLISH,SUBSCRIBE', capabilities)
     .action(action(() => actions().then((m) => m.tokenAction)));
 
+export const audienceTokenCommand = () =>
+  new Command('audience-token')
+    .description(
+      'Ask the audience token service for a subscribe-only viewer token (SHOWRUNNER_AUDIENCE_URL, _TOKEN); prints only the token',
+    )
+    .argument('<id>', 'show id')
+    .requiredOption('--user <userId>', 'viewer user id')
+    .option('--attributes <json>', 'viewer attributes as a JSON object of strings (the show limits them)')
+    .option('--ttl <seconds>', 'a shorter lifetime than the show allows', positiveInt)
+    .action(action(() => import('../actions/audience-token-action.js').then((m) => m.audienceTokenAction)));
+
 export const recordingsCommand = () =>
   new Command('recordings')
     .description("Print the summary of a finished show's recordings index (read from S3)")
