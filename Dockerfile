@@ -4,7 +4,7 @@
 # (`npm run build`: JavaScript and the prebuilt workflow bundle in dist/) and production dependencies only.
 #
 # Debian slim, not Alpine: @temporalio/core-bridge ships prebuilt native binaries for glibc only.
-ARG NODE_IMAGE=node:20.20.2-bookworm-slim
+ARG NODE_IMAGE=node:22.23.5-bookworm-slim
 
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
