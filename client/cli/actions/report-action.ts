@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { figuresMarkdown } from '../../../timeline/figures-markdown';
 import { showFigures } from '../../../timeline/show-figures';
@@ -43,6 +43,8 @@ export const reportAction: ActionBody<ReportOptions> = async (ctx, [showId], opt
   const svgPath = path.resolve(options.out ?? `show-${showId}-report.svg`);
   const subtitle = `${history.workflowId} · ${history.status} · ${new Date(history.window.start).toISOString()} → ${new Date(history.window.end).toISOString()}${history.runs > 1 ? ` · ${history.runs} runs` : ''}`;
   const svg = await renderSvg(timelineChartSpec(`Show ${showId}`, timeline, plainLines(markdown), subtitle));
+  // `--out reports/ep42.svg` names a place to put it, like any other tool's output flag: make the folder.
+  await mkdir(path.dirname(svgPath), { recursive: true });
   await writeFile(svgPath, svg);
   const files: { svg: string; png?: string } = { svg: svgPath };
   if (options.png) {
