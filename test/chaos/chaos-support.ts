@@ -118,9 +118,22 @@ export class KillSwitch {
   ) {}
 
   /** At a step's boundary: as soon as `when` holds (a resource exists, a phase is reached). */
-  async killWhen(label: string, when: () => Promise<boolean>, options: { inStep?: boolean } = {}): Promise<void> {
+  async killWhen(
+    label: string,
+    when: () => Promise<boolean>,
+    options: {
+      inStep?: boolean;
+      /**
+       * The point is behind the show already (a loaded machine, a queued kill's restart): kill anyway, recorded as
+       * not held, rather than wait for a point that will not come again.
+       */
+      passed?: () => Promise<boolean>;
+    } = {},
+  ): Promise<void> {
     const safely = () => when().catch(() => false);
-    await waitFor(safely, this.timeoutMs, { intervalMs: 100, description: `kill point ${label}` });
+    const passed = options.passed;
+    const reached = passed ? async () => (await safely()) || (await passed().catch(() => false)) : safely;
+    await waitFor(reached, this.timeoutMs, { intervalMs: 100, description: `kill point ${label}` });
     await this.killNow(label, safely, options.inStep);
   }
 
