@@ -381,8 +381,24 @@ export class ChaosRig {
     return createFreshBucket(this.s3, prefix);
   }
 
-  addFault(rule: FaultRuleInput): Promise<FaultRule> {
-    return this.control.addFault(rule);
+  /**
+   * Adds a fault rule. On a loaded machine a control call can meet a keep-alive socket the emulator is closing
+   * (ECONNRESET, "fetch failed"); the rule may or may not have been added then, so look before adding it again.
+   */
+  async addFault(rule: FaultRuleInput): Promise<FaultRule> {
+    const before = new Set((await this.control.listFaults()).map((f) => f.id));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.control.addFault(rule);
+      } catch (e) {
+        if (!(e instanceof TypeError) || attempt >= 3) throw e;
+        const same = (f: FaultRule) =>
+          !before.has(f.id) && (Object.keys(rule) as (keyof FaultRuleInput)[]).every((k) => f[k] === rule[k]);
+        const added = (await this.control.listFaults()).find(same);
+        if (added) return added;
+        this.note(`adding a fault rule failed (${causeChain(e)}): again`);
+      }
+    }
   }
 
   /** A rule with a count has fired that many times (the emulator drops it then): its call is under way. */
@@ -477,6 +493,21 @@ export class ChaosRig {
 
   /** How many inventory samples were taken: the proof that IVS was polled throughout, not only at the end. */
   samples = 0;
+
+  /**
+   * What IVS calls the rig's shows cost, per show: every call the emulator answered or failed (its /metrics api
+   * counters, all operations, retries and the composition monitor's polls included) and, of them, the sweeps' (the
+   * shows' own `sweepCalls`). Call once every show has its result.
+   */
+  async ivsCallsPerShow(): Promise<{ all: number; sweeps: number }> {
+    const metrics = await this.control.metrics();
+    let all = 0;
+    for (const operations of Object.values(metrics.api)) for (const m of Object.values(operations)) all += m.calls;
+    let sweeps = 0;
+    for (const show of this.shows) for (const n of Object.values(show.result?.sweepCalls ?? {})) sweeps += n;
+    const n = Math.max(1, this.shows.length);
+    return { all: all / n, sweeps: sweeps / n };
+  }
 
   /** Waits until the show is LIVE with an ACTIVE composition (other than `previousArn`) whose destinations are all ACTIVE. */
   async waitOnAir(show: ChaosShow, previousArn?: string): Promise<string> {

@@ -322,7 +322,7 @@ void describe('chaos', () => {
     void test(
       'Temporal restarted while a show creates its stage, and again while it creates its ingest configuration',
       { timeout: SCENARIO_TIMEOUT_MS },
-      async () => {
+      async (t) => {
         // A server of its own with its state on disk (a SQLite file, or PostgreSQL on the cluster), restarted on the
         // same database and port; the suite's server is shared.
         const temporal = await startPrivateTemporal();
@@ -365,6 +365,8 @@ void describe('chaos', () => {
             );
             assert.ok(rig.samples >= 20, `IVS was polled throughout (${rig.samples} samples)`);
             assert.deepEqual(result.swept ?? [], [], 'nothing was left for the sweep');
+            const calls = await rig.ivsCallsPerShow();
+            t.diagnostic(`IVS calls of the show ${calls.all}, of which the sweeps ${calls.sweeps}`);
             await rig.auditAndTally();
           });
         } finally {
@@ -386,53 +388,68 @@ void describe('chaos', () => {
         });
         await withRig(rig, async () => {
           const region = testS3Env().region;
+          const kill = new KillSwitch(rig);
+          const landedAfterClose: string[] = [];
           // CreateStage applied only after 60 s, and its answer lost: far beyond the 20 s landing horizon the show
           // assumes (contracts/ivs-timing.ts). The attempt waits out the horizon, finds nothing and fails; the retry
-          // makes the stage the show runs on, and the show closes before the first one lands.
-          const LANDS_AFTER_MS = 60_000;
-          const delayed = await rig.addFault({
-            operation: 'CreateStage',
-            mode: 'latency',
-            latencyMs: LANDS_AFTER_MS,
-            count: 1,
-          });
-          await rig.addFault({ operation: 'CreateStage', mode: 'lost-response', count: 1 });
-          const show = await rig.startShow(chaosSpec(rig.showId('late')));
-          await waitFor(() => rig.fired(delayed), 60_000, { intervalMs: 50, description: 'CreateStage in flight' });
-          const landsAt = Date.now() + LANDS_AFTER_MS;
-          tally.windows++;
-          await rig.waitPhase(show, 'WAITING_FOR_PUBLISHER');
-          await rig.end(show);
-          const result = await rig.completed(show);
-          // The premise: the show was over before its first CreateStage landed (a very slow machine breaks it).
-          assert.ok(
-            Date.now() < landsAt,
-            `${show.id} closed ${Math.round((Date.now() - landsAt) / 1000)} s after the late stage landed`,
-          );
-          assert.deepEqual(rig.seen(show.id), { stages: 1, ingestConfigurations: 0 }, 'one stage while the show ran');
-          assert.deepEqual(result.swept ?? [], [], 'the show’s sweeps found nothing: the late stage had not landed');
-          assert.ok(result.sweepCalls?.ListStages, `the show swept its run tag: ${JSON.stringify(result.sweepCalls)}`);
-          const made = new Set(result.made.map((r) => r.arn));
-          const late = await waitFor(
-            async () => (await rig.tagged(show.id)).stages.find((s) => !made.has(s.arn))?.arn,
-            LANDS_AFTER_MS + 60_000,
-            { intervalMs: 200, description: 'the late stage landed' },
-          );
-          rig.note(`late stage ${late} landed after ${show.id} closed`);
+          // makes the stage the show runs on, and the show closes before the first one lands. Long mode adds the
+          // worker killed while that create is in flight: the retry comes only after the dead attempt's 55 s timeout,
+          // so the create lands after 110 s.
+          const variants = [
+            { landsAfterMs: 60_000, killed: false },
+            ...(CHAOS_LONG ? [{ landsAfterMs: 110_000, killed: true }] : []),
+          ];
+          for (const { landsAfterMs, killed } of variants) {
+            const delayed = await rig.addFault({
+              operation: 'CreateStage',
+              mode: 'latency',
+              latencyMs: landsAfterMs,
+              count: 1,
+            });
+            await rig.addFault({ operation: 'CreateStage', mode: 'lost-response', count: 1 });
+            const show = await rig.startShow(chaosSpec(rig.showId(killed ? 'late-killed' : 'late')));
+            const inFlight = () => rig.fired(delayed);
+            await waitFor(inFlight, 60_000, { intervalMs: 50, description: 'CreateStage in flight' });
+            const landsAt = Date.now() + landsAfterMs;
+            if (killed) await kill.killInStep('late CreateStage in flight', inFlight, 5_000);
+            tally.windows++;
+            await rig.waitPhase(show, 'WAITING_FOR_PUBLISHER');
+            await rig.end(show);
+            const result = await rig.completed(show);
+            // The premise: the show was over before its first CreateStage landed (a very slow machine breaks it).
+            assert.ok(
+              Date.now() < landsAt,
+              `${show.id} closed ${Math.round((Date.now() - landsAt) / 1000)} s after the late stage landed`,
+            );
+            assert.deepEqual(rig.seen(show.id), { stages: 1, ingestConfigurations: 0 }, 'one stage while it ran');
+            assert.deepEqual(result.swept ?? [], [], 'the show’s sweeps found nothing: the late stage had not landed');
+            assert.ok(
+              result.sweepCalls?.ListStages,
+              `the show swept its run tag: ${JSON.stringify(result.sweepCalls)}`,
+            );
+            const made = new Set(result.made.map((r) => r.arn));
+            const late = await waitFor(
+              async () => (await rig.tagged(show.id)).stages.find((s) => !made.has(s.arn))?.arn,
+              landsAfterMs + 60_000,
+              { intervalMs: 200, description: 'the late stage landed' },
+            );
+            rig.note(`late stage ${late} landed after ${show.id} closed`);
+            landedAfterClose.push(late);
 
-          // The janitor: the stage's run-key tag names a run that exists and is closed, so it is an orphan at once
-          // with no grace period (a resource whose run is not found would need a second sweep).
-          const report = await rig.client.workflow.execute(janitorWorkflow, {
-            workflowId: `janitor-${show.id}`,
-            taskQueue: rig.taskQueue,
-            args: [{ regions: [region], gracePeriodMs: 0, dryRun: false }],
-          });
-          const removed = report.removed.find((r) => r.arn === late);
-          assert.ok(removed?.outcome === 'removed', `the janitor removed ${late}: ${JSON.stringify(report)}`);
-          assert.equal(removed.showWorkflowId, show.handle.workflowId);
-          assert.match(removed.reason, /COMPLETED/);
-          assert.equal((await rig.tagged(show.id)).stages.length, 0, 'nothing of the show left in IVS');
-          await rig.auditAndTally({ landedAfterClose: [late] });
+            // The janitor: the stage's run-key tag names a run that exists and is closed, so it is an orphan at once
+            // with no grace period (a resource whose run is not found would need a second sweep).
+            const report = await rig.client.workflow.execute(janitorWorkflow, {
+              workflowId: `janitor-${show.id}`,
+              taskQueue: rig.taskQueue,
+              args: [{ regions: [region], gracePeriodMs: 0, dryRun: false }],
+            });
+            const removed = report.removed.find((r) => r.arn === late);
+            assert.ok(removed?.outcome === 'removed', `the janitor removed ${late}: ${JSON.stringify(report)}`);
+            assert.equal(removed.showWorkflowId, show.handle.workflowId);
+            assert.match(removed.reason, /COMPLETED/);
+            assert.equal((await rig.tagged(show.id)).stages.length, 0, 'nothing of the show left in IVS');
+          }
+          await rig.auditAndTally({ landedAfterClose });
         });
       },
     );
@@ -495,14 +512,8 @@ void describe('chaos', () => {
               await killer.stop();
             }
             await rig.control.clearFaults();
-            const metrics = await rig.control.metrics();
-            let apiCalls = 0;
-            for (const operations of Object.values(metrics.api))
-              for (const m of Object.values(operations)) apiCalls += m.calls;
-            let sweepCalls = 0;
-            for (const show of rig.shows) for (const n of Object.values(show.result?.sweepCalls ?? {})) sweepCalls += n;
-            const perShow = (n: number) => (n / rig.shows.length).toFixed(1);
-            const line = `long: ${rig.shows.length} shows, ${kill.kills.length} kills, IVS calls per show ${perShow(apiCalls)}, of which the sweeps ${perShow(sweepCalls)}`;
+            const calls = await rig.ivsCallsPerShow();
+            const line = `long: ${rig.shows.length} shows, ${kill.kills.length} kills, IVS calls per show ${calls.all.toFixed(1)}, of which the sweeps ${calls.sweeps.toFixed(1)}`;
             t.diagnostic(line);
             console.log(line);
             await rig.auditAndTally();
