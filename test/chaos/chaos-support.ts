@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
@@ -24,10 +27,14 @@ import type { ShowPhase, ShowResult } from '../../contracts/show-status';
 import { TEST_KEY_RING_ENV } from '../support/show-harness';
 import { sleep, waitFor } from '../support/wait-for';
 import { cachedWorkflowBundle } from '../../dev/services/workflow-bundle';
+import { SHOWRUNNER_SEARCH_ATTRIBUTES } from '../../dev/services/search-attributes';
+import { startTemporalDevServer } from '../../dev/services/temporal-dev-server';
+import { startTemporalCluster } from '../../dev/services/temporal-cluster';
 import { freshChannelArn, s3ClientConfig, type S3Coordinates } from '../../dev/aws/local-aws';
 import { createFreshBucket } from '../../dev/aws/s3-buckets';
 import { WorkerProcess, workerProcessEnv } from '../../dev/process/worker-process';
 import { terminateRunningOn } from '../support/terminate-running';
+import { TEST_ENV_VARS, testTemporalEnv } from '../support/test-env';
 
 /** `SHOWRUNNER_CHAOS=long` runs more shows and kills; the default short mode is sized for CI. */
 export const CHAOS_LONG = process.env.SHOWRUNNER_CHAOS === 'long';
@@ -67,8 +74,28 @@ export function chaosSpec(id: string, overrides: Partial<ShowSpecInput> = {}): S
   };
 }
 
-/** Totals over every scenario, for the one summary line: shows and kills as they happen, the rest from audits. */
-export const tally = { shows: 0, kills: 0, faults: 0, leaked: 0, duplicates: 0, windows: 0 };
+/**
+ * Totals over every scenario, for the one summary line: shows and kills as they happen, the rest from audits.
+ * `kills` counts every kill -9, `inStepKills` those that landed at a random moment inside a step (a create in
+ * flight, an activity under way) rather than at a step's boundary; `windows` the retry-safety windows opened on
+ * purpose (README, "Retry safety").
+ */
+export const tally = {
+  shows: 0,
+  kills: 0,
+  inStepKills: 0,
+  temporalRestarts: 0,
+  faults: 0,
+  windows: 0,
+  leaked: 0,
+  duplicates: 0,
+};
+
+export const summaryLine = () =>
+  `chaos: shows=${tally.shows} kills=${tally.kills} inStepKills=${tally.inStepKills} temporalRestarts=${tally.temporalRestarts} faults=${tally.faults} windows=${tally.windows} leaked=${tally.leaked} duplicates=${tally.duplicates}`;
+
+/** A uniformly random whole number of milliseconds in [min, max]. */
+export const randomMs = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
 
 export interface KillRecord {
   label: string;
@@ -77,8 +104,9 @@ export interface KillRecord {
 }
 
 /**
- * Kills the worker when a condition holds and starts a new one. Kills are serialized: a kill point reached while
- * another kill's replacement worker is starting waits its turn, then checks again whether it still holds.
+ * Kills a worker process (one of the rig's, at random) when a condition holds and starts it again. Kills are
+ * serialized: a kill point reached while another kill's replacement worker is starting waits its turn, then checks
+ * again whether it still holds.
  */
 export class KillSwitch {
   private queue: Promise<unknown> = Promise.resolve();
@@ -89,16 +117,82 @@ export class KillSwitch {
     private readonly timeoutMs = PHASE_TIMEOUT_MS,
   ) {}
 
-  async killWhen(label: string, when: () => Promise<boolean>): Promise<void> {
+  /** At a step's boundary: as soon as `when` holds (a resource exists, a phase is reached). */
+  async killWhen(
+    label: string,
+    when: () => Promise<boolean>,
+    options: {
+      inStep?: boolean;
+      /**
+       * The point is behind the show already (a loaded machine, a queued kill's restart): kill anyway, recorded as
+       * not held, rather than wait for a point that will not come again.
+       */
+      passed?: () => Promise<boolean>;
+    } = {},
+  ): Promise<void> {
     const safely = () => when().catch(() => false);
-    await waitFor(safely, this.timeoutMs, { intervalMs: 100, description: `kill point ${label}` });
+    const passed = options.passed;
+    const reached = passed ? async () => (await safely()) || (await passed().catch(() => false)) : safely;
+    await waitFor(reached, this.timeoutMs, { intervalMs: 100, description: `kill point ${label}` });
+    await this.killNow(label, safely, options.inStep);
+  }
+
+  /**
+   * Inside a step: once `begun` holds (a create is in flight, a phase has started), after a random delay of up to
+   * `withinMs`, so the kill lands at an arbitrary moment of the step, not where polling happens to see it. Whether
+   * the step was still under way is not checked: a kill that lands just after it is a kill at a random moment too.
+   */
+  async killInStep(label: string, begun: () => Promise<boolean>, withinMs: number): Promise<void> {
+    await waitFor(() => begun().catch(() => false), this.timeoutMs, {
+      intervalMs: 50,
+      description: `step ${label} begun`,
+    });
+    const delay = randomMs(0, withinMs);
+    await sleep(delay);
+    await this.killNow(label, async () => true, true, ` (${(delay / 1000).toFixed(1)} s in)`);
+  }
+
+  /**
+   * Kills at random moments until `stop()` is called: every `minMs`..`maxMs`, whatever the shows are doing, so kills
+   * land inside steps (a create in flight, an activity's retries, a workflow task) as much as between them.
+   */
+  randomly(minMs: number, maxMs: number): { stop(): Promise<void> } {
+    let running = true;
+    let wake: () => void = () => {};
+    const loop = (async () => {
+      while (running) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, randomMs(minMs, maxMs));
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        if (running) await this.killNow('at random', async () => true, true);
+      }
+    })();
+    return {
+      async stop() {
+        running = false;
+        wake();
+        await loop;
+      },
+    };
+  }
+
+  private async killNow(label: string, holds: () => Promise<boolean>, inStep = false, detail = ''): Promise<void> {
     const turn = this.queue.then(async () => {
-      const held = await safely();
-      await this.rig.worker.kill9();
+      const held = await holds();
+      const workers = this.rig.workers;
+      const index = Math.floor(Math.random() * workers.length);
+      const worker = workers[index]!;
+      await worker.kill9();
       this.kills.push({ label, held });
       tally.kills++;
-      this.rig.note(`kill -9 at ${label}${held ? '' : ' (point passed while queued)'}`);
-      await this.rig.worker.start();
+      if (inStep) tally.inStepKills++;
+      const which = workers.length > 1 ? ` (worker ${index + 1} of ${workers.length})` : '';
+      this.rig.note(`kill -9${which} at ${label}${detail}${held ? '' : ' (point passed while queued)'}`);
+      await worker.start();
     });
     this.queue = turn.catch(() => undefined);
     await turn;
@@ -123,6 +217,14 @@ export interface Audit {
   duplicates: number;
   faults: number;
   details: string[];
+}
+
+export interface AuditOptions {
+  /**
+   * Resources that landed after their show had closed (a create applied beyond every horizon): the show never held
+   * them, so they are not its duplicates; the janitor's, and leaked unless it removed them.
+   */
+  landedAfterClose?: string[];
 }
 
 /** Resources of an inventory tagged as made for `showId` (any state). */
@@ -161,7 +263,8 @@ export class ChaosRig {
     readonly connection: Connection,
     readonly client: Client,
     readonly s3: S3Client,
-    readonly worker: WorkerProcess,
+    /** The worker processes polling the rig's task queues (one unless asked for more). */
+    readonly workers: WorkerProcess[],
     readonly taskQueue: string,
     private readonly emulatorLog: string[],
   ) {}
@@ -175,6 +278,8 @@ export class ChaosRig {
     built?: { main: string; workflowBundle: string };
     /** How often every show's tagged resources are sampled (duplicates that live only a moment count too). */
     sampleEveryMs?: number;
+    /** Worker processes on the same task queues (default 1): kills then hit one of them while the other carries on. */
+    workers?: number;
   }): Promise<ChaosRig> {
     const { s3, temporal } = options;
     const emulatorLog: string[] = [];
@@ -206,25 +311,27 @@ export class ChaosRig {
     });
     const taskQueue = `chaos-${options.name}-${randomBytes(3).toString('hex')}`;
     const workflowBundle = options.built?.workflowBundle ?? (await cachedWorkflowBundle()).codePath;
-    const worker = new WorkerProcess(
-      {
-        ...workerProcessEnv({
-          temporal,
-          keyRingEnv: TEST_KEY_RING_ENV,
-          ivsEndpoint: emulator.endpoint,
-          s3Endpoint: s3.endpoint,
-          // The worker signs IVS and S3 requests with one default chain, as on AWS.
-          credentials: s3,
-          region: s3.region,
-          taskQueue,
-          workflowBundle,
-        }),
-        // Every show polls each second; the default fleet budget (4/s) would make polls queue behind each other.
-        SHOWRUNNER_MONITOR_ACTIVITIES_PER_SECOND: '20',
-        SHOWRUNNER_LOG_LEVEL: 'WARN',
-      },
-      { main: options.built?.main },
-    );
+    const newWorker = () =>
+      new WorkerProcess(
+        {
+          ...workerProcessEnv({
+            temporal,
+            keyRingEnv: TEST_KEY_RING_ENV,
+            ivsEndpoint: emulator.endpoint,
+            s3Endpoint: s3.endpoint,
+            // The worker signs IVS and S3 requests with one default chain, as on AWS.
+            credentials: s3,
+            region: s3.region,
+            taskQueue,
+            workflowBundle,
+          }),
+          // Every show polls each second; the default fleet budget (4/s) would make polls queue behind each other.
+          SHOWRUNNER_MONITOR_ACTIVITIES_PER_SECOND: '20',
+          SHOWRUNNER_LOG_LEVEL: 'WARN',
+        },
+        { main: options.built?.main },
+      );
+    const workers = Array.from({ length: options.workers ?? 1 }, newWorker);
     const rig = new ChaosRig(
       options.name,
       emulator,
@@ -232,18 +339,23 @@ export class ChaosRig {
       connection,
       client,
       new S3Client(s3ClientConfig(s3)),
-      worker,
+      workers,
       taskQueue,
       emulatorLog,
     );
     try {
-      await worker.start();
+      for (const worker of workers) await worker.start();
     } catch (e) {
       await rig.stop();
       throw e;
     }
     rig.sampler = setInterval(() => void rig.sample().catch(() => undefined), options.sampleEveryMs ?? 500);
     return rig;
+  }
+
+  /** The first worker process (the only one unless the rig was started with more). */
+  get worker(): WorkerProcess {
+    return this.workers[0]!;
   }
 
   note(message: string): void {
@@ -255,8 +367,7 @@ export class ChaosRig {
     return [
       `--- ${this.name}: trail`,
       ...this.trail.slice(-40),
-      `--- worker output (tail)`,
-      this.worker.output(),
+      ...this.workers.flatMap((w, i) => [`--- worker ${i + 1} output (tail)`, w.output()]),
       `--- emulator log (tail)`,
       ...this.emulatorLog.slice(-10),
     ].join('\n');
@@ -270,8 +381,41 @@ export class ChaosRig {
     return createFreshBucket(this.s3, prefix);
   }
 
-  addFault(rule: FaultRuleInput): Promise<FaultRule> {
-    return this.control.addFault(rule);
+  /**
+   * Adds a fault rule. On a loaded machine a control call can meet a keep-alive socket the emulator is closing
+   * (ECONNRESET, "fetch failed"); the rule may or may not have been added then, so look before adding it again.
+   */
+  async addFault(rule: FaultRuleInput): Promise<FaultRule> {
+    const before = new Set((await this.control.listFaults()).map((f) => f.id));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.control.addFault(rule);
+      } catch (e) {
+        if (!(e instanceof TypeError) || attempt >= 3) throw e;
+        const same = (f: FaultRule) =>
+          !before.has(f.id) && (Object.keys(rule) as (keyof FaultRuleInput)[]).every((k) => f[k] === rule[k]);
+        const added = (await this.control.listFaults()).find(same);
+        if (added) return added;
+        this.note(`adding a fault rule failed (${causeChain(e)}): again`);
+      }
+    }
+  }
+
+  /** A rule with a count has fired that many times (the emulator drops it then): its call is under way. */
+  async fired(rule: FaultRule): Promise<boolean> {
+    return !(await this.control.listFaults()).some((f) => f.id === rule.id);
+  }
+
+  /**
+   * After a Temporal restart: workers ride out an outage by themselves; one that gave up and exited is started again,
+   * as a supervisor would.
+   */
+  async ensureWorkersRunning(): Promise<void> {
+    for (const [i, worker] of this.workers.entries())
+      if (!worker.running) {
+        this.note(`worker ${i + 1} exited while the server was down: starting it again`);
+        await worker.start();
+      }
   }
 
   async startShow(input: ShowSpecInput): Promise<ChaosShow> {
@@ -319,6 +463,7 @@ export class ChaosRig {
     try {
       const inventory = await this.control.inventory();
       for (const show of this.shows) this.remember(show.id, taggedIn(inventory, show.id));
+      this.samples++;
     } finally {
       this.sampling = false;
     }
@@ -333,6 +478,35 @@ export class ChaosRig {
     const arns = (items: { arn: string }[]) => items.map((i) => i.arn);
     add(this.stagesSeen, arns(tagged.stages));
     add(this.ingestSeen, arns(tagged.ingestConfigurations));
+  }
+
+  /**
+   * How many distinct stages and ingest configurations were ever sampled under the show's tag: 1 each for a show
+   * that never held two of a kind, however briefly (the sampler polls the emulator's inventory while shows run).
+   */
+  seen(showId: string): { stages: number; ingestConfigurations: number } {
+    return {
+      stages: this.stagesSeen.get(showId)?.size ?? 0,
+      ingestConfigurations: this.ingestSeen.get(showId)?.size ?? 0,
+    };
+  }
+
+  /** How many inventory samples were taken: the proof that IVS was polled throughout, not only at the end. */
+  samples = 0;
+
+  /**
+   * What IVS calls the rig's shows cost, per show: every call the emulator answered or failed (its /metrics api
+   * counters, all operations, retries and the composition monitor's polls included) and, of them, the sweeps' (the
+   * shows' own `sweepCalls`). Call once every show has its result.
+   */
+  async ivsCallsPerShow(): Promise<{ all: number; sweeps: number }> {
+    const metrics = await this.control.metrics();
+    let all = 0;
+    for (const operations of Object.values(metrics.api)) for (const m of Object.values(operations)) all += m.calls;
+    let sweeps = 0;
+    for (const show of this.shows) for (const n of Object.values(show.result?.sweepCalls ?? {})) sweeps += n;
+    const n = Math.max(1, this.shows.length);
+    return { all: all / n, sweeps: sweeps / n };
   }
 
   /** Waits until the show is LIVE with an ACTIVE composition (other than `previousArn`) whose destinations are all ACTIVE. */
@@ -429,8 +603,9 @@ export class ChaosRig {
    * successful Create* calls, a lost response counting as created, and every ARN sampled under a show's tag), and
    * compositions tagged with a show that the show itself never knew of.
    */
-  async audit(): Promise<Audit> {
+  async audit(options: AuditOptions = {}): Promise<Audit> {
     clearInterval(this.sampler);
+    const late = new Set(options.landedAfterClose ?? []);
     const [inventory, metrics] = await Promise.all([this.control.inventory(), this.control.metrics()]);
     for (const show of this.shows) this.remember(show.id, taggedIn(inventory, show.id));
     const created = (operation: string) => {
@@ -451,12 +626,19 @@ export class ChaosRig {
     const leaked = live.stages + live.ingestConfigurations + live.compositions;
     if (leaked > 0) details.push(`leaked: ${JSON.stringify(live)}`);
 
+    const heldByShow = (arns: Set<string>) => [...arns].filter((arn) => !late.has(arn)).length;
     const sampledExtra = (map: Map<string, Set<string>>) =>
-      [...map.values()].reduce((sum, arns) => sum + Math.max(0, arns.size - 1), 0);
-    const stageDuplicates = Math.max(created('CreateStage') - this.shows.length, sampledExtra(this.stagesSeen), 0);
+      [...map.values()].reduce((sum, arns) => sum + Math.max(0, heldByShow(arns) - 1), 0);
+    const lateOf = (map: Map<string, Set<string>>) =>
+      [...map.values()].reduce((sum, arns) => sum + [...arns].filter((arn) => late.has(arn)).length, 0);
+    const stageDuplicates = Math.max(
+      created('CreateStage') - lateOf(this.stagesSeen) - this.shows.length,
+      sampledExtra(this.stagesSeen),
+      0,
+    );
     const ingestShows = this.shows.filter((s) => s.ingest).length;
     const ingestDuplicates = Math.max(
-      created('CreateIngestConfiguration') - ingestShows,
+      created('CreateIngestConfiguration') - lateOf(this.ingestSeen) - ingestShows,
       sampledExtra(this.ingestSeen),
       0,
     );
@@ -469,7 +651,7 @@ export class ChaosRig {
       compositionDuplicates += unknown.length;
       if (unknown.length > 0)
         details.push(`${show.id}: compositions it never knew of: ${unknown.map((c) => c.arn).join(', ')}`);
-      const stages = this.stagesSeen.get(show.id)?.size ?? 0;
+      const stages = heldByShow(this.stagesSeen.get(show.id) ?? new Set());
       if (stages !== 1) details.push(`${show.id}: ${stages} stages seen under its tag`);
     }
     if (stageDuplicates > 0) details.push(`stages created: ${created('CreateStage')} for ${this.shows.length} shows`);
@@ -485,8 +667,8 @@ export class ChaosRig {
   }
 
   /** Audits, adds the figures to the totals and asserts this scenario's own share is clean. */
-  async auditAndTally(): Promise<Audit> {
-    const audit = await this.audit();
+  async auditAndTally(options: AuditOptions = {}): Promise<Audit> {
+    const audit = await this.audit(options);
     tally.faults += audit.faults;
     tally.leaked += audit.leaked;
     tally.duplicates += audit.duplicates;
@@ -505,7 +687,7 @@ export class ChaosRig {
     } catch {
       // The server may already be gone (a scenario's own dev server); nothing is left running on it then.
     }
-    await this.worker.stop();
+    await Promise.all(this.workers.map((w) => w.stop()));
     this.s3.destroy();
     await this.connection.close().catch(() => undefined);
     await this.emulator.stop();
@@ -540,4 +722,53 @@ export function staggered<T>(n: number, staggerMs: number, fn: (i: number) => Pr
       return fn(i);
     }),
   );
+}
+
+/** A Temporal server of a scenario's own, which it may stop and start again on the same database and port. */
+export interface PrivateTemporal extends TemporalCoordinates {
+  kind: 'dev server' | 'cluster';
+  /** Stops the server process, waits `downMs`, and starts it again on the same database file (or PostgreSQL) and port. */
+  restart(downMs: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The dev server with a SQLite file (state survives a restart), or with SHOWRUNNER_TEMPORAL=cluster the real server
+ * on a PostgreSQL of its own, whose server process is killed and started again. The suite's server is shared by
+ * every test file, so a scenario that restarts Temporal brings its own.
+ */
+export async function startPrivateTemporal(): Promise<PrivateTemporal> {
+  if (process.env[TEST_ENV_VARS.temporalMode] === 'cluster') {
+    const cluster = await startTemporalCluster({ searchAttributes: SHOWRUNNER_SEARCH_ATTRIBUTES });
+    return {
+      kind: 'cluster',
+      address: cluster.address,
+      namespace: cluster.namespace,
+      restart: (downMs) => cluster.restartServer({ crash: true, downMs }),
+      stop: () => cluster.stop(),
+    };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'showrunner-chaos-temporal-'));
+  let server = await startTemporalDevServer({
+    dbFile: path.join(dir, 'temporal.db'),
+    headless: true,
+    searchAttributes: SHOWRUNNER_SEARCH_ATTRIBUTES,
+    cli: testTemporalEnv().cliPath,
+    logFile: path.join(dir, 'temporal.log'),
+    logLevel: 'error',
+  });
+  return {
+    kind: 'dev server',
+    address: server.address,
+    namespace: server.namespace,
+    async restart(downMs) {
+      await server.stop();
+      await sleep(downMs);
+      server = await startTemporalDevServer(server.options);
+    },
+    async stop() {
+      await server.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { ShowSpecInput } from '../../show-spec/show-spec';
+import type { ShowPhase } from '../../contracts/show-status';
+import { janitorWorkflow } from '../../workflows';
 import { SHOWRUNNER_SEARCH_ATTRIBUTES } from '../../dev/services/search-attributes';
 import {
   restartTemporalDevServer,
@@ -20,6 +22,8 @@ import {
   channelArn,
   KillSwitch,
   staggered,
+  startPrivateTemporal,
+  summaryLine,
   tally,
   withRig,
   type ChaosShow,
@@ -34,11 +38,27 @@ import {
  */
 const SCENARIO_TIMEOUT_MS = CHAOS_LONG ? 40 * 60_000 : 10 * 60_000;
 
-/** Kills right after CreateStage and CreateIngestConfiguration, waiting for the publisher, RECOVERING and TIDYING. */
-async function killsThroughPreparationAndRecovery(rig: ChaosRig, kill: KillSwitch): Promise<void> {
+/**
+ * Kills at a random moment while CreateStage (and, in long mode, CreateIngestConfiguration) is in flight, right after
+ * each, waiting for the publisher, RECOVERING and TIDYING.
+ */
+async function killsThroughPreparationAndRecovery(rig: ChaosRig, kill: KillSwitch, region: string): Promise<void> {
+  // Creates held in flight for 3 s (in this show's region: the scheduled show of another region must not take them).
+  // The kill lands anywhere in them: before IVS applied the create or after, the answer never reaches anyone, and
+  // the retry (after the dead attempt's timeout) must find the resource instead of making a second one. Another
+  // show of this region may take a rule first: a kill inside its create is as good.
+  const slow = (operation: string) => rig.addFault({ operation, region, mode: 'latency', latencyMs: 3_000, count: 1 });
+  const slowStage = await slow('CreateStage');
+  const slowIngest = CHAOS_LONG ? await slow('CreateIngestConfiguration') : undefined;
   const show = await rig.startShow(chaosSpec(rig.showId('kill-a'), { ingest: { enabled: true } }));
   const tagged = () => rig.tagged(show.id);
+  await kill.killInStep('CreateStage in flight', () => rig.fired(slowStage), 3_000);
+  tally.windows++;
   await kill.killWhen('after CreateStage', async () => (await tagged()).stages.length > 0);
+  if (slowIngest) {
+    await kill.killInStep('CreateIngestConfiguration in flight', () => rig.fired(slowIngest), 3_000);
+    tally.windows++;
+  }
   await kill.killWhen('after CreateIngestConfiguration', async () => (await tagged()).ingestConfigurations.length > 0);
   await kill.killWhen('WAITING_FOR_PUBLISHER', () => rig.inPhase(show, 'WAITING_FOR_PUBLISHER'));
   await rig.publish(show);
@@ -95,12 +115,26 @@ async function killsAroundScheduleAndTidyUp(
     }),
   );
   // The start sets SCHEDULED already; wait for the first workflow task to have started the timer.
-  await kill.killWhen('SCHEDULED', async () => {
-    const { phase, historyLength } = await rig.phase(show);
-    return phase === 'SCHEDULED' && historyLength >= 4;
-  });
+  // On a loaded machine the first workflow task may come after the start time (a kill's restart before it): then
+  // SCHEDULED, or PREPARING, is never seen, and the kill lands where the show is instead.
+  const beyond =
+    (...phases: ShowPhase[]) =>
+    async () => {
+      const { phase } = await rig.phase(show);
+      return phase !== undefined && !phases.includes(phase);
+    };
+  await kill.killWhen(
+    'SCHEDULED',
+    async () => {
+      const { phase, historyLength } = await rig.phase(show);
+      return phase === 'SCHEDULED' && historyLength >= 4;
+    },
+    { passed: beyond('SCHEDULED') },
+  );
   scheduledKilled();
-  await kill.killWhen('PREPARING', () => rig.inPhase(show, 'PREPARING'));
+  await kill.killWhen('PREPARING', () => rig.inPhase(show, 'PREPARING'), {
+    passed: beyond('SCHEDULED', 'PREPARING'),
+  });
   await rig.waitPhase(show, 'WAITING_FOR_PUBLISHER');
   await rig.publish(show);
   await kill.killWhen('after StartComposition', async () => (await rig.tagged(show.id)).compositions.length > 0);
@@ -161,7 +195,7 @@ void describe('chaos', () => {
               killsAroundScheduleAndTidyUp(rig, kill, regions[round]!, scheduledKilled),
               othersMayStart.then(() =>
                 Promise.all([
-                  killsThroughPreparationAndRecovery(rig, kill),
+                  killsThroughPreparationAndRecovery(rig, kill, testS3Env().region),
                   killsWhileLiveAndIndexing(rig, kill, bucket),
                 ]),
               ),
@@ -195,7 +229,7 @@ void describe('chaos', () => {
           let before = await fired();
           await rig.addFault({ operation: 'CreateStage', mode: 'lost-response', count: 1 });
           const lost = await rig.startShow(chaosSpec(rig.showId('lost-kill'), { ingest: { enabled: true } }));
-          await kill.killWhen('CreateStage answer lost', async () => (await fired()) > before);
+          await kill.killWhen('CreateStage answer lost', async () => (await fired()) > before, { inStep: true });
           tally.windows++;
           await liveShowThenEnd(rig, lost, 1_000);
           await rig.completed(lost);
@@ -254,6 +288,7 @@ void describe('chaos', () => {
               rig.note(`restarting the Temporal server (${when})`);
               server = await restartTemporalDevServer(server);
               rig.injected++;
+              tally.temporalRestarts++;
               rig.note('Temporal server back');
               // The worker should reconnect by itself; if it gave up and exited, a supervisor would start it again.
               await sleep(2_000);
@@ -280,6 +315,211 @@ void describe('chaos', () => {
         } finally {
           await server.stop();
           fs.rmSync(dir, { recursive: true, force: true });
+        }
+      },
+    );
+
+    void test(
+      'Temporal restarted while a show creates its stage, and again while it creates its ingest configuration',
+      { timeout: SCENARIO_TIMEOUT_MS },
+      async (t) => {
+        // A server of its own with its state on disk (a SQLite file, or PostgreSQL on the cluster), restarted on the
+        // same database and port; the suite's server is shared.
+        const temporal = await startPrivateTemporal();
+        try {
+          const rig = await ChaosRig.start({
+            name: 'temporal-prep',
+            temporal,
+            s3: testS3Env(),
+            timings: { compositionStartMs: 1_000, compositionStopMs: 1_000 },
+            // Every 200 ms for the whole test: a second stage that lived a moment still counts.
+            sampleEveryMs: 200,
+          });
+          await withRig(rig, async () => {
+            // Each create is held in flight for 5 s; the server goes down as soon as IVS has the request, so the
+            // create lands while no attempt can report it, and the attempt's outcome depends on when the server is back.
+            const slow = (operation: string) =>
+              rig.addFault({ operation, mode: 'latency', latencyMs: 5_000, count: 1 });
+            const creates = [
+              ['CreateStage', await slow('CreateStage')],
+              ['CreateIngestConfiguration', await slow('CreateIngestConfiguration')],
+            ] as const;
+            const show = await rig.startShow(chaosSpec(rig.showId('temporal-prep'), { ingest: { enabled: true } }));
+            for (const [operation, rule] of creates) {
+              await waitFor(() => rig.fired(rule), 180_000, { intervalMs: 50, description: `${operation} in flight` });
+              rig.note(`${operation} in flight: restarting the Temporal ${temporal.kind}`);
+              await temporal.restart(2_000);
+              tally.temporalRestarts++;
+              tally.windows++;
+              rig.injected++;
+              rig.note('Temporal back');
+              await rig.ensureWorkersRunning();
+            }
+            await liveShowThenEnd(rig, show, 1_000);
+            const result = await rig.completed(show);
+            await rig.ensureWorkersRunning();
+            assert.deepEqual(
+              rig.seen(show.id),
+              { stages: 1, ingestConfigurations: 1 },
+              `one stage and one ingest configuration under ${show.id}'s tag in ${rig.samples} samples of IVS`,
+            );
+            assert.ok(rig.samples >= 20, `IVS was polled throughout (${rig.samples} samples)`);
+            assert.deepEqual(result.swept ?? [], [], 'nothing was left for the sweep');
+            const calls = await rig.ivsCallsPerShow();
+            t.diagnostic(`IVS calls of the show ${calls.all}, of which the sweeps ${calls.sweeps}`);
+            await rig.auditAndTally();
+          });
+        } finally {
+          await temporal.stop();
+        }
+      },
+    );
+
+    void test(
+      'a create that lands after its show closed: the janitor finds it by its run tag and removes it',
+      { timeout: SCENARIO_TIMEOUT_MS },
+      async () => {
+        const rig = await ChaosRig.start({
+          name: 'late',
+          temporal: testTemporalEnv(),
+          s3: testS3Env(),
+          timings: { compositionStartMs: 1_000, compositionStopMs: 1_000 },
+          sampleEveryMs: 200,
+        });
+        await withRig(rig, async () => {
+          const region = testS3Env().region;
+          const kill = new KillSwitch(rig);
+          const landedAfterClose: string[] = [];
+          // CreateStage applied only after 60 s, and its answer lost: far beyond the 20 s landing horizon the show
+          // assumes (contracts/ivs-timing.ts). The attempt waits out the horizon, finds nothing and fails; the retry
+          // makes the stage the show runs on, and the show closes before the first one lands. Long mode adds the
+          // worker killed while that create is in flight: the retry comes only after the dead attempt's 55 s timeout,
+          // so the create lands after 110 s.
+          const variants = [
+            { landsAfterMs: 60_000, killed: false },
+            ...(CHAOS_LONG ? [{ landsAfterMs: 110_000, killed: true }] : []),
+          ];
+          for (const { landsAfterMs, killed } of variants) {
+            const delayed = await rig.addFault({
+              operation: 'CreateStage',
+              mode: 'latency',
+              latencyMs: landsAfterMs,
+              count: 1,
+            });
+            await rig.addFault({ operation: 'CreateStage', mode: 'lost-response', count: 1 });
+            const show = await rig.startShow(chaosSpec(rig.showId(killed ? 'late-killed' : 'late')));
+            const inFlight = () => rig.fired(delayed);
+            await waitFor(inFlight, 60_000, { intervalMs: 50, description: 'CreateStage in flight' });
+            const landsAt = Date.now() + landsAfterMs;
+            if (killed) await kill.killInStep('late CreateStage in flight', inFlight, 5_000);
+            tally.windows++;
+            await rig.waitPhase(show, 'WAITING_FOR_PUBLISHER');
+            await rig.end(show);
+            const result = await rig.completed(show);
+            // The premise: the show was over before its first CreateStage landed (a very slow machine breaks it).
+            assert.ok(
+              Date.now() < landsAt,
+              `${show.id} closed ${Math.round((Date.now() - landsAt) / 1000)} s after the late stage landed`,
+            );
+            assert.deepEqual(rig.seen(show.id), { stages: 1, ingestConfigurations: 0 }, 'one stage while it ran');
+            assert.deepEqual(result.swept ?? [], [], 'the show’s sweeps found nothing: the late stage had not landed');
+            assert.ok(
+              result.sweepCalls?.ListStages,
+              `the show swept its run tag: ${JSON.stringify(result.sweepCalls)}`,
+            );
+            const made = new Set(result.made.map((r) => r.arn));
+            const late = await waitFor(
+              async () => (await rig.tagged(show.id)).stages.find((s) => !made.has(s.arn))?.arn,
+              landsAfterMs + 60_000,
+              { intervalMs: 200, description: 'the late stage landed' },
+            );
+            rig.note(`late stage ${late} landed after ${show.id} closed`);
+            landedAfterClose.push(late);
+
+            // The janitor: the stage's run-key tag names a run that exists and is closed, so it is an orphan at once
+            // with no grace period (a resource whose run is not found would need a second sweep).
+            const report = await rig.client.workflow.execute(janitorWorkflow, {
+              workflowId: `janitor-${show.id}`,
+              taskQueue: rig.taskQueue,
+              args: [{ regions: [region], gracePeriodMs: 0, dryRun: false }],
+            });
+            const removed = report.removed.find((r) => r.arn === late);
+            assert.ok(removed?.outcome === 'removed', `the janitor removed ${late}: ${JSON.stringify(report)}`);
+            assert.equal(removed.showWorkflowId, show.handle.workflowId);
+            assert.match(removed.reason, /COMPLETED/);
+            assert.equal((await rig.tagged(show.id)).stages.length, 0, 'nothing of the show left in IVS');
+          }
+          await rig.auditAndTally({ landedAfterClose });
+        });
+      },
+    );
+
+    void test(
+      'long: two workers, random in-step kills, a Temporal restart and 30 % faults',
+      { timeout: SCENARIO_TIMEOUT_MS, skip: CHAOS_LONG ? false : 'SHOWRUNNER_CHAOS=long only' },
+      async (t) => {
+        const temporal = await startPrivateTemporal();
+        try {
+          const rig = await ChaosRig.start({
+            name: 'long',
+            temporal,
+            s3: testS3Env(),
+            workers: 2,
+            timings: { compositionStartMs: 1_000, compositionStopMs: 1_000 },
+            sampleEveryMs: 250,
+          });
+          await withRig(rig, async () => {
+            const bucket = await rig.createBucket('chaos-long');
+            const probability = 1 - Math.pow(0.7, 1 / 4);
+            for (const rule of [
+              { errorType: 'InternalServerException' },
+              { errorType: 'TooManyRequestsException' },
+              { mode: 'latency' as const, latencyMs: 1_000 },
+              { mode: 'lost-response' as const },
+            ])
+              await rig.addFault({ operation: '*', probability, ...rule });
+            // Creates take 3 s, so the random kills and the restart often find one in flight.
+            for (const operation of ['CreateStage', 'CreateIngestConfiguration'])
+              await rig.addFault({ operation, mode: 'latency', latencyMs: 3_000 });
+            const kill = new KillSwitch(rig);
+            const killer = kill.randomly(10_000, 30_000);
+            const SHOWS = 10;
+            let restart: Promise<void> = Promise.resolve();
+            try {
+              await staggered(SHOWS, 15_000, async (i) => {
+                const show = await rig.startShow(
+                  chaosSpec(rig.showId('long'), {
+                    ingest: { enabled: true },
+                    composition: { channelArn: channelArn(), recording: { bucket } },
+                  }),
+                );
+                if (i === 3)
+                  // While this show prepares (its creates in flight) and the others are at every other step.
+                  restart = (async () => {
+                    rig.note(`restarting the Temporal ${temporal.kind}`);
+                    await temporal.restart(3_000);
+                    tally.temporalRestarts++;
+                    rig.injected++;
+                    rig.note('Temporal back');
+                    await rig.ensureWorkersRunning();
+                  })();
+                await liveShowThenEnd(rig, show, 3_000);
+                await rig.completed(show, 600_000);
+                await rig.assertIndexWritten(show);
+              });
+              await restart;
+            } finally {
+              await killer.stop();
+            }
+            await rig.control.clearFaults();
+            const calls = await rig.ivsCallsPerShow();
+            const line = `long: ${rig.shows.length} shows, ${kill.kills.length} kills, IVS calls per show ${calls.all.toFixed(1)}, of which the sweeps ${calls.sweeps.toFixed(1)}`;
+            t.diagnostic(line);
+            console.log(line);
+            await rig.auditAndTally();
+          });
+        } finally {
+          await temporal.stop();
         }
       },
     );
@@ -411,9 +651,7 @@ void describe('chaos', () => {
   });
 
   void test('summary: no leaks, no duplicates', () => {
-    console.log(
-      `chaos: shows=${tally.shows} kills=${tally.kills} faults=${tally.faults} windows=${tally.windows} leaked=${tally.leaked} duplicates=${tally.duplicates}`,
-    );
+    console.log(summaryLine());
     assert.ok(tally.shows > 0, 'scenarios ran shows');
     assert.equal(tally.leaked, 0);
     assert.equal(tally.duplicates, 0);
