@@ -93,13 +93,13 @@ const COMPOSITIONS_PER_ACCOUNT = 20;
 /** The fleet's monitoring budget: enough for one 10 s poll per account and region, with room for tidy-up polls. */
 const MONITOR_ACTIVITIES_PER_SECOND = 20;
 
-interface Placement {
+export interface Placement {
   account: string;
   region: string;
 }
 
 /** As few accounts as the quotas allow: every region of one account is filled before the next account is used. */
-function placements(shows: number): Placement[] {
+export function placements(shows: number): Placement[] {
   const perAccount = IVS_REGIONS.length * COMPOSITIONS_PER_ACCOUNT;
   const accounts = Math.ceil(shows / perAccount);
   const regions = Math.min(IVS_REGIONS.length, Math.ceil(shows / COMPOSITIONS_PER_ACCOUNT));
@@ -108,7 +108,7 @@ function placements(shows: number): Placement[] {
     for (const region of IVS_REGIONS.slice(0, regions)) out.push({ account: String(210000000000 + a), region });
   return out;
 }
-const placementKey = (p: Placement) => `${p.account}/${p.region}`;
+export const placementKey = (p: Placement) => `${p.account}/${p.region}`;
 const CLOCK_TICKS_PER_SECOND = 100;
 const WFT_METRICS = ['temporal_workflow_task_schedule_to_start_latency', 'temporal_workflow_task_execution_latency'];
 
@@ -131,7 +131,7 @@ function procSample(pid: number): ProcSample {
 }
 
 /** Samples the worker every second: CPU share over a window and peak/mean RSS. */
-class WorkerSampler {
+export class WorkerSampler {
   readonly samples: ProcSample[] = [];
   private readonly timer: NodeJS.Timeout;
   constructor(private readonly pid: number) {
@@ -186,7 +186,7 @@ function quantiles(before: Histogram | undefined, after: Histogram | undefined) 
 const latency = (ms: number) => (Number.isFinite(ms) ? `≤ ${ms} ms` : ms === Infinity ? '> largest bucket' : '—');
 
 /** The production worker loads a prebuilt bundle; build it the way `npm run build:workflows` does. */
-async function buildWorkflowBundle(out: string): Promise<void> {
+export async function buildWorkflowBundle(out: string): Promise<void> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', path.join(REPO_ROOT, 'scripts', 'build-workflow-bundle.ts'), out],
@@ -202,7 +202,7 @@ async function buildWorkflowBundle(out: string): Promise<void> {
 }
 
 /** Per operation over the bench's accounts and regions: calls and errors summed, the busiest second of any one. */
-function mergeMetrics(
+export function mergeMetrics(
   snapshot: Record<string, Record<string, OperationMetrics>>,
   keys: Set<string>,
 ): Record<string, OperationMetrics & { busiest?: string }> {
@@ -258,7 +258,7 @@ async function historyTimings(client: Client, workflowIds: string[]): Promise<Hi
   return { tasks, signals };
 }
 
-function percentiles(values: number[]): { count: number; min: number; p50: number; p99: number; max: number } {
+export function percentiles(values: number[]): { count: number; min: number; p50: number; p99: number; max: number } {
   const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
   const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? NaN;
   return {
@@ -294,7 +294,7 @@ function peakPerSecond(calls: IvsCallLog, from: number, to: number): Record<stri
   return peaks;
 }
 
-async function poolRun(count: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<void> {
+export async function poolRun(count: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, count) }, async () => {
