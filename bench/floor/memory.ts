@@ -42,10 +42,9 @@ let seq = 0;
 export async function readMemory(dir: string): Promise<MemoryReading> {
   const mine = ++seq + Date.now();
   fs.writeFileSync(path.join(dir, 'request'), String(mine));
+  const files = () => fs.readdirSync(dir).filter((f) => /^thread-\d+\.json$/.test(f));
   const read = () =>
-    fs
-      .readdirSync(dir)
-      .filter((f) => /^thread-\d+\.json$/.test(f))
+    files()
       .map((f) => {
         try {
           return JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as {
@@ -59,13 +58,15 @@ export async function readMemory(dir: string): Promise<MemoryReading> {
         }
       })
       .filter((t): t is NonNullable<typeof t> => t?.seq === mine);
-  await waitUntil(() => read().length >= 2 || undefined, {
-    timeoutMs: 60_000,
-    intervalMs: 250,
-    what: 'the memory probe of two threads',
-  });
+  // Every thread that ever answered must answer again (a GC of a big heap takes seconds), and at least the main
+  // thread and one workflow thread; then a grace second for any thread answering for the first time.
+  const answered = async () => {
+    const threads = read();
+    return threads.length >= Math.max(2, files().length) ? threads : undefined;
+  };
+  await waitUntil(answered, { timeoutMs: 120_000, intervalMs: 250, what: 'the memory probe of every thread' });
   await sleep(1_000);
-  const threads = read();
+  const threads = (await answered()) ?? read();
   return {
     at: Date.now(),
     heapUsed: threads.reduce((n, t) => n + t.heapUsed, 0),
