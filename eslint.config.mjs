@@ -28,7 +28,7 @@ const sandboxRestrictions = (/** @type {object[]} */ layers) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '**/*.mjs'] },
+  { ignores: ['node_modules/**', 'dist/**', '**/*.mjs', 'bench/floor/memory-probe.cjs'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

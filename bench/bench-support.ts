@@ -18,8 +18,10 @@ export const RESULTS_DIR = path.join(REPO_ROOT, 'bench', 'results');
 /** The local stack's region and the credentials its worker signs with (the emulator maps them to one account). */
 export { LOCAL_REGION as REGION, LOCAL_CREDENTIALS as CREDENTIALS } from '../dev/aws/local-aws';
 
-export type ScenarioId = 'overhead' | 'history' | 'reaction' | 'index' | 'scale' | 'tokens';
-export const SCENARIO_IDS: ScenarioId[] = ['overhead', 'history', 'reaction', 'index', 'scale', 'tokens'];
+export type ScenarioId = 'overhead' | 'history' | 'reaction' | 'index' | 'scale' | 'tokens' | 'fleet';
+export const SCENARIO_IDS: ScenarioId[] = ['overhead', 'history', 'reaction', 'index', 'scale', 'tokens', 'fleet'];
+/** What `npm run bench` runs without --only: the fleet (three workers, a kill) only when asked. */
+export const DEFAULT_SCENARIO_IDS: ScenarioId[] = SCENARIO_IDS.filter((id) => id !== 'fleet');
 
 export type Verdict = 'met' | 'missed' | 'not run' | '';
 

@@ -2,6 +2,8 @@
  * BENCHMARKS.md from the scenarios' reports: the machine, the commands, one summary table, then each scenario's
  * method and detailed figures.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import {
   markdownTable,
   SCENARIO_IDS,
@@ -9,6 +11,8 @@ import {
   type ScenarioReport,
   type SummaryRow,
 } from './bench-support';
+
+const ON_PAPER = path.join(__dirname, 'on-paper.md');
 
 const load = (m: MachineSnapshot) => m.loadAverage.map((l) => l.toFixed(2)).join(' / ');
 const label = (r: ScenarioReport) => (r.scaleShows ? `${r.id} (${r.scaleShows.toLocaleString('en-US')})` : r.id);
@@ -118,5 +122,7 @@ export function renderBenchmarks(reports: ScenarioReport[]): string {
     out.push(`## ${r.title}`, '', `Command: \`${r.command}\` (run at ${r.startedAt}, ${r.durationSeconds} s).`, '');
     out.push(...r.details, '');
   }
+  // Written by hand from the figures above (not by a run): what grows with shows, and sizing beyond one machine.
+  out.push(fs.readFileSync(ON_PAPER, 'utf8').trim(), '');
   return out.join('\n');
 }

@@ -12,12 +12,14 @@ import {
   machineSnapshot,
   REPO_ROOT,
   RESULTS_DIR,
+  DEFAULT_SCENARIO_IDS,
   SCENARIO_IDS,
   type Progress,
   type ScenarioId,
   type ScenarioReport,
 } from './bench-support';
 import { renderBenchmarks, renderSummaryTable } from './benchmarks-report';
+import { runFleet } from './fleet-bench';
 import { runHistory } from './history-bench';
 import { runIndex } from './index-bench';
 import { runOverhead } from './overhead-bench';
@@ -43,6 +45,9 @@ const OPTIONS = {
   'scale-heap': { type: 'string' },
   'tokens-reps': { type: 'string', default: '5' },
   'tokens-seconds': { type: 'string', default: '5' },
+  'fleet-shows': { type: 'string', default: '900' },
+  'fleet-workers': { type: 'string', default: '3' },
+  'fleet-rate': { type: 'string', default: '6' },
   'no-write': { type: 'boolean', default: false },
   'report-only': { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
@@ -54,7 +59,7 @@ const OPTIONS = {
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
 
 const HELP = `npm run bench -- [options]
-  --only a,b            scenarios to run (${SCENARIO_IDS.join(', ')}); all by default
+  --only a,b            scenarios to run (${SCENARIO_IDS.join(', ')}); all but fleet by default
   --reps N              repetitions for overhead and reaction (3)
   --history-minutes M   steady window of the history scenario (2)
   --index-objects N     recording objects to index (100000)
@@ -67,6 +72,9 @@ const HELP = `npm run bench -- [options]
   --scale-heap MB       the worker's --max-old-space-size (Node's default)
   --tokens-reps N       repetitions of the tokens scenario (5)
   --tokens-seconds S    seconds per rate measured in the tokens scenario (5)
+  --fleet-shows N       shows of the fleet scenario (900; not in the default run: --only fleet)
+  --fleet-workers N     worker processes of the fleet scenario (3)
+  --fleet-rate R        fleet show starts per second over all accounts and regions (6)
   --no-write            do not rewrite BENCHMARKS.md
   --report-only         run nothing: rewrite BENCHMARKS.md from bench/results/*.json`;
 
@@ -120,6 +128,18 @@ async function runScenario(id: ScenarioId, values: Values, command: string, prog
           reps: Math.max(5, Math.round(positive(values, 'tokens-reps'))),
           seconds: positive(values, 'tokens-seconds'),
           connections: 20,
+        },
+        progress,
+        command,
+      );
+    }
+    case 'fleet': {
+      return runFleet(
+        {
+          shows: Math.round(positive(values, 'fleet-shows')),
+          workers: Math.round(positive(values, 'fleet-workers')),
+          perSecond: positive(values, 'fleet-rate'),
+          windowSeconds: 30,
         },
         progress,
         command,
@@ -208,7 +228,7 @@ async function main(): Promise<void> {
 
   if (values['report-only']) return writeBenchmarks();
 
-  const only = values.only ? values.only.split(',').map((s) => s.trim()) : SCENARIO_IDS;
+  const only = values.only ? values.only.split(',').map((s) => s.trim()) : DEFAULT_SCENARIO_IDS;
   for (const id of only) if (!SCENARIO_IDS.includes(id as ScenarioId)) throw new Error(`unknown scenario ${id}`);
   const machine = machineSnapshot();
   console.error(

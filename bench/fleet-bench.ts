@@ -1,0 +1,420 @@
+/**
+ * Scenario "fleet": three worker processes (the real worker/main.ts, production mode) on the same task queues against
+ * one Temporal dev server, N shows spread over accounts × regions within the IVS quotas; then one worker is killed
+ * with SIGKILL, as an OOM killer or a lost node would, and every composition changes at once so that every show has
+ * work to do. Measured: how long until each of the dead worker's shows is served again (its first workflow task
+ * completed after the kill, by another worker), that nothing is leaked or duplicated (one ACTIVE composition per
+ * show, no extra StartComposition; every stage, ingest configuration and composition gone after every show ended),
+ * one composition monitor per account and region, the IVS rate per account and region, RSS and CPU per worker.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { tsToMs } from '@temporalio/common/lib/time';
+import { temporal as proto } from '@temporalio/proto';
+import { EmulatorControlClient, startEmulator, type RunningEmulator } from '../emulator/src';
+import { startShow } from '../client/start-show';
+import { endUpdate } from '../contracts/show-messages';
+import { getFreePort } from '../dev/process/net-utils';
+import { WorkerProcess, workerProcessEnv } from '../dev/process/worker-process';
+import { SHOWRUNNER_SEARCH_ATTRIBUTES } from '../dev/services/search-attributes';
+import { startTemporalDevServer, type TemporalDevServer } from '../dev/services/temporal-dev-server';
+import { createDataConverter } from '../security/data-converter';
+import { generateKey, loadKeyRing } from '../security/encryption-keys';
+import {
+  benchShowSpec,
+  int,
+  machineSnapshot,
+  markdownTable,
+  mb,
+  recordIvsCalls,
+  runSuffix,
+  seconds,
+  sleep,
+  waitUntil,
+  type Progress,
+  type ScenarioReport,
+  type SummaryRow,
+} from './bench-support';
+import {
+  buildWorkflowBundle,
+  mergeMetrics,
+  percentiles,
+  placementKey,
+  placements,
+  poolRun,
+  WorkerSampler,
+} from './scale-bench';
+
+export interface FleetOptions {
+  shows: number;
+  workers: number;
+  /** Show starts per second over all accounts and regions. */
+  perSecond: number;
+  windowSeconds: number;
+}
+
+const TASK_QUEUE = 'bench-fleet';
+const MONITOR_TASK_QUEUE = 'bench-fleet-monitor';
+const MONITOR_ACTIVITIES_PER_SECOND = 20;
+const TARGET_SHOWS = 3_000;
+const limitOf = (op: string) => (op === 'CreateParticipantToken' ? 50 : /Tag/.test(op) ? 10 : 5);
+
+/** Per workflow: every completed workflow task (when, and which worker's identity started it) and the signals. */
+async function tasksOf(client: Client, ids: string[]) {
+  const { EventType } = proto.api.enums.v1;
+  const out = new Map<string, { completed: number; identity: string; scheduled: number }[]>();
+  await poolRun(ids.length, 8, async (i) => {
+    const id = ids[i]!;
+    const history = await client.workflow.getHandle(id).fetchHistory();
+    const at = new Map<number, { time: number; identity?: string }>();
+    const tasks: { completed: number; identity: string; scheduled: number }[] = [];
+    for (const e of history.events ?? []) {
+      const time = tsToMs(e.eventTime);
+      at.set(Number(e.eventId), {
+        time,
+        identity: e.workflowTaskStartedEventAttributes?.identity ?? undefined,
+      });
+      if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
+        const a = e.workflowTaskCompletedEventAttributes!;
+        const started = at.get(Number(a.startedEventId));
+        const scheduled = at.get(Number(a.scheduledEventId));
+        tasks.push({ completed: time, identity: started?.identity ?? '?', scheduled: scheduled?.time ?? NaN });
+      }
+    }
+    out.set(id, tasks);
+  });
+  return out;
+}
+
+export async function runFleet(o: FleetOptions, progress: Progress, command: string): Promise<ScenarioReport> {
+  const startedAt = new Date();
+  const machineBefore = machineSnapshot();
+  const n = o.shows;
+  const where = placements(n);
+  let temporal: TemporalDevServer | undefined;
+  let emulator: RunningEmulator | undefined;
+  let connection: Connection | undefined;
+  const workers: WorkerProcess[] = [];
+  const samplers: WorkerSampler[] = [];
+  const bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'showrunner-fleet-'));
+  try {
+    progress('fleet: starting the Temporal dev server and the emulator…');
+    temporal = await startTemporalDevServer({
+      searchAttributes: { ...SHOWRUNNER_SEARCH_ATTRIBUTES },
+      headless: true,
+      logLevel: 'error',
+    });
+    emulator = await startEmulator(
+      {
+        rateLimits: true,
+        timings: {
+          compositionStartMs: 2_000,
+          compositionStopMs: 1_000,
+          idleStopWithoutParticipantsMs: 24 * 60 * 60_000,
+          idleStopAfterLastLeftMs: 24 * 60 * 60_000,
+        },
+      },
+      () => undefined,
+    );
+    const calls = recordIvsCalls(emulator);
+    const keys = `bench:${generateKey()}`;
+    const bundlePath = path.join(bundleDir, 'workflow-bundle.js');
+    progress('fleet: building the workflow bundle…');
+    await buildWorkflowBundle(bundlePath);
+    const accounts = Object.fromEntries(
+      [...new Set(where.map((p) => p.account))].map((a) => [a, `arn:aws:iam::${a}:role/showrunner-bench`]),
+    );
+    progress(`fleet: starting ${o.workers} workers…`);
+    for (let w = 0; w < o.workers; w++) {
+      const worker = new WorkerProcess({
+        ...process.env,
+        ...workerProcessEnv({
+          temporal,
+          keyRingEnv: { SHOWRUNNER_ENCRYPTION_KEYS: keys },
+          ivsEndpoint: emulator.endpoint,
+          taskQueue: TASK_QUEUE,
+          workflowBundle: bundlePath,
+        }),
+        SHOWRUNNER_MONITOR_TASK_QUEUE: MONITOR_TASK_QUEUE,
+        SHOWRUNNER_AWS_ACCOUNTS: JSON.stringify(accounts),
+        SHOWRUNNER_STS_ENDPOINT: emulator.endpoint,
+        SHOWRUNNER_MONITOR_ACTIVITIES_PER_SECOND: String(MONITOR_ACTIVITIES_PER_SECOND),
+        SHOWRUNNER_METRICS_ADDRESS: `127.0.0.1:${await getFreePort()}`,
+        SHOWRUNNER_LOG_LEVEL: 'WARN',
+      });
+      await worker.start();
+      workers.push(worker);
+      samplers.push(new WorkerSampler(worker.pid!));
+    }
+    // The SDK's default worker identity is <pid>@<host>: that is how histories name the worker that ran a task.
+    const identityOf = (w: number) => `${workers[w]!.pid}@${os.hostname()}`;
+    connection = await Connection.connect({ address: temporal.address });
+    const client = new Client({
+      connection,
+      namespace: temporal.namespace,
+      dataConverter: createDataConverter(loadKeyRing({ SHOWRUNNER_ENCRYPTION_KEYS: keys })),
+    });
+    const count = async (query: string) => Number((await client.workflow.count(query)).count);
+    const phase = (p: string) => count(`ShowPhase = '${p}' AND ExecutionStatus = 'Running'`);
+
+    // Ramp-up.
+    const suffix = runSuffix();
+    const rampFrom = samplers.map((s) => s.now());
+    progress(`fleet: starting ${n} shows at ${o.perSecond}/s over ${where.length} accounts × regions…`);
+    const rampStarted = Date.now();
+    const showIds: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const due = rampStarted + (i * 1000) / o.perSecond;
+      if (due > Date.now()) await sleep(due - Date.now());
+      const { account, region } = where[i % where.length]!;
+      const handle = await startShow(
+        client,
+        benchShowSpec({
+          id: `fleet-${i}-${suffix}`,
+          name: 'Fleet bench',
+          account,
+          region,
+          channel: `arn:aws:ivs:${region}:${account}:channel/fleet${i}${suffix}`,
+          policies: { startComposition: 'immediately' },
+        }),
+        { taskQueue: TASK_QUEUE, monitorTaskQueue: MONITOR_TASK_QUEUE },
+      );
+      showIds.push(handle.workflowId);
+      if ((i + 1) % 100 === 0) progress(`fleet: ${i + 1}/${n} started`);
+    }
+    // Starved of CPU (the cores are shared), the fleet may not get every show LIVE in time: it goes on, and says so.
+    await waitUntil(async () => (await phase('LIVE')) >= n, {
+      timeoutMs: 180_000 + (n / o.perSecond) * 1000,
+      intervalMs: 2_000,
+      what: `${n} shows LIVE`,
+    }).catch(() => undefined);
+    const liveAfterRamp = await phase('LIVE');
+    const allLive = Date.now();
+    const rampTo = samplers.map((s) => s.now());
+    progress(`fleet: ${n} shows LIVE after ${seconds(allLive - rampStarted)} s; steady window ${o.windowSeconds} s…`);
+    await sleep(10_000);
+    const steadyFrom = samplers.map((s) => s.now());
+    await sleep(o.windowSeconds * 1000);
+    const steadyTo = samplers.map((s) => s.now());
+    const monitorsBefore = await count(`WorkflowType = 'compositionMonitorWorkflow' AND ExecutionStatus = 'Running'`);
+
+    // Which worker last ran each show: the identity on its last workflow task.
+    const beforeKill = await tasksOf(client, showIds);
+    const owner = new Map<string, string>();
+    for (const [id, tasks] of beforeKill) owner.set(id, tasks[tasks.length - 1]?.identity ?? '?');
+    const shares = workers.map((_, w) => [...owner.values()].filter((x) => x === identityOf(w)).length);
+    const victim = shares.indexOf(Math.max(...shares));
+    const victimShows = showIds.filter((id) => owner.get(id) === identityOf(victim));
+    const startsBefore = calls.calls.filter((c) => c.operation === 'StartComposition').length;
+
+    // Kill, then every composition changes at once.
+    progress(`fleet: kill -9 worker ${victim + 1} (${victimShows.length} shows last ran there), then a burst…`);
+    const victimSample = samplers[victim]!.now();
+    samplers[victim]!.stop();
+    const killedAt = Date.now();
+    await workers[victim]!.kill9();
+    const control = new EmulatorControlClient(emulator.endpoint);
+    const compositions = (await control.inventory()).regions
+      .flatMap((r) => r.compositions)
+      .filter((c) => c.state === 'ACTIVE')
+      .map((c) => c.arn);
+    const setAll = (state: 'RECONNECTING' | 'ACTIVE') =>
+      poolRun(compositions.length, 16, async (i) => {
+        await control.setCompositionState({ compositionArn: compositions[i]!, state, destinationType: 'channel' });
+      });
+    await setAll('RECONNECTING');
+    const recovering = await waitUntil(
+      async () => ((await phase('RECOVERING')) >= liveAfterRamp ? Date.now() : undefined),
+      {
+        timeoutMs: 50_000,
+        intervalMs: 500,
+        what: `${n} shows RECOVERING`,
+      },
+    ).catch(() => NaN);
+    const recoveringSeen = await phase('RECOVERING');
+    const activeAt = Date.now();
+    await setAll('ACTIVE');
+    const backLive = await waitUntil(async () => ((await phase('LIVE')) >= liveAfterRamp ? Date.now() : undefined), {
+      timeoutMs: 120_000,
+      intervalMs: 500,
+      what: `${n} shows LIVE again`,
+    }).catch(() => NaN);
+    const liveSeen = await phase('LIVE');
+    const burstTo = samplers.map((s, w) => (w === victim ? victimSample : s.now()));
+    const inventoryLive = await control.inventory();
+    const activeCompositions = inventoryLive.regions.flatMap((r) => r.compositions).filter((c) => c.state === 'ACTIVE');
+    const compositionsPerStage = new Map<string, number>();
+    for (const c of activeCompositions)
+      compositionsPerStage.set(c.stageArn, (compositionsPerStage.get(c.stageArn) ?? 0) + 1);
+    const duplicated = [...compositionsPerStage.values()].filter((k) => k > 1).length;
+    const restarts = calls.calls.filter((c) => c.operation === 'StartComposition').length - startsBefore;
+    const monitorsAfter = await count(`WorkflowType = 'compositionMonitorWorkflow' AND ExecutionStatus = 'Running'`);
+
+    progress('fleet: reading the histories…');
+    const afterKill = await tasksOf(client, showIds);
+    const servedAgain = victimShows.map((id) => {
+      const t = afterKill.get(id)?.find((x) => x.completed > killedAt);
+      return { id, after: t ? t.completed - killedAt : NaN, by: t?.identity ?? '—' };
+    });
+    const served = percentiles(servedAgain.map((s) => s.after));
+    const servedByOthers = servedAgain.filter((s) => s.by !== identityOf(victim) && s.by !== '—').length;
+    const othersServed = percentiles(
+      showIds
+        .filter((id) => owner.get(id) !== identityOf(victim))
+        .map((id) => (afterKill.get(id)?.find((x) => x.completed > killedAt)?.completed ?? NaN) - killedAt),
+    );
+
+    // End every show; nothing may be left in the emulator.
+    progress(`fleet: ending ${n} shows…`);
+    const endFrom = Date.now();
+    await poolRun(showIds.length, 16, async (i) => {
+      await client.workflow
+        .getHandle(showIds[i]!)
+        .executeUpdate(endUpdate, { args: [{ reason: 'fleet bench' }] })
+        .catch(() => undefined);
+    });
+    const allEnded = await waitUntil(
+      async () =>
+        (await count(`WorkflowType = 'showWorkflow' AND ExecutionStatus = 'Running'`)) === 0 ? Date.now() : undefined,
+      { timeoutMs: 300_000, intervalMs: 2_000, what: 'every show ended' },
+    ).catch(() => NaN);
+    const left = (await control.inventory()).live;
+    const metrics = mergeMetrics(emulator.metrics.snapshot(), new Set(where.map(placementKey)));
+    const overLimit = Object.entries(metrics)
+      .filter(([op, m]) => m.peakPerSecond > limitOf(op))
+      .map(([op, m]) => `${op} ${m.peakPerSecond}/s in ${m.busiest}`);
+    const throttled = Object.values(metrics).reduce(
+      (t, m) => t + (m.errors.ThrottlingException ?? 0) + (m.errors.TooManyRequestsException ?? 0),
+      0,
+    );
+    const listPeak = metrics.ListCompositions?.peakPerSecond ?? 0;
+
+    const perWorker = workers.map((_, w) => {
+      const s = samplers[w]!;
+      const ramp = s.window(rampFrom[w]!, rampTo[w]!);
+      const steady = s.window(steadyFrom[w]!, steadyTo[w]!);
+      const burst = s.window(steadyTo[w]!, burstTo[w]!);
+      return { w, ramp, steady, burst, peak: Math.max(...s.samples.map((x) => x.rss)), shows: shares[w]! };
+    });
+    const leaked = left.stages + left.ingestConfigurations + left.compositions;
+    const rows: SummaryRow[] = [
+      {
+        figure: `Fleet: ${o.workers} workers, ${int(n)} shows over ${where.length} accounts × regions: RSS peak / steady CPU per worker`,
+        value: perWorker.map((x) => `${mb(x.peak)} MB / ${x.steady.cpuPercent.toFixed(1)} %`).join('; '),
+        target: `${int(TARGET_SHOWS)} shows`,
+        verdict: n >= TARGET_SHOWS ? 'met' : 'missed',
+        note:
+          n >= TARGET_SHOWS
+            ? undefined
+            : `run with ${int(n)}: starting shows is CPU-bound on this shared 2-core machine (ramp-up ` +
+              `${perWorker.map((x) => x.ramp.cpuPercent.toFixed(0)).join(' + ')} % of a core for ${seconds(allLive - rampStarted)} s ` +
+              `at ${o.perSecond} starts/s), and a scenario must stay within ~15 min; ${int(TARGET_SHOWS)} at this pace ` +
+              `would take ${Math.round(TARGET_SHOWS / o.perSecond / 60)} min of starts alone`,
+      },
+      {
+        figure: `Fleet: worker killed -9 → each of its shows served again by another worker (first workflow task completed after the kill), p50 / max`,
+        value:
+          `${seconds(served.p50)} / ${seconds(served.max)} s (${servedByOthers} of ${victimShows.length} shows, ` +
+          `by the other workers; the others' shows ${seconds(othersServed.p50)} / ${seconds(othersServed.max)} s)`,
+      },
+      {
+        figure: 'Fleet: nothing leaked or duplicated',
+        value:
+          `${activeCompositions.length} ACTIVE compositions for ${int(n)} shows, ${duplicated} stages with two, ` +
+          `${restarts} StartComposition after the kill; after every show ended: ${left.stages} stages, ` +
+          `${left.ingestConfigurations} ingest configurations, ${left.compositions} compositions left`,
+        target: 'one composition per show, nothing left',
+        verdict:
+          duplicated === 0 && restarts === 0 && leaked === 0 && activeCompositions.length === n ? 'met' : 'missed',
+      },
+      {
+        figure: 'Fleet: one composition monitor per account and region',
+        value: `${monitorsBefore} running before the kill, ${monitorsAfter} after, for ${where.length} accounts × regions`,
+        target: `${where.length}`,
+        verdict: monitorsBefore === where.length && monitorsAfter === where.length ? 'met' : 'missed',
+      },
+      {
+        figure: 'Fleet: busiest second of any IVS operation in any one account and region (whole run, kill included)',
+        value: `ListCompositions ${listPeak}/s; ${Object.entries(metrics)
+          .map(([op, m]) => `${op} ${m.peakPerSecond}`)
+          .join(', ')}; throttled ${throttled}`,
+        target: 'never above the IVS rate (5/s; tokens 50/s, tags 10/s)',
+        verdict: overLimit.length === 0 ? 'met' : 'missed',
+        note: overLimit.length ? `over the limit: ${overLimit.join(', ')}` : undefined,
+      },
+    ];
+    const details = [
+      `${o.workers} worker processes (\`worker/main.ts\` in production mode, the same prebuilt bundle, task queues ` +
+        `and environment; monitor budget ${MONITOR_ACTIVITIES_PER_SECOND} activities/s shared by the fleet, enforced by the server) ` +
+        'against one headless Temporal dev server (SQLite) and the emulator hosted by the bench (IVS rates and quotas as ' +
+        `documented). ${int(n)} shows (as in the scale scenario) started at ${o.perSecond}/s round-robin over ` +
+        `${where.length} accounts × regions (${[...new Set(where.map((p) => p.account))].length} accounts, at most ` +
+        `${Math.ceil(n / where.length)} shows each). The PostgreSQL cluster (dev/services/temporal-cluster.ts) was not ` +
+        'used: on this shared 2-core machine its server and database would compete with the three workers for the same cores.',
+      '',
+      `${liveAfterRamp >= n ? `All ${int(n)} shows LIVE` : `Only ${int(liveAfterRamp)} of ${int(n)} shows LIVE`} ` +
+        `${seconds(allLive - rampStarted)} s after the first start. ` +
+        `After that and a ${o.windowSeconds} s steady window, the worker that had run the most shows ` +
+        `last (worker ${victim + 1}: ${victimShows.length} shows, by the identity on each show's last workflow task) was ` +
+        'killed with SIGKILL, and at once every composition went RECONNECTING, then ACTIVE again, so every show had work. ' +
+        `All RECOVERING ${Number.isFinite(recovering) ? `${seconds(recovering - killedAt)} s after the kill` : `NOT within 50 s (${recoveringSeen})`}; ` +
+        `all LIVE again ${Number.isFinite(backLive) ? `${seconds(backLive - activeAt)} s after ACTIVE was set` : `NOT within 120 s (${liveSeen})`}. ` +
+        `Ending every show took ${Number.isFinite(allEnded) ? `${seconds(allEnded - endFrom)} s` : 'more than 300 s'}.`,
+      '',
+      markdownTable(
+        [
+          'worker',
+          'shows last run there',
+          'ramp-up CPU % / peak RSS MB',
+          'steady CPU % / mean RSS MB',
+          'kill + burst CPU % / peak RSS MB',
+          'peak RSS MB',
+        ],
+        perWorker.map((x) => [
+          `${x.w + 1}${x.w === victim ? ' (killed)' : ''}`,
+          int(x.shows),
+          `${x.ramp.cpuPercent.toFixed(1)} / ${mb(x.ramp.peakRss)}`,
+          `${x.steady.cpuPercent.toFixed(1)} / ${mb(x.steady.meanRss)}`,
+          x.w === victim ? '—' : `${x.burst.cpuPercent.toFixed(1)} / ${mb(x.burst.peakRss)}`,
+          mb(x.peak),
+        ]),
+      ),
+      '',
+      "Emulator `/metrics` over the bench's accounts and regions, whole run:",
+      '',
+      markdownTable(
+        ['operation', 'calls', 'peak per second (where)', 'errors'],
+        Object.entries(metrics)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([op, m]) => [
+            op,
+            int(m.calls),
+            `${m.peakPerSecond} (${m.busiest ?? '—'})`,
+            Object.entries(m.errors)
+              .map(([e, c]) => `${e} ${c}`)
+              .join(', ') || '—',
+          ]),
+      ),
+    ];
+    return {
+      id: 'fleet',
+      title: `Fleet: ${o.workers} workers, ${int(n)} shows, one killed`,
+      command,
+      startedAt: startedAt.toISOString(),
+      durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+      machineBefore,
+      machineAfter: machineSnapshot(),
+      rows,
+      details,
+    };
+  } finally {
+    for (const s of samplers) s.stop();
+    for (const w of workers) await w.stop();
+    fs.rmSync(bundleDir, { recursive: true, force: true });
+    await connection?.close();
+    await emulator?.stop();
+    await temporal?.stop();
+  }
+}

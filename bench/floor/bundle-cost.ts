@@ -1,0 +1,95 @@
+/**
+ * `npx tsx --expose-gc bench/floor/bundle-cost.ts` (or `node --expose-gc --import tsx ...`): what a bundle costs
+ * each cached workflow. The same minimal workflow (floor-workflow.ts) is cached N times (N env, 200 by default) by an
+ * in-process worker in debug mode (workflows on the main thread, so one heap holds them), with three bundles:
+ *
+ * - floor: a bundle of only the minimal workflow;
+ * - showrunner: Showrunner's workflows and the minimal one, as `npm run build:workflows` builds them;
+ * - showrunner+tracing: the same with the OpenTelemetry workflow interceptors (the traced bundle).
+ *
+ * With the SDK's reusable V8 context every cached workflow evaluates the bundle's modules for itself, so the
+ * difference is the price of what the bundle carries. Prints one JSON line per bundle. Not part of `npm run bench`.
+ */
+import v8 from 'node:v8';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { startTemporalDevServer } from '../../dev/services/temporal-dev-server';
+import { FAILURE_CONVERTER_PATH } from '../../security/data-converter';
+import { tracingOff, WORKFLOW_TRACING_INTERCEPTORS } from '../../worker/tracing';
+import { floorStateQuery } from './floor-workflow';
+
+const N = Number(process.env.N ?? 200);
+const gc = (globalThis as { gc?: () => void }).gc;
+
+function liveHeap(): number {
+  gc!();
+  gc!();
+  return v8.getHeapStatistics().used_heap_size;
+}
+
+const VARIANTS = {
+  floor: { workflowsPath: require.resolve('./floor-workflow') },
+  showrunner: {
+    workflowsPath: require.resolve('./showrunner-plus-floor'),
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+  },
+  'showrunner+tracing': {
+    workflowsPath: require.resolve('./showrunner-plus-floor'),
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    workflowInterceptorModules: [WORKFLOW_TRACING_INTERCEPTORS],
+  },
+};
+
+async function main(): Promise<void> {
+  if (!gc) throw new Error('run with --expose-gc');
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const temporal = await startTemporalDevServer({ headless: true, logLevel: 'error' });
+  const connection = await NativeConnection.connect({ address: temporal.address });
+  const clientConnection = await Connection.connect({ address: temporal.address });
+  const client = new Client({ connection: clientConnection });
+  try {
+    for (const [name, options] of Object.entries(VARIANTS)) {
+      const bundle = await bundleWorkflowCode({ ...options, logger: new DefaultLogger('WARN') });
+      const taskQueue = `bundle-cost-${name}`;
+      const worker = await Worker.create({
+        connection,
+        taskQueue,
+        workflowBundle: bundle,
+        debugMode: true,
+        maxCachedWorkflows: N + 10,
+        sinks: tracingOff.sinks,
+      });
+      await worker.runUntil(async () => {
+        const start = (id: string) =>
+          client.workflow.start('floorWorkflow', { taskQueue, workflowId: `${taskQueue}-${id}`, args: [1] });
+        await (await start('warm')).query(floorStateQuery);
+        const before = liveHeap();
+        const handles = [];
+        for (let i = 0; i < N; i++) handles.push(await start(String(i)));
+        for (const h of handles) await h.query(floorStateQuery);
+        const after = liveHeap();
+        for (const h of handles) await h.terminate();
+        console.log(
+          JSON.stringify({
+            bundle: name,
+            workflows: N,
+            heapPerWorkflowKB: Math.round((after - before) / N / 1024),
+            bundleKB: Math.round(bundle.code.length / 1024),
+          }),
+        );
+      });
+    }
+  } finally {
+    await clientConnection.close();
+    await connection.close();
+    await temporal.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
