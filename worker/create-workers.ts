@@ -56,6 +56,7 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Show
     namespace: options.namespace,
     dataConverter: options.dataConverter,
     activities,
+    ...options.workflows,
     ...tracingWorkerOptions(options.tracing, options.workflows),
   };
   const main = await Worker.create({

@@ -21,7 +21,6 @@ import {
 import { Runtime, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
 import { z } from 'zod';
 import { scrubbingExporter } from './scrubbing-span-exporter';
-import { workflowBundleFor } from './workflow-bundles';
 import { fieldIssues, issueList } from '../contracts/issues';
 
 /**
@@ -43,9 +42,9 @@ export const tracingSchema = z.object({
 });
 
 /**
- * The workflow half of the tracing, compiled into the traced workflow bundle (worker/workflow-bundles.ts). Workers
- * always register its sink — a no-op one when tracing is off — so that a bundle carrying it never logs
- * "unregistered external sink" on every activation.
+ * The workflow half of the tracing, compiled into every workflow bundle. It cannot be switched off at run time
+ * (the bundle is built once), so workers always register its sink — a no-op one when tracing is off; without a sink
+ * the SDK logs "unregistered external sink" on every activation.
  */
 export const WORKFLOW_TRACING_INTERCEPTORS =
   require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
@@ -68,24 +67,16 @@ export const tracingOff: WorkerTracing = {
   shutdown: async () => undefined,
 };
 
-/**
- * Interceptors, sinks and the workflow bundle for Worker.create: with tracing on, the traced bundle beside a
- * prebuilt one, or the interceptors added when bundling here; with it off, none (each costs every cached workflow).
- */
+/** Interceptors and sinks for Worker.create; the bundle's workflow interceptors are added only when bundling here. */
 export function tracingWorkerOptions(
   tracing: WorkerTracing = tracingOff,
   workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>,
-): Pick<WorkerOptions, 'interceptors' | 'sinks' | 'workflowBundle' | 'workflowsPath'> {
-  const bundle = workflows.workflowBundle;
+): Pick<WorkerOptions, 'interceptors' | 'sinks'> {
   return {
-    ...workflows,
-    ...(bundle && 'codePath' in bundle
-      ? { workflowBundle: { ...bundle, codePath: workflowBundleFor(bundle.codePath, tracing.enabled) } }
-      : {}),
     interceptors: {
       activity: tracing.activityInterceptors,
       // A prebuilt bundle already holds them, and the SDK warns when given modules it cannot add.
-      workflowModules: bundle || !tracing.enabled ? [] : [WORKFLOW_TRACING_INTERCEPTORS],
+      workflowModules: workflows.workflowBundle ? [] : [WORKFLOW_TRACING_INTERCEPTORS],
     },
     sinks: tracing.sinks,
   };

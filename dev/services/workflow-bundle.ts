@@ -4,8 +4,8 @@ import { rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { FAILURE_CONVERTER_PATH } from '../../security/data-converter';
 import { WORKFLOW_TRACING_INTERCEPTORS } from '../../worker/tracing';
-import { tracedBundlePath, workflowBundleOptions } from '../../worker/workflow-bundles';
 
 const REPO = path.resolve(__dirname, '../..');
 /**
@@ -26,27 +26,22 @@ function sourceDigest(): string {
   for (const entry of readdirSync(REPO, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name)))
     if (entry.isDirectory() && !entry.name.startsWith('.') && !NOT_BUNDLED.has(entry.name))
       walk(path.join(REPO, entry.name));
-  // Bundles cached before the tracing interceptors were compiled in, or before they moved to a bundle of their own,
-  // must not be reused.
-  hash.update(WORKFLOW_TRACING_INTERCEPTORS).update('traced bundle beside');
+  // Bundles cached before the tracing interceptors were compiled in must not be reused.
+  hash.update(WORKFLOW_TRACING_INTERCEPTORS);
   return hash.digest('hex').slice(0, 16);
 }
 
 /**
  * Bundles the workflows once per source version and reuses the file across test files, runs and local stacks:
- * bundling takes several seconds, and production workers load a prebuilt bundle too. Like `npm run build:workflows`,
- * it writes the traced bundle beside the plain one.
+ * bundling takes several seconds, and production workers load a prebuilt bundle too.
  */
 export async function cachedWorkflowBundle(): Promise<{ codePath: string }> {
   const codePath = path.join(os.tmpdir(), `showrunner-workflows-${sourceDigest()}.js`);
-  // The traced bundle first: a plain one on disk means both are there (worker/workflow-bundles.ts).
-  for (const [file, tracing] of [
-    [tracedBundlePath(codePath), true],
-    [codePath, false],
-  ] as const) {
-    if (existsSync(file)) continue;
+  if (!existsSync(codePath)) {
     const { code } = await bundleWorkflowCode({
-      ...workflowBundleOptions(tracing),
+      workflowsPath: path.join(REPO, 'workflows'),
+      failureConverterPath: FAILURE_CONVERTER_PATH,
+      workflowInterceptorModules: [WORKFLOW_TRACING_INTERCEPTORS],
       logger: {
         log: () => undefined,
         trace: () => undefined,
@@ -57,9 +52,9 @@ export async function cachedWorkflowBundle(): Promise<{ codePath: string }> {
       },
     });
     // Unique per call: scenarios in one process may bundle at the same time and must not share a temp file.
-    const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    const temp = `${codePath}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     await writeFile(temp, code);
-    await rename(temp, file);
+    await rename(temp, codePath);
   }
   return { codePath };
 }
