@@ -79,7 +79,9 @@ void describe('showrunner CLI: what it says about stuck, failed and re-used show
     const status = await cli('status', id);
     assert.equal(status.code, 0, status.stderr);
     assert.match(status.stdout, /Phase: +FAILED/);
-    assert.match(status.stdout, /Failure: +.*ValidationException|Failure: +.*bucket/i);
+    // The outcome line names the phase, the step and IVS's own words about the bucket, not only FAILED.
+    assert.match(status.stdout, /Outcome: +FAILED: preparing \(ensureStorageConfiguration\): .*ValidationException/);
+    assert.match(status.stdout, /Outcome: .*bucket must exist/i);
   });
 
   void test('cancel and status say why a show on a queue without a worker makes no progress', async () => {
