@@ -22,6 +22,9 @@ import { parseArgs } from 'node:util';
 import { freshChannelArn, LOCAL_CREDENTIALS as CREDENTIALS, LOCAL_REGION as REGION } from '../dev/aws/local-aws';
 import { sigV4Signer } from '../dev/aws/sigv4';
 import { startEmulator } from '../emulator/src';
+import { DEFAULT_CREDENTIALS } from '../emulator/src/auth/credentials';
+import { SigV4Verifier } from '../emulator/src/auth/sigv4-verifier';
+import { serviceRegions } from '../emulator/src/model/constraints';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const SELF = path.join(REPO_ROOT, 'bench', 'emulator-bench.ts');
@@ -179,16 +182,44 @@ function runBareServer(): void {
   const bodies = JSON.parse(process.env.BENCH_BARE_BODIES ?? '{}') as Record<string, string>;
   const buffers = new Map(Object.entries(bodies).map(([p, b]) => [p, Buffer.from(b)]));
   const fallback = Buffer.from('{}');
+  // The floor variant: the same server, plus the emulator's own SigV4 verification of every request (its body read
+  // and hashed). What it loses against the bare server is what verifying a signature costs, whoever does it.
+  const verifier =
+    process.env.BENCH_BARE_SIGV4 === '1'
+      ? new SigV4Verifier({
+          credentials: DEFAULT_CREDENTIALS,
+          verify: true,
+          signingName: 'ivs',
+          accountKeyShortcut: false,
+          regions: new Set(serviceRegions.ivsRealtime),
+        })
+      : undefined;
+  const answer = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const body = buffers.get(req.url ?? '/') ?? fallback;
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'content-length': body.length,
+      'x-amzn-requestid': '00000000-0000-4000-8000-000000000000',
+    });
+    res.end(body);
+  };
   const server = http.createServer((req, res) => {
-    req.resume();
+    if (!verifier) {
+      req.resume();
+      req.on('end', () => answer(req, res));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const body = buffers.get(req.url ?? '/') ?? fallback;
-      res.writeHead(200, {
-        'content-type': 'application/json',
-        'content-length': body.length,
-        'x-amzn-requestid': '00000000-0000-4000-8000-000000000000',
-      });
-      res.end(body);
+      try {
+        verifier.identify(req, Buffer.concat(chunks));
+      } catch {
+        // The bench counts any non-2xx answer as a failed run.
+        res.writeHead(403).end();
+        return;
+      }
+      answer(req, res);
     });
   });
   // Same socket timeouts as the emulator, so only the request handling differs.
@@ -373,9 +404,16 @@ interface ThroughputRow {
   operation: string;
   emulator: LoadResult;
   bare: LoadResult;
+  /** The bare server plus SigV4 verification of every request: the floor any verifying server stands on. */
+  floor: LoadResult;
   /** req/s of every round, for the spread. */
   emulatorRates: number[];
   bareRates: number[];
+  floorRates: number[];
+  /** Median per round of emulator / floor. */
+  floorRatio: number;
+  /** Median per round of floor / bare: the share of the bare rate left once signatures are verified. */
+  floorShare: number;
   /** CreateParticipantToken: bare ES384 crypto.sign per second on the same core, each round. */
   signRates?: number[];
   bodyBytes: number;
@@ -405,6 +443,7 @@ interface ProfileSummary {
 async function benchThroughput(options: Options): Promise<ThroughputRow[]> {
   const emulator = await startEmulatorChild();
   let bare: ChildProcess | undefined;
+  let floor: ChildProcess | undefined;
   try {
     const { CreateStageCommand, StartCompositionCommand } = await import('@aws-sdk/client-ivs-realtime');
     const ivs = await ivsClient(emulator.endpoint);
@@ -441,6 +480,12 @@ async function benchThroughput(options: Options): Promise<ThroughputRow[]> {
       BENCH_BARE_BODIES: JSON.stringify(Object.fromEntries(prepared.map((p) => [p.request.path, p.responseBody]))),
     });
     const bareEndpoint = (await waitForLine(bare, /listening on (http:\/\/\S+)/, 'bare server'))[1]!;
+    floor = spawnNode(0, ['--import', 'tsx', SELF, '--role', 'bare'], {
+      BENCH_BARE_BODIES: JSON.stringify(Object.fromEntries(prepared.map((p) => [p.request.path, p.responseBody]))),
+      BENCH_BARE_SIGV4: '1',
+    });
+    const floorEndpoint = (await waitForLine(floor, /listening on (http:\/\/\S+)/, 'bare server with SigV4'))[1]!;
+    const endpoints = { bare: bareEndpoint, floor: floorEndpoint, emulator: emulator.endpoint };
 
     const rows: ThroughputRow[] = [];
     for (const p of prepared) {
@@ -454,8 +499,11 @@ async function benchThroughput(options: Options): Promise<ThroughputRow[]> {
         warmup: options.warmup,
       });
       const bareRuns: LoadResult[] = [];
+      const floorRuns: LoadResult[] = [];
       const emulatorRuns: LoadResult[] = [];
       const ratios: number[] = [];
+      const floorRatios: number[] = [];
+      const floorShares: number[] = [];
       const signRates: number[] = [];
       // A token's JWT signing input: its first two dot-separated parts.
       const tokenSigningInput = p.operation === 'CreateParticipantToken' ? signingInputBytes(p.responseBody) : 0;
@@ -464,18 +512,22 @@ async function benchThroughput(options: Options): Promise<ThroughputRow[]> {
         process.stderr.write(
           `throughput: ${p.operation}, round ${round + 1}/${options.rounds}, ${options.duration}s per server...\n`,
         );
-        // Alternating which server goes first cancels out load that drifts during a round (the machine may be shared).
-        const order = round % 2 === 0 ? (['bare', 'emulator'] as const) : (['emulator', 'bare'] as const);
-        const results: Partial<Record<'bare' | 'emulator', LoadResult>> = {};
+        // Rotating which server goes first cancels out load that drifts during a round (the machine may be shared).
+        const servers = ['bare', 'floor', 'emulator'] as const;
+        const order = servers.map((_, i) => servers[(i + round) % servers.length]!);
+        const results: Partial<Record<(typeof servers)[number], LoadResult>> = {};
         for (const who of order) {
-          const r = await load(spec(who === 'bare' ? bareEndpoint : emulator.endpoint));
+          const r = await load(spec(endpoints[who]));
           if (r.non2xx > 0 || r.errors > 0)
             throw new Error(`${who} ${p.operation}: ${r.non2xx} non-2xx responses, ${r.errors} errors`);
           results[who] = r;
         }
         bareRuns.push(results.bare!);
+        floorRuns.push(results.floor!);
         emulatorRuns.push(results.emulator!);
         ratios.push(results.emulator!.requestsPerSecond / results.bare!.requestsPerSecond);
+        floorRatios.push(results.emulator!.requestsPerSecond / results.floor!.requestsPerSecond);
+        floorShares.push(results.floor!.requestsPerSecond / results.bare!.requestsPerSecond);
         if (tokenSigningInput > 0) {
           process.stderr.write(`throughput: bare ES384 crypto.sign, round ${round + 1}/${options.rounds}...\n`);
           signRates.push(await signRate(options, tokenSigningInput));
@@ -483,22 +535,28 @@ async function benchThroughput(options: Options): Promise<ThroughputRow[]> {
       }
       const bareResult = median(bareRuns);
       const emulatorResult = median(emulatorRuns);
+      const middle = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
       rows.push({
         operation: p.operation,
         emulator: emulatorResult,
         bare: bareResult,
+        floor: median(floorRuns),
         emulatorRates: emulatorRuns.map((r) => r.requestsPerSecond),
         bareRates: bareRuns.map((r) => r.requestsPerSecond),
+        floorRates: floorRuns.map((r) => r.requestsPerSecond),
+        floorRatio: middle(floorRatios),
+        floorShare: middle(floorShares),
         ...(signRates.length > 0 ? { signRates } : {}),
         bodyBytes: Buffer.byteLength(p.responseBody),
         // Paired per round, so load from other processes that comes and goes hits both sides of a ratio alike.
-        ratio: [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)]!,
+        ratio: middle(ratios),
         roundRatios: ratios,
         loadAverage,
       });
     }
     return rows;
   } finally {
+    if (floor) await stopChild(floor);
     if (bare) await stopChild(bare);
     await stopChild(emulator.child);
   }
@@ -744,11 +802,13 @@ function report(
       '## Throughput (one core)',
       '',
       `autocannon, ${options.connections} connections, ${options.duration} s per run after ${options.warmup} s warm-up, ` +
-        `${options.rounds} round(s) of bare and emulator runs per operation (alternating which goes first); each row is ` +
+        `${options.rounds} round(s) of bare, bare-with-SigV4 and emulator runs per operation (rotating which goes first); each row is ` +
         'the run with the median req/s, and "vs bare" is the median of the per-round emulator / bare ratios. ' +
         'One SigV4-signed request is replayed (the emulator verifies the signature on every request). ' +
         'Emulator started with `--no-rate-limits` (the documented rates would throttle at 5 or 50 TPS). ' +
-        "The bare server is `node:http` answering a fixed body of the same size as the emulator's response.",
+        "The bare server is `node:http` answering a fixed body of the same size as the emulator's response; " +
+        "the second bare server also reads each body and verifies the request's signature with the emulator's own " +
+        'SigV4 verifier (the floor for any server that checks signatures, as AWS does).',
       '',
       table(
         [
@@ -776,6 +836,17 @@ function report(
           ],
           [
             r.operation,
+            'bare node:http + SigV4 verification',
+            int(r.floor.requestsPerSecond),
+            String(r.floor.p50),
+            String(r.floor.p99),
+            int(r.floor.total),
+            String(r.bodyBytes),
+            `${r.floorShare.toFixed(2)}×`,
+            '',
+          ],
+          [
+            r.operation,
             'bare node:http',
             int(r.bare.requestsPerSecond),
             String(r.bare.p50),
@@ -789,11 +860,25 @@ function report(
       ),
       '',
       `Spread of req/s over the rounds (min–max): ${throughput.map((r) => `${r.operation} emulator ${int(spreadOf(r.emulatorRates).min)}–${int(spreadOf(r.emulatorRates).max)}, bare ${int(spreadOf(r.bareRates).min)}–${int(spreadOf(r.bareRates).max)}`).join('; ')}. ` +
+        `Bare with SigV4 ${throughput.map((r) => `${r.operation} ${int(spreadOf(r.floorRates).min)}–${int(spreadOf(r.floorRates).max)}`).join('; ')}. ` +
         `Emulator / bare per round: ${throughput.map((r) => `${r.operation} ${r.roundRatios.map((x) => x.toFixed(2)).join(', ')}`).join('; ')}. ` +
         `Load average (1 min) before each operation: ${throughput.map((r) => `${r.operation} ${r.loadAverage.toFixed(2)}`).join(', ')}. ` +
         "The load generator has one core too; at the bare server's rate it may be the limit, which flatters the ratio.",
       '',
     );
+    for (const r of throughput.filter((row) => TARGETED.has(row.operation))) {
+      const perRequestUs = (rate: number) => 1e6 / rate;
+      out.push(
+        `**${r.operation} against the SigV4 floor.** Verifying each request's signature alone takes a bare server ` +
+          `from ${int(r.bare.requestsPerSecond)} to ${int(r.floor.requestsPerSecond)} req/s (${r.floorShare.toFixed(2)}× ` +
+          `its rate; ${perRequestUs(r.bare.requestsPerSecond).toFixed(1)} → ${perRequestUs(r.floor.requestsPerSecond).toFixed(1)} µs ` +
+          `a request on one core). The emulator answers at **${r.floorRatio.toFixed(2)}×** the floor ` +
+          `(${perRequestUs(r.emulator.requestsPerSecond).toFixed(1)} µs a request): routing, JSON parsing, model ` +
+          'validation, throttling and fault checks, the lookup, serialization and metrics cost ' +
+          `${(perRequestUs(r.emulator.requestsPerSecond) - perRequestUs(r.floor.requestsPerSecond)).toFixed(1)} µs more.`,
+        '',
+      );
+    }
     for (const r of throughput) {
       if (!r.signRates) continue;
       const s = spreadOf(r.signRates);

@@ -70,26 +70,46 @@ export const sha256Hex: (data: string | Buffer) => string =
     ? (data) => crypto.hash('sha256', data, 'hex')
     : (data) => createHash('sha256').update(data).digest('hex');
 
-const signingKeys = new Map<string, Buffer>();
+/** Signing keys by secret, then by credential scope (`date/region/service/aws4_request`); bounded. */
+const signingKeys = new Map<string, Map<string, Buffer>>();
+let signingKeyCount = 0;
 
-/** kSigning = HMAC chain of the secret over date, region, service and "aws4_request"; cached, bounded. */
-function signingKey(secret: string, date: string, region: string, service: string): Buffer {
-  const cacheKey = `${secret}\u0000${date}\u0000${region}\u0000${service}`;
-  let key = signingKeys.get(cacheKey);
+/**
+ * kSigning = HMAC chain of the secret over date, region, service and "aws4_request"; cached, bounded. Keyed by the
+ * scope string the string to sign carries anyway, so a cache hit builds no key string of its own.
+ */
+function signingKey(secret: string, scope: string, date: string, region: string, service: string): Buffer {
+  let bySecret = signingKeys.get(secret);
+  let key = bySecret?.get(scope);
   if (!key) {
     const hmac = (k: string | Buffer, data: string) => createHmac('sha256', k).update(data).digest();
     key = hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request');
-    if (signingKeys.size >= 1000) signingKeys.clear();
-    signingKeys.set(cacheKey, key);
+    if (signingKeyCount >= 1000) {
+      signingKeys.clear();
+      signingKeyCount = 0;
+      bySecret = undefined;
+    }
+    if (!bySecret) signingKeys.set(secret, (bySecret = new Map<string, Buffer>()));
+    bySecret.set(scope, key);
+    signingKeyCount++;
   }
   return key;
 }
 
-/** The hex signature the request should carry. */
-export function sigV4Signature(input: SignatureInput): string {
-  // Signed headers the request does not carry are left out, as the SDKs' signer does.
-  const names = input.signedHeaders.filter((name) => input.headers[name] !== undefined).sort();
-  let headers = '';
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The signature the request should carry, as raw bytes (the caller compares it with the decoded hex it was given).
+ * Built with plain string appends: this runs on every request, and each intermediate array is garbage to collect.
+ */
+export function sigV4SignatureBytes(input: SignatureInput): Buffer {
+  // Signed headers the request does not carry are left out, as the SDKs' signer does. Clients send them sorted
+  // (SigV4 requires it), so the sort is usually a no-op on a copy.
+  const names: string[] = [];
+  for (const name of input.signedHeaders) if (input.headers[name] !== undefined) names.push(name);
+  names.sort(byName);
+  let canonicalRequest = `${input.method}\n${canonicalPath(input.path)}\n${canonicalQuery(input.query)}\n`;
+  let signed = '';
   for (const name of names) {
     const raw = input.headers[name]!;
     const value = Array.isArray(raw) ? raw.join(',') : raw;
@@ -100,20 +120,19 @@ export function sigV4Signature(input: SignatureInput): string {
           .replace(/[ \t]+/g, ' ')
           .replace(/^ | $/g, '')
       : value;
-    headers += `${name}:${canonical}\n`;
+    canonicalRequest += `${name}:${canonical}\n`;
+    signed = signed === '' ? name : `${signed};${name}`;
   }
-  const canonicalRequest = [
-    input.method,
-    canonicalPath(input.path),
-    canonicalQuery(input.query),
-    headers,
-    names.join(';'),
-    input.payloadHash,
-  ].join('\n');
+  canonicalRequest += `\n${signed}\n${input.payloadHash}`;
   const date = input.amzDate.slice(0, 8);
   const scope = `${date}/${input.region}/${input.service}/aws4_request`;
   const stringToSign = `AWS4-HMAC-SHA256\n${input.amzDate}\n${scope}\n${sha256Hex(canonicalRequest)}`;
-  return createHmac('sha256', signingKey(input.secretAccessKey, date, input.region, input.service))
+  return createHmac('sha256', signingKey(input.secretAccessKey, scope, date, input.region, input.service))
     .update(stringToSign)
-    .digest('hex');
+    .digest();
+}
+
+/** The hex signature the request should carry. */
+export function sigV4Signature(input: SignatureInput): string {
+  return sigV4SignatureBytes(input).toString('hex');
 }

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ApiError } from '../errors/api-error';
-import { sha256Hex, sigV4Signature } from './sigv4-signature';
+import { sha256Hex, sigV4SignatureBytes } from './sigv4-signature';
 import {
   DEFAULT_ACCOUNT_ID,
   DEFAULT_REGION,
@@ -47,10 +47,16 @@ function parseAuthorization(header: string | undefined): ParsedAuthorization | u
   };
 }
 
-function parseAmzDate(value: string): Date | undefined {
+/** The last X-Amz-Date parsed and its time: every request signed in the same second carries the same value. */
+let lastAmzDate: { value: string; time: number | undefined } = { value: '', time: undefined };
+
+/** X-Amz-Date (`YYYYMMDDTHHMMSSZ`) as epoch milliseconds, or undefined when it is not one. */
+function parseAmzDate(value: string): number | undefined {
+  if (value === lastAmzDate.value) return lastAmzDate.time;
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
-  if (!m) return undefined;
-  return new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!));
+  const time = m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : undefined;
+  lastAmzDate = { value, time };
+  return time;
 }
 
 function sameSecret(given: string | string[] | undefined, expected: string): boolean {
@@ -151,15 +157,15 @@ export class SigV4Verifier {
     }
     this.checkRegion(auth.region);
     const amzDate = req.headers['x-amz-date'];
-    const signingDate = typeof amzDate === 'string' ? parseAmzDate(amzDate) : undefined;
-    if (!signingDate || !auth.signedHeaders.includes('host')) {
+    const signingTime = typeof amzDate === 'string' ? parseAmzDate(amzDate) : undefined;
+    if (signingTime === undefined || !auth.signedHeaders.includes('host')) {
       throw forbidden(
         'IncompleteSignatureException',
         'The request must sign the host header and carry a valid X-Amz-Date header.',
       );
     }
     const now = Date.now();
-    if (Math.abs(now - signingDate.getTime()) > MAX_SKEW_MS) {
+    if (Math.abs(now - signingTime) > MAX_SKEW_MS) {
       throw forbidden(
         'InvalidSignatureException',
         `Signature expired: ${String(amzDate)} is now earlier or later than the allowed 15 minutes around ${new Date(now).toISOString()}.`,
@@ -177,7 +183,7 @@ export class SigV4Verifier {
     }
     const rawUrl = req.url ?? '/';
     const queryStart = rawUrl.indexOf('?');
-    const expected = sigV4Signature({
+    const expected = sigV4SignatureBytes({
       method: req.method ?? 'GET',
       path: queryStart === -1 ? rawUrl : rawUrl.slice(0, queryStart),
       query: queryStart === -1 ? '' : rawUrl.slice(queryStart + 1),
@@ -189,9 +195,8 @@ export class SigV4Verifier {
       service: auth.service,
       secretAccessKey: credential.secretAccessKey,
     });
-    const a = Buffer.from(expected, 'hex');
-    const b = Buffer.from(auth.signature, 'hex');
-    if (a.length !== b.length || !timingSafeEqual(a, b)) {
+    const given = Buffer.from(auth.signature, 'hex');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       throw forbidden(
         'InvalidSignatureException',
         'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',

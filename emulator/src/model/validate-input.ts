@@ -24,6 +24,22 @@ function fullMatch(pattern: string): RegExp {
   return re;
 }
 
+/** Lengths are counted in code points, as the service does; only strings with surrogate pairs need the slow count. */
+const SURROGATE = /[\uD800-\uDFFF]/;
+const codePointLength = (value: string): number => (SURROGATE.test(value) ? [...value].length : value.length);
+
+/** A structure's members as entries, computed once per shape: validation walks them on every request. */
+const memberEntries = new WeakMap<ShapeConstraints, [string, { shape: string }][]>();
+function membersOf(s: ShapeConstraints): [string, { shape: string }][] {
+  let entries = memberEntries.get(s);
+  if (!entries) {
+    entries = Object.entries(s.members ?? {});
+    memberEntries.set(s, entries);
+  }
+  return entries;
+}
+const NONE: readonly string[] = [];
+
 function describe(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   const text = typeof value === 'string' ? value : JSON.stringify(value);
@@ -55,7 +71,7 @@ function check(s: ShapeConstraints, value: unknown, path: string, out: Violation
       if (typeof value !== 'object' || value === null || Array.isArray(value))
         return failAt(out, path, value, 'Member must be an object');
       const record = value as Record<string, unknown>;
-      for (const required of s.required ?? []) {
+      for (const required of s.required ?? NONE) {
         if (record[required] === undefined || record[required] === null) {
           out.push({
             path: join(path, required),
@@ -63,7 +79,7 @@ function check(s: ShapeConstraints, value: unknown, path: string, out: Violation
           });
         }
       }
-      for (const [name, member] of Object.entries(s.members ?? {})) {
+      for (const [name, member] of membersOf(s)) {
         const memberValue = record[name];
         if (memberValue === undefined || memberValue === null) continue;
         check(shape(member.shape), memberValue, join(path, name), out);
@@ -110,7 +126,7 @@ function check(s: ShapeConstraints, value: unknown, path: string, out: Violation
     }
     case 'string': {
       if (typeof value !== 'string') return failAt(out, path, value, 'Member must be a string');
-      const length = [...value].length;
+      const length = codePointLength(value);
       if (s.min !== undefined && length < s.min)
         failAt(out, path, value, `Member must have length greater than or equal to ${s.min}`);
       if (s.max !== undefined && length > s.max)

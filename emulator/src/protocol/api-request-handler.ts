@@ -8,7 +8,7 @@ import { operationHandlers } from '../operations';
 import type { FaultInjector } from '../simulation/fault-injector';
 import { ApiError, internalError, throttled, validationError } from '../errors/api-error';
 import type { ApiMetrics } from '../usage/api-metrics';
-import { routeOperation } from './operation-router';
+import { NOTHING_BOUND, routeOperation } from './operation-router';
 import type { RateLimiter } from '../usage/rate-limiter';
 import { parseJsonObject, readBody } from '../http/read-body';
 import { sendError, sendJson } from './responses';
@@ -77,7 +77,9 @@ export async function handleApiRequest(
     const body = await readBody(req, deps.maxBodyBytes);
     const caller = deps.verifier.identify(req, body);
     scope = caller;
-    const input = { ...parseJsonObject(body, req.headers['content-type']), ...route.bound };
+    const parsed = parseJsonObject(body, req.headers['content-type']);
+    // Only the tags operations bind members from the URI; the rest skip the copy.
+    const input = route.bound === NOTHING_BOUND ? parsed : { ...parsed, ...route.bound };
     if (!deps.rateLimiter.tryAcquire(caller.accountId, caller.region, operation)) throw throttled();
     const fault = deps.faults.decide(operation, caller.accountId, caller.region);
     if (fault.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));

@@ -4,13 +4,15 @@ import { ApiError, validationError } from '../errors/api-error';
 export interface RoutedOperation {
   operation: string;
   /** Members bound from the URI and query string (tags operations). */
-  bound: Record<string, unknown>;
+  bound: Readonly<Record<string, unknown>>;
 }
 
 const byPath = new Map<string, string>();
 for (const [name, op] of Object.entries(operationModels)) {
   if (!op.uri.includes('{')) byPath.set(`${op.method} ${op.uri}`, name);
 }
+/** What an operation without URI-bound members binds: one shared empty object, so the handler can skip merging. */
+export const NOTHING_BOUND: Readonly<Record<string, unknown>> = Object.freeze({});
 const TAGS_PREFIX = '/tags/';
 const tagOperations: Record<string, string> = {
   GET: 'ListTagsForResource',
@@ -23,7 +25,7 @@ export function routeOperation(method: string, rawUrl: string): RoutedOperation 
   const queryStart = rawUrl.indexOf('?');
   const path = queryStart === -1 ? rawUrl : rawUrl.slice(0, queryStart);
   const direct = byPath.get(`${method} ${path}`);
-  if (direct) return { operation: direct, bound: {} };
+  if (direct) return { operation: direct, bound: NOTHING_BOUND };
   if (path.startsWith(TAGS_PREFIX) && tagOperations[method]) {
     let resourceArn: string;
     try {
