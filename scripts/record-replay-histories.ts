@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
@@ -9,13 +10,23 @@ import { parseShowSpec } from '../show-spec/parse-show-spec';
 import type { ShowSpecInput } from '../show-spec/show-spec';
 import { REPLAY_FIXTURE_KEYS } from '../test/replay/fixture-key';
 import type { showWorkflow } from '../workflows';
-import { endUpdate, participantTokensQuery, statusQuery } from '../contracts/show-messages';
+import {
+  audienceSignerQuery,
+  endUpdate,
+  extendUpdate,
+  issueTokenUpdate,
+  participantTokensQuery,
+  restartCompositionUpdate,
+  statusQuery,
+} from '../contracts/show-messages';
 import type { ShowStatus } from '../contracts/show-status';
 
 /**
  * `npm run record:histories`: runs representative shows on the embedded stack and saves their histories to
  * test/replay/histories, which CI replays against the current workflow code to catch nondeterminism. Record
  * again after a deliberate, patched change of workflow behaviour (see README, "Changing workflow code").
+ * `npm run record:histories -- --only <scenario>` records one scenario and leaves the other fixtures alone (a new
+ * scenario must not re-record histories that older workflow code wrote).
  */
 const OUT = path.resolve(__dirname, '../test/replay/histories');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -124,9 +135,31 @@ const scenarios: Record<string, Scenario> = {
     await finish(stack, handle, token);
     return handle;
   },
+  // The audience key (imported at preparation, deleted at tidy-up) and every update a user sends a running show.
+  'audience-and-updates': async (stack, bucket) => {
+    const { handle, token } = await goLive(
+      stack,
+      spec('replay-audience', bucket, {
+        audience: { enabled: true, attributes: { maxBytes: 256, allowedKeys: ['seat'] } },
+      }),
+    );
+    const signer = await handle.query(audienceSignerQuery);
+    if (!signer) throw new Error('the audience show has no audience signer');
+    await handle.executeUpdate(issueTokenUpdate, { args: [{ userId: 'guest-1', capabilities: ['SUBSCRIBE'] }] });
+    await handle.executeUpdate(extendUpdate, { args: [{ endAt: new Date(Date.now() + 20 * 60_000).toISOString() }] });
+    await handle.executeUpdate(restartCompositionUpdate, { args: [{ reason: 'recording fixture' }] });
+    await until(handle, (s) => s.compositionRestarts === 1 && s.phase === 'LIVE' && s.composition?.state === 'ACTIVE');
+    await finish(stack, handle, token);
+    return handle;
+  },
 };
 
 async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { only: { type: 'string', multiple: true } } });
+  const chosen = values.only ?? Object.keys(scenarios);
+  const unknown = chosen.filter((name) => !(name in scenarios));
+  if (unknown.length > 0)
+    throw new Error(`--only: unknown scenario ${unknown.join(', ')} (known: ${Object.keys(scenarios).join(', ')})`);
   const stack = await startPrivateLocalStack((line) => console.error(line), {
     SHOWRUNNER_ENCRYPTION_KEYS: REPLAY_FIXTURE_KEYS,
   });
@@ -134,7 +167,8 @@ async function main(): Promise<void> {
     await mkdir(OUT, { recursive: true });
     const bucket = `replay-${Date.now().toString(36)}`;
     await stack.s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    for (const [name, run] of Object.entries(scenarios)) {
+    for (const name of chosen) {
+      const run = scenarios[name]!;
       console.error(`recording ${name}…`);
       const handle = await run(stack, bucket);
       // Every run of the chain: continue-as-new leaves one history per run.

@@ -20,7 +20,13 @@ const fixtures = readdirSync(DIR).filter((f) => f.endsWith('.json'));
  */
 void describe('replay gate', () => {
   void test('fixtures cover the representative runs', () => {
-    for (const name of ['happy-path', 'destination-failed-restart', 'cancellation', 'continue-as-new']) {
+    for (const name of [
+      'happy-path',
+      'destination-failed-restart',
+      'cancellation',
+      'continue-as-new',
+      'audience-and-updates',
+    ]) {
       assert.ok(
         fixtures.some((f) => f.startsWith(name)),
         `a ${name} history is recorded (npm run record:histories)`,
