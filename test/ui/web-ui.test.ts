@@ -12,7 +12,7 @@ import { startPrivateLocalStack, type LocalStack } from '../../dev/stack/local-s
 import { parseShowSpec } from '../../show-spec/parse-show-spec';
 import type { ShowSpecInput } from '../../show-spec/show-spec';
 import type { showWorkflow } from '../../workflows';
-import { participantTokensQuery, statusQuery } from '../../contracts/show-messages';
+import { endUpdate, participantTokensQuery, statusQuery } from '../../contracts/show-messages';
 import type { ShowStatus } from '../../contracts/show-status';
 import { waitFor } from '../support/wait-for';
 
@@ -167,5 +167,26 @@ void describe('Temporal Web UI on the local stack', { skip: browser.path ? false
     await page.goto(listPage(`ShowPhase = "WAITING_FOR_PUBLISHER"`));
     await expectText('WAITING_FOR_PUBLISHER filter', [waiting.workflowId], [live.workflowId]);
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'show-list-filter.png'), fullPage: true });
+  });
+
+  // Last: it ends the live show. What an operator reads after the fact must be the truth of the ending.
+  void test('an ended show’s page: the outcome and why, what was removed, the sweep and the figures', async () => {
+    const reason = `ui check ${suffix}`;
+    await live.executeUpdate(endUpdate, { args: [{ reason }] });
+    await live.result();
+    await page.goto(workflowPage(live.workflowId));
+    await page.getByRole('tab', { name: /User Metadata/ }).click();
+    await expectText(
+      'ended show details',
+      [
+        `${name} — COMPLETED`,
+        `COMPLETED: ended on request: ${reason}`,
+        `${liveStatus.resources.stageArn!} (deleted)`,
+        'nothing else was left',
+        'How it went',
+      ],
+      ['— LIVE'],
+    );
+    await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'show-ended.png'), fullPage: true });
   });
 });
