@@ -19,7 +19,8 @@ import { endUpdate } from '../contracts/show-messages';
 import { getFreePort } from '../dev/process/net-utils';
 import { WorkerProcess, workerProcessEnv } from '../dev/process/worker-process';
 import { SHOWRUNNER_SEARCH_ATTRIBUTES } from '../dev/services/search-attributes';
-import { startTemporalDevServer, type TemporalDevServer } from '../dev/services/temporal-dev-server';
+import { startTemporalCluster } from '../dev/services/temporal-cluster';
+import { startTemporalDevServer } from '../dev/services/temporal-dev-server';
 import { createDataConverter } from '../security/data-converter';
 import { generateKey, loadKeyRing } from '../security/encryption-keys';
 import {
@@ -53,6 +54,11 @@ export interface FleetOptions {
   /** Show starts per second over all accounts and regions. */
   perSecond: number;
   windowSeconds: number;
+  /**
+   * Which Temporal server the fleet shares: the production topology (the real server on a private PostgreSQL,
+   * dev/services/temporal-cluster.ts) or the dev server (SQLite), lighter on a small machine.
+   */
+  temporal: 'cluster' | 'dev';
 }
 
 const TASK_QUEUE = 'bench-fleet';
@@ -93,19 +99,24 @@ export async function runFleet(o: FleetOptions, progress: Progress, command: str
   const machineBefore = machineSnapshot();
   const n = o.shows;
   const where = placements(n);
-  let temporal: TemporalDevServer | undefined;
+  let temporal: { address: string; namespace: string; stop(): Promise<void> } | undefined;
   let emulator: RunningEmulator | undefined;
   let connection: Connection | undefined;
   const workers: WorkerProcess[] = [];
   const samplers: WorkerSampler[] = [];
   const bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'showrunner-fleet-'));
   try {
-    progress('fleet: starting the Temporal dev server and the emulator…');
-    temporal = await startTemporalDevServer({
-      searchAttributes: { ...SHOWRUNNER_SEARCH_ATTRIBUTES },
-      headless: true,
-      logLevel: 'error',
-    });
+    progress(
+      `fleet: starting the Temporal ${o.temporal === 'cluster' ? 'cluster (PostgreSQL)' : 'dev server'} and the emulator…`,
+    );
+    temporal =
+      o.temporal === 'cluster'
+        ? await startTemporalCluster({ searchAttributes: { ...SHOWRUNNER_SEARCH_ATTRIBUTES }, logLevel: 'error' })
+        : await startTemporalDevServer({
+            searchAttributes: { ...SHOWRUNNER_SEARCH_ATTRIBUTES },
+            headless: true,
+            logLevel: 'error',
+          });
     emulator = await startEmulator(
       {
         rateLimits: true,
@@ -348,11 +359,13 @@ export async function runFleet(o: FleetOptions, progress: Progress, command: str
     const details = [
       `${o.workers} worker processes (\`worker/main.ts\` in production mode, the same prebuilt bundle, task queues ` +
         `and environment; monitor budget ${MONITOR_ACTIVITIES_PER_SECOND} activities/s shared by the fleet, enforced by the server) ` +
-        'against one headless Temporal dev server (SQLite) and the emulator hosted by the bench (IVS rates and quotas as ' +
+        `against one ${o.temporal === 'cluster' ? 'Temporal server on PostgreSQL (the production topology: dev/services/temporal-cluster.ts, deploy/ configuration)' : 'headless Temporal dev server (SQLite)'} and the emulator hosted by the bench (IVS rates and quotas as ` +
         `documented). ${int(n)} shows (as in the scale scenario) started at ${o.perSecond}/s round-robin over ` +
         `${where.length} accounts × regions (${[...new Set(where.map((p) => p.account))].length} accounts, at most ` +
-        `${Math.ceil(n / where.length)} shows each). The PostgreSQL cluster (dev/services/temporal-cluster.ts) was not ` +
-        'used: on this shared 2-core machine its server and database would compete with the three workers for the same cores.',
+        `${Math.ceil(n / where.length)} shows each).` +
+        (o.temporal === 'cluster'
+          ? ' The server and its database share the two cores with the three workers and the emulator.'
+          : ' The PostgreSQL cluster was not used (`--fleet-temporal dev`).'),
       '',
       `${liveAfterRamp >= n ? `All ${int(n)} shows LIVE` : `Only ${int(liveAfterRamp)} of ${int(n)} shows LIVE`} ` +
         `${seconds(allLive - rampStarted)} s after the first start. ` +

@@ -48,6 +48,7 @@ const OPTIONS = {
   'fleet-shows': { type: 'string', default: '900' },
   'fleet-workers': { type: 'string', default: '3' },
   'fleet-rate': { type: 'string', default: '6' },
+  'fleet-temporal': { type: 'string', default: 'cluster' },
   'no-write': { type: 'boolean', default: false },
   'report-only': { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
@@ -75,6 +76,8 @@ const HELP = `npm run bench -- [options]
   --fleet-shows N       shows of the fleet scenario (900; not in the default run: --only fleet)
   --fleet-workers N     worker processes of the fleet scenario (3)
   --fleet-rate R        fleet show starts per second over all accounts and regions (6)
+  --fleet-temporal T    the server the fleet shares: cluster (Temporal on PostgreSQL, the production topology;
+                        built by npm run setup:cluster) or dev (the dev server) (cluster)
   --no-write            do not rewrite BENCHMARKS.md
   --report-only         run nothing: rewrite BENCHMARKS.md from bench/results/*.json`;
 
@@ -140,12 +143,18 @@ async function runScenario(id: ScenarioId, values: Values, command: string, prog
           workers: Math.round(positive(values, 'fleet-workers')),
           perSecond: positive(values, 'fleet-rate'),
           windowSeconds: 30,
+          temporal: fleetTemporal(values['fleet-temporal']),
         },
         progress,
         command,
       );
     }
   }
+}
+
+function fleetTemporal(value: string | undefined): 'cluster' | 'dev' {
+  if (value === 'cluster' || value === 'dev') return value;
+  throw new Error(`--fleet-temporal must be cluster or dev (got ${String(value)})`);
 }
 
 /** Child side: one scenario, its report as JSON. */
