@@ -1,13 +1,16 @@
-import { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
+import { IVSRealTimeClient, type ServiceInputTypes, type ServiceOutputTypes } from '@aws-sdk/client-ivs-realtime';
 import { S3Client } from '@aws-sdk/client-s3';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { FinalizeRequestMiddleware } from '@smithy/types';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AwsScope } from '../contracts/aws-scope';
 import { UNKNOWN_ACCOUNT_FAILURE_TYPE } from '../contracts/failure-types';
 import { IVS_TIMING, type IvsTiming } from '../contracts/ivs-timing';
+import { IVS_RATE_SHARE, IvsRateBudget } from './ivs-rate-budget';
 
 type AwsCredentialIdentity = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 type AwsCredentialIdentityProvider = ReturnType<typeof fromTemporaryCredentials>;
+type IvsMiddleware = FinalizeRequestMiddleware<ServiceInputTypes, ServiceOutputTypes>;
 
 /** The IAM role the worker assumes for one account's shows. */
 export interface AccountRole {
@@ -51,6 +54,11 @@ export interface AwsClientOptions {
   maxAttempts?: number;
   /** IVS request deadlines and SDK attempts; IVS_TIMING unless a test compresses time. */
   timing?: IvsTiming;
+  /**
+   * This worker's share of IVS's documented rates in each account and region (ivs-rate-budget.ts): 1 (the default)
+   * for one worker, 1/N when N workers serve the same accounts and regions.
+   */
+  ivsRateShare?: number;
 }
 
 export function createAwsClients(options: AwsClientOptions): AwsClients {
@@ -58,6 +66,25 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
   // throwOnRequestTimeout: without it the SDK only logs a warning when requestTimeout passes and keeps waiting.
   const ivsRequestHandler = { requestTimeout: timing.requestTimeoutMs, throwOnRequestTimeout: true };
   const cache = new Map<string, IVSRealTimeClient | S3Client>();
+  // One budget per account and region, shared by both IVS clients of that scope: IVS counts their calls together.
+  const budgets = new Map<string, IvsRateBudget>();
+  const rateShare = options.ivsRateShare ?? IVS_RATE_SHARE.default;
+
+  /** Paces every attempt (retries included: the middleware sits inside the SDK's retry loop) by the scope's budget. */
+  function paced(client: IVSRealTimeClient, budgetKey: string): IVSRealTimeClient {
+    let budget = budgets.get(budgetKey);
+    if (!budget) budgets.set(budgetKey, (budget = new IvsRateBudget({ share: rateShare })));
+    const scoped = budget;
+    const pace: IvsMiddleware = (next, context) => async (args) => {
+      await scoped.turn(context.commandName?.replace(/Command$/, '') ?? 'unknown');
+      return next(args);
+    };
+    client.middlewareStack.addRelativeTo(
+      pace,
+      { relation: 'after', toMiddleware: 'retryMiddleware', name: 'showrunnerIvsRateBudget' },
+    );
+    return client;
+  }
   // One provider per account, shared by every region's clients: it caches the role's session and renews it
   // before it expires.
   const roleCredentials = new Map<string, AwsCredentialIdentityProvider>();
@@ -114,24 +141,30 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
         'ivs',
         scope,
         (common) =>
-          new IVSRealTimeClient({
-            ...common,
-            endpoint: options.ivsEndpoint,
-            maxAttempts: timing.sdkMaxAttempts,
-            requestHandler: ivsRequestHandler,
-          }),
+          paced(
+            new IVSRealTimeClient({
+              ...common,
+              endpoint: options.ivsEndpoint,
+              maxAttempts: timing.sdkMaxAttempts,
+              requestHandler: ivsRequestHandler,
+            }),
+            `${scope?.account ?? ''}:${common.region}`,
+          ),
       ),
     ivsSingleAttempt: (scope) =>
       memo(
         'ivs1',
         scope,
         (common) =>
-          new IVSRealTimeClient({
-            ...common,
-            endpoint: options.ivsEndpoint,
-            maxAttempts: 1,
-            requestHandler: ivsRequestHandler,
-          }),
+          paced(
+            new IVSRealTimeClient({
+              ...common,
+              endpoint: options.ivsEndpoint,
+              maxAttempts: 1,
+              requestHandler: ivsRequestHandler,
+            }),
+            `${scope?.account ?? ''}:${common.region}`,
+          ),
       ),
     s3: (scope) =>
       memo(

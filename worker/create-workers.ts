@@ -35,6 +35,7 @@ export function awsClientOptions(config: WorkerConfig): AwsClientOptions {
     s3ForcePathStyle: config.s3ForcePathStyle,
     stsEndpoint: config.stsEndpoint,
     accounts: config.accounts,
+    ivsRateShare: config.ivsRateShare,
   };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AccountRole } from '../activities/aws-clients';
+import { IVS_RATE_SHARE } from '../activities/ivs-rate-budget';
 import { ACCOUNT_ID_PATTERN, parseRoleArn } from '../contracts/arn';
 import { fieldIssues, issueList } from '../contracts/issues';
 
@@ -41,6 +42,15 @@ export const workerConfigSchema = z.object({
   SHOWRUNNER_MONITOR_TASK_QUEUE: z.string().min(1).optional(),
   /** Poll activity starts per second across ALL workers (Temporal enforces it server-side). */
   SHOWRUNNER_MONITOR_ACTIVITIES_PER_SECOND: positive.default(4),
+  /**
+   * This worker's share of IVS's documented API rates in each account and region (activities/ivs-rate-budget.ts):
+   * 1 when it is the only worker, 1/N when N workers serve the same accounts and regions.
+   */
+  SHOWRUNNER_IVS_RATE_SHARE: z.coerce
+    .number()
+    .min(IVS_RATE_SHARE.min, `must be at least ${IVS_RATE_SHARE.min}`)
+    .max(IVS_RATE_SHARE.max, `must be at most ${IVS_RATE_SHARE.max} (the whole documented rate)`)
+    .default(IVS_RATE_SHARE.default),
   /** Optional server-side cap for the main task queue's activities (IVS mutations and indexing). */
   SHOWRUNNER_ACTIVITIES_PER_SECOND: positive.optional(),
   AWS_REGION: z.string().min(1).optional(),
@@ -68,6 +78,8 @@ export interface WorkerConfig {
   monitorTaskQueue: string;
   monitorActivitiesPerSecond: number;
   activitiesPerSecond?: number;
+  /** This worker's share of every documented IVS rate per account and region (absent: all of it). */
+  ivsRateShare?: number;
   region: string;
   ivsEndpoint?: string;
   s3Endpoint?: string;
@@ -100,6 +112,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     monitorTaskQueue: e.SHOWRUNNER_MONITOR_TASK_QUEUE ?? `${e.SHOWRUNNER_TASK_QUEUE}-monitor`,
     monitorActivitiesPerSecond: e.SHOWRUNNER_MONITOR_ACTIVITIES_PER_SECOND,
     activitiesPerSecond: e.SHOWRUNNER_ACTIVITIES_PER_SECOND,
+    ivsRateShare: e.SHOWRUNNER_IVS_RATE_SHARE,
     region: e.AWS_REGION ?? e.AWS_DEFAULT_REGION ?? 'us-east-1',
     ivsEndpoint: e.SHOWRUNNER_IVS_ENDPOINT,
     s3Endpoint: e.SHOWRUNNER_S3_ENDPOINT,
