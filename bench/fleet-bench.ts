@@ -152,6 +152,8 @@ export async function runFleet(o: FleetOptions, progress: Progress, command: str
         SHOWRUNNER_AWS_ACCOUNTS: JSON.stringify(accounts),
         SHOWRUNNER_STS_ENDPOINT: emulator.endpoint,
         SHOWRUNNER_MONITOR_ACTIVITIES_PER_SECOND: String(MONITOR_ACTIVITIES_PER_SECOND),
+        // Every worker serves every account and region: each may take its share of the documented rates.
+        SHOWRUNNER_IVS_RATE_SHARE: String(1 / o.workers),
         SHOWRUNNER_METRICS_ADDRESS: `127.0.0.1:${await getFreePort()}`,
         SHOWRUNNER_LOG_LEVEL: 'WARN',
       });
