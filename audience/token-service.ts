@@ -7,6 +7,7 @@ import { callerAuthenticator, type Caller } from './caller-auth';
 import { createRateLimiter } from './rate-limiter';
 import { createSignerCache } from './signer-cache';
 import {
+  errorAnswer,
   listenHttp,
   mediaTypeOf,
   readBody,
@@ -110,17 +111,12 @@ export async function startTokenService(options: TokenServiceOptions): Promise<T
         fields = { showId, ...result.fields };
       }
     } catch (e) {
-      if (e instanceof RequestError) {
-        status = e.status;
-        body = { error: e.code, message: e.message };
-        for (const [k, v] of Object.entries(e.headers)) res.setHeader(k, v);
-      } else {
-        // Temporal unreachable or the query timed out: worth retrying. The message is logged, never returned.
-        status = 503;
-        body = { error: 'Unavailable', message: 'The show could not be asked for its key; retry' };
-        fields = { error: e instanceof Error ? e.message : String(e) };
-      }
-      if (!req.complete) res.setHeader('connection', 'close');
+      // Anything but a refusal: Temporal unreachable or the query timed out, worth retrying.
+      ({ status, body, fields } = errorAnswer(e, req, res, {
+        status: 503,
+        error: 'Unavailable',
+        message: 'The show could not be asked for its key; retry',
+      }));
     }
     requests++;
     byStatus[status] = (byStatus[status] ?? 0) + 1;

@@ -6,6 +6,7 @@ import { isLoopbackHost } from '../security/loopback-host';
 import { requestAuthenticator } from './request-auth';
 import { createShowLookup, type ShowLookupOptions, type ShowLookupStats } from './show-lookup';
 import {
+  errorAnswer,
   listenHttp,
   mediaTypeOf,
   readBody,
@@ -160,19 +161,13 @@ export async function startEventsEndpoint(options: EventsEndpointOptions): Promi
         throw new RequestError(405, 'MethodNotAllowed', 'Events are POSTed', { allow: 'POST' });
       } else ({ status, body, fields } = await handleEvents(req));
     } catch (e) {
-      if (e instanceof RequestError) {
-        status = e.status;
-        body = { error: e.code, message: e.message };
-        for (const [k, v] of Object.entries(e.headers)) res.setHeader(k, v);
-      } else {
-        status = 500;
-        body = { error: 'InternalError', message: 'Unexpected error' };
-        fields = { error: e instanceof Error ? e.message : String(e) };
-      }
+      ({ status, body, fields } = errorAnswer(e, req, res, {
+        status: 500,
+        error: 'InternalError',
+        message: 'Unexpected error',
+      }));
       if (status === 401 && (options.authHeader ?? 'authorization').toLowerCase() === 'authorization')
         res.setHeader('www-authenticate', 'Bearer');
-      // An unread body would otherwise stall the keep-alive connection; a rejected one is not worth reading.
-      if (!req.complete) res.setHeader('connection', 'close');
     }
     requests++;
     byStatus[status] = (byStatus[status] ?? 0) + 1;

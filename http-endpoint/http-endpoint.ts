@@ -92,3 +92,26 @@ export async function listenHttp(
       }),
   };
 }
+
+/**
+ * What to answer when handling a request threw: a RequestError's own status, code and headers; anything else
+ * `unexpected`, its message kept for the log (`fields.error`) and never returned. An unread body would otherwise
+ * stall the keep-alive connection, and a refused one is not worth reading: the connection is closed.
+ */
+export function errorAnswer(
+  e: unknown,
+  req: IncomingMessage,
+  res: ServerResponse,
+  unexpected: { status: number; error: string; message: string },
+): { status: number; body: { error: string; message: string }; fields: object } {
+  if (!req.complete) res.setHeader('connection', 'close');
+  if (e instanceof RequestError) {
+    for (const [k, v] of Object.entries(e.headers)) res.setHeader(k, v);
+    return { status: e.status, body: { error: e.code, message: e.message }, fields: {} };
+  }
+  return {
+    status: unexpected.status,
+    body: { error: unexpected.error, message: unexpected.message },
+    fields: { error: e instanceof Error ? e.message : String(e) },
+  };
+}
