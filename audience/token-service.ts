@@ -1,5 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Client } from '@temporalio/client';
 import { viewerRequestProblem, viewerTokenRequestSchema } from '../contracts/audience';
 import { SHOW_ID_PATTERN } from '../contracts/ids';
@@ -7,12 +6,17 @@ import { fieldIssues, inlineIssues } from '../contracts/issues';
 import { callerAuthenticator, type Caller } from './caller-auth';
 import { createRateLimiter } from './rate-limiter';
 import { createSignerCache } from './signer-cache';
+import {
+  errorAnswer,
+  listenHttp,
+  mediaTypeOf,
+  readBody,
+  RequestError,
+  sendJson,
+  type ServiceLogEntry,
+} from '../http-endpoint/http-endpoint';
 
-export interface TokenServiceLogEntry {
-  level: 'info' | 'warn' | 'error';
-  msg: string;
-  [field: string]: unknown;
-}
+export type TokenServiceLogEntry = ServiceLogEntry;
 
 export interface TokenServiceOptions {
   /** 0 picks a free port (tests). */
@@ -36,39 +40,6 @@ export interface TokenService {
 const MAX_BODY_BYTES = 8 * 1024;
 const ROUTE = /^\/shows\/([^/]+)\/viewer-tokens$/;
 
-class RequestError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
-      reject(new RequestError(413, 'PayloadTooLarge', `The body exceeds ${MAX_BODY_BYTES} bytes`));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new RequestError(413, 'PayloadTooLarge', `The body exceeds ${MAX_BODY_BYTES} bytes`));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 /**
  * The audience token service: `POST /shows/<id>/viewer-tokens` with `{ userId, attributes?, ttlSeconds? }` answers
  * 201 with a subscribe-only token for that show's stage, signed with the show's own key. Authenticated per caller,
@@ -86,12 +57,11 @@ export async function startTokenService(options: TokenServiceOptions): Promise<T
   const byStatus: Record<string, number> = {};
 
   async function handleToken(req: IncomingMessage, showId: string, caller: string) {
-    const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    if (mediaType !== 'application/json')
+    if (mediaTypeOf(req) !== 'application/json')
       throw new RequestError(415, 'UnsupportedMediaType', 'Content-Type must be application/json');
     let body: unknown;
     try {
-      body = JSON.parse(await readBody(req));
+      body = JSON.parse(await readBody(req, MAX_BODY_BYTES));
     } catch (e) {
       if (e instanceof RequestError) throw e;
       throw new RequestError(400, 'InvalidRequest', 'The body is not JSON');
@@ -141,17 +111,12 @@ export async function startTokenService(options: TokenServiceOptions): Promise<T
         fields = { showId, ...result.fields };
       }
     } catch (e) {
-      if (e instanceof RequestError) {
-        status = e.status;
-        body = { error: e.code, message: e.message };
-        for (const [k, v] of Object.entries(e.headers)) res.setHeader(k, v);
-      } else {
-        // Temporal unreachable or the query timed out: worth retrying. The message is logged, never returned.
-        status = 503;
-        body = { error: 'Unavailable', message: 'The show could not be asked for its key; retry' };
-        fields = { error: e instanceof Error ? e.message : String(e) };
-      }
-      if (!req.complete) res.setHeader('connection', 'close');
+      // Anything but a refusal: Temporal unreachable or the query timed out, worth retrying.
+      ({ status, body, fields } = errorAnswer(e, req, res, {
+        status: 503,
+        error: 'Unavailable',
+        message: 'The show could not be asked for its key; retry',
+      }));
     }
     requests++;
     byStatus[status] = (byStatus[status] ?? 0) + 1;
@@ -168,31 +133,13 @@ export async function startTokenService(options: TokenServiceOptions): Promise<T
         ...('error' in body ? { error: body.error } : {}),
         ...fields,
       });
-    const json = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
-    res.end(json);
+    sendJson(res, status, body);
   }
 
-  const server: Server = createServer((req, res) => void route(req, res));
-  server.requestTimeout = 15_000;
-  server.headersTimeout = 10_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const http = await listenHttp(route, options);
   return {
-    url: `http://${hostForUrl}:${address.port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        setTimeout(() => server.closeAllConnections(), 3_000).unref();
-      }),
+    url: http.url,
+    stop: () => http.stop(),
     stats: () => ({ requests, issued, byStatus: { ...byStatus }, queries: signers.stats().queries }),
   };
 }

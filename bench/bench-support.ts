@@ -76,6 +76,31 @@ export function machineSnapshot(): MachineSnapshot {
   };
 }
 
+/** What a scenario reports besides when it ran and on what machine. */
+export type ScenarioFigures = Omit<ScenarioReport, 'startedAt' | 'durationSeconds' | 'machineBefore' | 'machineAfter'>;
+
+/**
+ * A scenario's run, started now: the machine as it was before (its load average belongs next to every figure), and
+ * the report that adds the start, the duration and the machine after to the figures.
+ */
+export function startScenarioRun(): {
+  machineBefore: MachineSnapshot;
+  report(figures: ScenarioFigures): ScenarioReport;
+} {
+  const startedAt = new Date();
+  const machineBefore = machineSnapshot();
+  return {
+    machineBefore,
+    report: (figures) => ({
+      ...figures,
+      startedAt: startedAt.toISOString(),
+      durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+      machineBefore,
+      machineAfter: machineSnapshot(),
+    }),
+  };
+}
+
 /** Calls `probe` every `intervalMs` until it returns something other than undefined or false. */
 export async function waitUntil<T>(
   probe: () => Promise<T | undefined | false> | T | undefined | false,

@@ -26,13 +26,13 @@ import { generateKey, loadKeyRing } from '../security/encryption-keys';
 import {
   benchShowSpec,
   int,
-  machineSnapshot,
   markdownTable,
   mb,
   recordIvsCalls,
   runSuffix,
   seconds,
   sleep,
+  startScenarioRun,
   waitUntil,
   type Progress,
   type ScenarioReport,
@@ -95,8 +95,7 @@ async function tasksOf(client: Client, ids: string[]) {
 }
 
 export async function runFleet(o: FleetOptions, progress: Progress, command: string): Promise<ScenarioReport> {
-  const startedAt = new Date();
-  const machineBefore = machineSnapshot();
+  const run = startScenarioRun();
   const n = o.shows;
   const where = placements(n);
   let temporal: { address: string; namespace: string; stop(): Promise<void> } | undefined;
@@ -413,17 +412,13 @@ export async function runFleet(o: FleetOptions, progress: Progress, command: str
           ]),
       ),
     ];
-    return {
+    return run.report({
       id: 'fleet',
       title: `Fleet: ${o.workers} workers, ${int(n)} shows, one killed`,
       command,
-      startedAt: startedAt.toISOString(),
-      durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
-      machineBefore,
-      machineAfter: machineSnapshot(),
       rows,
       details,
-    };
+    });
   } finally {
     for (const s of samplers) s.stop();
     for (const w of workers) await w.stop();

@@ -16,7 +16,6 @@ import {
   benchShowSpec,
   channelArnFor,
   int,
-  machineSnapshot,
   markdownTable,
   pollStatus,
   publishAsHost,
@@ -26,6 +25,7 @@ import {
   type Progress,
   type ScenarioReport,
   type ShowHandle,
+  startScenarioRun,
   type SummaryRow,
 } from './bench-support';
 import { apiCalls } from './show-figures';
@@ -93,8 +93,7 @@ async function runsOf(stack: LocalStack, workflowId: string): Promise<number> {
 }
 
 export async function runHistory(o: HistoryOptions, progress: Progress, command: string): Promise<ScenarioReport> {
-  const startedAt = new Date();
-  const machineBefore = machineSnapshot();
+  const run = startScenarioRun();
   const stack = await startPrivateLocalStack(progress);
   const suffix = runSuffix();
   const bucket = `bench-history-${suffix}`;
@@ -252,17 +251,7 @@ export async function runHistory(o: HistoryOptions, progress: Progress, command:
         `spends about ${(monitorPerPair / 2).toFixed(0)} events per composition change, so it continues as new ` +
         `after ~${int(monitorChangesPerRun)} changes across all the shows of its account and region.`,
     ];
-    return {
-      id: 'history',
-      title: 'History growth and continue-as-new',
-      command,
-      startedAt: startedAt.toISOString(),
-      durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
-      machineBefore,
-      machineAfter: machineSnapshot(),
-      rows,
-      details,
-    };
+    return run.report({ id: 'history', title: 'History growth and continue-as-new', command, rows, details });
   } finally {
     await stack.stop();
   }

@@ -13,7 +13,6 @@ import { s3BulkLoader } from '../dev/aws/s3-bulk-loader';
 import { startVersitygw, type VersitygwServer } from '../dev/services/versitygw';
 import {
   int,
-  machineSnapshot,
   markdownTable,
   mb,
   median,
@@ -22,6 +21,7 @@ import {
   seconds,
   type Progress,
   type ScenarioReport,
+  startScenarioRun,
 } from './bench-support';
 import type { IndexChildResult } from './index-child';
 
@@ -171,8 +171,8 @@ async function indexInChild(
 }
 
 export async function runIndex(o: IndexOptions, progress: Progress, command: string): Promise<ScenarioReport> {
-  const startedAt = new Date();
-  const machineBefore = machineSnapshot();
+  const run = startScenarioRun();
+  const { machineBefore } = run;
   progress('index: starting versitygw…');
   const s3Server = await startVersitygw({ accessKeyId: 'test', secretAccessKey: 'test' });
   const s3 = new S3Client({
@@ -269,17 +269,7 @@ export async function runIndex(o: IndexOptions, progress: Progress, command: str
         ]),
       ),
     ];
-    return {
-      id: 'index',
-      title: 'Recordings index over 100,000 objects',
-      command,
-      startedAt: startedAt.toISOString(),
-      durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
-      machineBefore,
-      machineAfter: machineSnapshot(),
-      rows,
-      details,
-    };
+    return run.report({ id: 'index', title: 'Recordings index over 100,000 objects', command, rows, details });
   } finally {
     s3.destroy();
     await s3Server.stop();

@@ -21,12 +21,12 @@ import type { AudiencePrivateJwk, AudienceSigner } from '../contracts/audience';
 import { viewerTokenSigner } from '../audience/sign-viewer-token';
 import { startTokenService } from '../audience/token-service';
 import {
-  machineSnapshot,
   markdownTable,
   median,
   REPO_ROOT,
   type Progress,
   type ScenarioReport,
+  startScenarioRun,
   type SummaryRow,
 } from './bench-support';
 
@@ -211,8 +211,8 @@ function loadNote(machine: ScenarioReport['machineBefore']): string {
 }
 
 export async function runTokens(o: TokenBenchOptions, progress: Progress, command: string): Promise<ScenarioReport> {
-  const startedAt = new Date();
-  const machineBefore = machineSnapshot();
+  const run = startScenarioRun();
+  const { machineBefore } = run;
   const reps: Rep[] = [];
   for (let i = 0; i < o.reps; i++) {
     progress(`tokens: repetition ${i + 1}/${o.reps}…`);
@@ -289,17 +289,7 @@ export async function runTokens(o: TokenBenchOptions, progress: Progress, comman
     '',
     loadNote(machineBefore),
   ];
-  return {
-    id: 'tokens',
-    title: 'Audience tokens: one token-service process',
-    command,
-    startedAt: startedAt.toISOString(),
-    durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
-    machineBefore,
-    machineAfter: machineSnapshot(),
-    rows,
-    details,
-  };
+  return run.report({ id: 'tokens', title: 'Audience tokens: one token-service process', command, rows, details });
 }
 
 if (require.main === module) {

@@ -1,17 +1,21 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Client } from '@temporalio/client';
 import { createEventDispatcher, type DispatcherStats, type EventOutcome } from './event-dispatcher';
 import { parseEventsBody } from './ivs-event-schema';
 import { isLoopbackHost } from '../security/loopback-host';
 import { requestAuthenticator } from './request-auth';
 import { createShowLookup, type ShowLookupOptions, type ShowLookupStats } from './show-lookup';
+import {
+  errorAnswer,
+  listenHttp,
+  mediaTypeOf,
+  readBody,
+  RequestError,
+  sendJson,
+  type ServiceLogEntry,
+} from '../http-endpoint/http-endpoint';
 
-export interface EventsLogEntry {
-  level: 'info' | 'warn' | 'error';
-  msg: string;
-  [field: string]: unknown;
-}
+export type EventsLogEntry = ServiceLogEntry;
 
 export interface EventsEndpointOptions {
   /** 0 picks a free port (tests). */
@@ -58,38 +62,6 @@ export interface EventsEndpoint {
 const MAX_BODY_BYTES = 1024 * 1024;
 /** Events of one batch handled at once: enough to overlap lookups and signals without flooding either. */
 const BATCH_CONCURRENCY = 8;
-
-class RequestError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
-      reject(new RequestError(413, 'PayloadTooLarge', `The body exceeds ${MAX_BODY_BYTES} bytes`));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new RequestError(413, 'PayloadTooLarge', `The body exceeds ${MAX_BODY_BYTES} bytes`));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
@@ -143,10 +115,9 @@ export async function startEventsEndpoint(options: EventsEndpointOptions): Promi
     if (!authenticate(req.headers)) throw new RequestError(401, 'Unauthorized', 'Missing or wrong credentials');
     // EventBridge API destinations send JSON as application/json; anything else is not an event delivery (and a
     // form or text/plain POST is what a browser may send cross-site without a preflight).
-    const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    if (mediaType !== 'application/json')
+    if (mediaTypeOf(req) !== 'application/json')
       throw new RequestError(415, 'UnsupportedMediaType', 'Content-Type must be application/json');
-    const parsed = parseEventsBody(await readBody(req));
+    const parsed = parseEventsBody(await readBody(req, MAX_BODY_BYTES));
     if (!parsed.ok) throw new RequestError(400, parsed.error, parsed.message);
     const outcomes: EventOutcome[] = await mapLimited(parsed.events, BATCH_CONCURRENCY, (e) => dispatcher.dispatch(e));
     const counts = {
@@ -187,22 +158,16 @@ export async function startEventsEndpoint(options: EventsEndpointOptions): Promi
       } else if (path !== '/events' && path !== '/') {
         throw new RequestError(404, 'NotFound', `No route for ${path}`);
       } else if (req.method !== 'POST') {
-        res.setHeader('allow', 'POST');
-        throw new RequestError(405, 'MethodNotAllowed', 'Events are POSTed');
+        throw new RequestError(405, 'MethodNotAllowed', 'Events are POSTed', { allow: 'POST' });
       } else ({ status, body, fields } = await handleEvents(req));
     } catch (e) {
-      if (e instanceof RequestError) {
-        status = e.status;
-        body = { error: e.code, message: e.message };
-      } else {
-        status = 500;
-        body = { error: 'InternalError', message: 'Unexpected error' };
-        fields = { error: e instanceof Error ? e.message : String(e) };
-      }
+      ({ status, body, fields } = errorAnswer(e, req, res, {
+        status: 500,
+        error: 'InternalError',
+        message: 'Unexpected error',
+      }));
       if (status === 401 && (options.authHeader ?? 'authorization').toLowerCase() === 'authorization')
         res.setHeader('www-authenticate', 'Bearer');
-      // An unread body would otherwise stall the keep-alive connection; a rejected one is not worth reading.
-      if (!req.complete) res.setHeader('connection', 'close');
     }
     requests++;
     byStatus[status] = (byStatus[status] ?? 0) + 1;
@@ -217,37 +182,17 @@ export async function startEventsEndpoint(options: EventsEndpointOptions): Promi
       ...('error' in body && status < 500 ? { error: body.error } : {}),
       ...fields,
     });
-    const json = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
-    res.end(json);
+    sendJson(res, status, body);
   }
 
-  const server: Server = createServer((req, res) => {
-    void route(req, res);
-  });
-  // Slow or stalled clients must not hold sockets: EventBridge itself gives up after 5 s.
-  server.requestTimeout = 15_000;
-  server.headersTimeout = 10_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-
+  const http = await listenHttp(route, options);
   return {
-    url: `http://${hostForUrl}:${address.port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        dispatcher.stop();
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        // Requests in progress get a moment to finish (their signals may already be on the way).
-        setTimeout(() => server.closeAllConnections(), 3_000).unref();
-      }),
+    url: http.url,
+    stop: () => {
+      // Requests in progress keep their 3 s to finish (their signals may already be on the way).
+      dispatcher.stop();
+      return http.stop();
+    },
     stats: () => ({ requests, byStatus: { ...byStatus }, ...dispatcher.stats(), lookup: lookup.stats() }),
   };
 }

@@ -1,30 +1,20 @@
-import { Client, Connection } from '@temporalio/client';
-import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { createAwsClients } from '../activities/aws-clients';
 import { IVS_TIMING } from '../contracts/ivs-timing';
-import { createDataConverter } from '../security/data-converter';
-import { loadKeyRing } from '../security/encryption-keys';
-import { scrubValue } from '../security/scrub-secrets';
+import { lazyTemporalClient, logJsonLine as log, runServiceMain, stopSignal } from '../http-endpoint/service-main';
 import { loadEventsConfig } from './events-config';
-import { startEventsEndpoint, type EventsLogEntry } from './events-endpoint';
-
-/** Error fields may quote IVS or Temporal errors, which may quote tokens: scrubbed (see scrub-secrets.ts). */
-const log = (entry: EventsLogEntry) =>
-  console.log(JSON.stringify(scrubValue({ time: new Date().toISOString(), ...entry })));
+import { startEventsEndpoint } from './events-endpoint';
 
 /**
  * `npm run events`: the EventBridge API destination target that turns IVS events into show signals. Settings:
  * SHOWRUNNER_EVENTS_* and the IVS ones (see events-config.ts), TEMPORAL_* through envconfig, the payload codec's
  * keys from SHOWRUNNER_ENCRYPTION_KEYS(_FILE), AWS credentials from the default chain. One JSON line per request
- * on stdout. SIGINT/SIGTERM stop it after in-flight requests.
+ * on stdout, scrubbed (error fields may quote IVS or Temporal errors, which may quote tokens). SIGINT/SIGTERM stop
+ * it after in-flight requests.
  */
 async function main(): Promise<void> {
   const config = loadEventsConfig();
-  const dataConverter = createDataConverter(loadKeyRing());
-  const { connectionOptions, namespace } = loadClientConnectConfig();
   // Lazy: the endpoint comes up while Temporal is down and answers 503 until it is back, so EventBridge retries.
-  const connection = Connection.lazy(connectionOptions);
-  const client = new Client({ connection, namespace: namespace ?? 'default', dataConverter });
+  const { client, connection, namespace } = lazyTemporalClient();
   // Two attempts: the SDK's backoff must fit in EventBridge's 5 s request timeout together with the signal.
   const aws = createAwsClients({
     defaultRegion: config.defaultRegion,
@@ -51,26 +41,17 @@ async function main(): Promise<void> {
     level: 'info',
     msg: 'listening',
     url: `${endpoint.url}/events`,
-    namespace: namespace ?? 'default',
+    namespace,
     authHeader: config.token ? config.authHeader : null,
     ivsEndpoint: config.ivsEndpoint ?? 'AWS',
     regions: config.regions,
     accounts: Object.keys(config.accounts),
   });
-  const signal = await new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
+  const signal = await stopSignal();
   log({ level: 'info', msg: 'stopping', signal, stats: endpoint.stats() });
   await endpoint.stop();
   aws.destroy();
   await connection.close();
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    log({ level: 'error', msg: err instanceof Error ? err.message : String(err) });
-    process.exit(1);
-  },
-);
+runServiceMain(main);

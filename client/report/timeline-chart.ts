@@ -80,6 +80,9 @@ export function timelineChartSpec(
   ];
   const phaseDomain = Object.keys(PHASE_COLOURS).filter((p) => timeline.phases.some((s) => s.phase === p));
   const stateDomain = Object.keys(STATE_COLOURS).filter((s) => bars.some((b) => b.state === s));
+  // A show that never went on air has no destination or publisher rows: a legend with a title and no entries
+  // would only puzzle the reader, so an empty one is left out (null is Vega-Lite's "no legend").
+  const legendOf = (domain: string[]) => (domain.length > 0 ? { orient: 'right', columns: 1, labelLimit: 240 } : null);
   const allRows = ['phase', ...rows, 'incidents'];
   const y = { field: 'row', type: 'nominal', title: null, sort: allRows, scale: { domain: allRows } };
   const rowHeight = 26;
@@ -108,7 +111,7 @@ export function timelineChartSpec(
                 type: 'nominal',
                 title: 'Phase',
                 scale: { domain: phaseDomain, range: phaseDomain.map((p) => PHASE_COLOURS[p]!) },
-                legend: { orient: 'right', columns: 1, labelLimit: 240 },
+                legend: legendOf(phaseDomain),
               },
               tooltip: [{ field: 'phase' }, { field: 'start', type: 'temporal' }, { field: 'end', type: 'temporal' }],
             },
@@ -125,7 +128,7 @@ export function timelineChartSpec(
                 type: 'nominal',
                 title: 'State',
                 scale: { domain: stateDomain, range: stateDomain.map((s) => STATE_COLOURS[s]!) },
-                legend: { orient: 'right', columns: 1, labelLimit: 240 },
+                legend: legendOf(stateDomain),
               },
               tooltip: [{ field: 'row' }, { field: 'state' }, { field: 'detail' }],
             },

@@ -49,6 +49,8 @@ export interface LocalStack {
   /** Signs viewer tokens for running shows with an audience; its one caller's token is made per run. */
   audience: TokenService;
   audienceCaller: { name: string; token: string };
+  /** The caller's token, mode 0600, for SHOWRUNNER_AUDIENCE_TOKEN_FILE; removed when the stack stops. */
+  audienceTokenFile: string;
   client: Client;
   control: EmulatorControlClient;
   ivs: IVSRealTimeClient;
@@ -191,8 +193,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await control.subscribe({ url: `${events.url}/events` });
 
     progress('starting the audience token service…');
-    // A fresh caller token each run: it is a ticket to every running show's stage, so it is not kept on disk.
+    // A fresh caller token each run: it is a ticket to every running show's stage. It is never printed; the CLI
+    // reads it from a file only its user can read, which lives as long as the stack.
     const audienceCaller = { name: 'local', token: randomBytes(24).toString('hex') };
+    const audienceTokenFile = writeSecretFile(path.join(dir, 'audience-token'), audienceCaller.token);
+    stops.push(async () => fs.rmSync(audienceTokenFile, { force: true }));
     const audience = await startTokenService({
       port: ports.audience,
       host: LOOPBACK,
@@ -210,6 +215,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       events,
       audience,
       audienceCaller,
+      audienceTokenFile,
       client: workers.client,
       control,
       ivs,
@@ -239,4 +245,14 @@ export function startPrivateLocalStack(
   keyRingEnv: Record<string, string> = { SHOWRUNNER_ENCRYPTION_KEYS: `private:${generateKey()}` },
 ): Promise<LocalStack> {
   return startLocalStack({ progress, ports: ANY_FREE_PORTS, keyRingEnv });
+}
+
+/**
+ * Writes a secret readable by this user only. An earlier file (a persistent state dir after a crash) is removed
+ * first: the mode given to writeFileSync applies only to a file it creates.
+ */
+function writeSecretFile(file: string, secret: string): string {
+  fs.rmSync(file, { force: true });
+  fs.writeFileSync(file, `${secret}\n`, { flag: 'wx', mode: 0o600 });
+  return file;
 }

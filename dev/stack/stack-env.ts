@@ -21,7 +21,8 @@ export function stackEnv(stack: LocalStack): [name: string, value: string][] {
     ['SHOWRUNNER_S3_ENDPOINT', stack.s3Server.endpoint],
     ['SHOWRUNNER_STS_ENDPOINT', stack.emulator.endpoint],
     ['SHOWRUNNER_AUDIENCE_URL', stack.audience.url],
-    ['SHOWRUNNER_AUDIENCE_TOKEN', stack.audienceCaller.token],
+    // The file, not the token: the block is printed, and a secret must not land in terminal scrollback or logs.
+    ['SHOWRUNNER_AUDIENCE_TOKEN_FILE', stack.audienceTokenFile],
   ];
 }
 

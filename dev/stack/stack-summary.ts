@@ -39,7 +39,11 @@ export function stackSummary(stack: LocalStack, options: { envFile?: string } = 
     row('S3 (versitygw)', stack.s3Server.endpoint, `bucket ${LOCAL_STACK_BUCKET} ready`),
     row('codec server', stack.codec.url, 'no token from loopback; refused from anywhere else'),
     row('events endpoint', `${stack.events.url}/events`, 'subscribed to the emulator’s IVS events'),
-    row('audience tokens', `${stack.audience.url}/shows/<id>/viewer-tokens`, 'Bearer $SHOWRUNNER_AUDIENCE_TOKEN'),
+    row(
+      'audience tokens',
+      `${stack.audience.url}/shows/<id>/viewer-tokens`,
+      `Bearer token in ${stack.audienceTokenFile}`,
+    ),
     row('worker', `task queues ${stack.taskQueue}, ${stack.monitorTaskQueue}`),
     ...(stack.keyFile
       ? [

@@ -650,11 +650,17 @@ export const CONFORMANCE_RULES: ConformanceRule[] = [
   },
   {
     id: 'public-key-deleted',
-    rule: 'Tokens signed with a deleted public key no longer join',
+    rule: 'Tokens signed with a deleted public key no longer join, those signed before the deletion too',
     covers: [{ owner: /^DeletePublicKey$/, text: /invalidates future participant tokens/ }],
     status: 'enforced',
-    how: 'domain/participant-tokens.ts resolves the key at join',
-    tests: [doc('DeletePublicKey: tokens signed with the deleted key no longer join')],
+    how:
+      'domain/participant-tokens.ts resolves the key at join. The model speaks only of future tokens and is silent on earlier ones; ' +
+      'refusing those too is a choice: a self-signed token’s iat is the signer’s own claim, so a holder of the private key could ' +
+      'backdate a future token, and only refusing every token of the key enforces the sentence. Clients must not count on either ' +
+      '(Showrunner deletes the stage with the key)',
+    tests: [
+      doc('DeletePublicKey: tokens signed with the deleted key no longer join, those signed before the deletion too'),
+    ],
   },
   {
     id: 'tags',

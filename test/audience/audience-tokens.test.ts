@@ -174,7 +174,8 @@ void describe('audience tokens: a show signs viewer tokens through the token ser
     assert.ok(result.kept.some((r) => r.kind === 'stage'));
     assert.deepEqual(await showKeys(showId), [], 'the key is gone: nothing leaked');
 
-    // Revoked: the stage is still there, but IVS no longer knows the key that signed the token.
+    // The stage is kept, the key deleted: the emulator refuses a token handed out before the deletion. AWS documents
+    // only that tokens generated afterwards are invalid (emulator/conformance.md, public-key-deleted).
     const refused = await rejectsWithControlError(
       h.fixture.control.join(minted[1]!.token!),
       403,

@@ -608,7 +608,7 @@ void describe('documented behaviour of the service model', () => {
     );
   });
 
-  void test('DeletePublicKey: tokens signed with the deleted key no longer join', async () => {
+  void test('DeletePublicKey: tokens signed with the deleted key no longer join, those signed before the deletion too', async () => {
     const stageArn = await stage('deleted-key');
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-384' });
     const { publicKey: imported } = await fx.ivs.send(
@@ -624,7 +624,11 @@ void describe('documented behaviour of the service model', () => {
         .sign(privateKey);
     const before = await fx.control.join(await sign('keyHolder001'));
     assert.equal(before.participantId, 'keyHolder001');
+    const handedOut = await sign('keyHolder003');
     await fx.ivs.send(new DeletePublicKeyCommand({ arn: imported!.arn! }));
+    // Documented: a token generated after the deletion is invalid.
     await rejectsWithControlError(fx.control.join(await sign('keyHolder002')), 403, 'AccessDeniedException');
+    // Not documented either way; the emulator's choice (rules.ts, public-key-deleted): refused as well.
+    await rejectsWithControlError(fx.control.join(handedOut), 403, 'AccessDeniedException');
   });
 });

@@ -143,6 +143,12 @@ void describe('npm run stack: Ctrl-C stops every process it started and removes 
   void test('one SIGINT to the process group (a terminal’s Ctrl-C): an orderly stop', async () => {
     const stack = await startStack();
     assert.ok(fs.existsSync(path.join(cacheDir, 'local-stack', 'stack.env')), 'the env file is written');
+    // The audience caller token is a secret: in a file only the user can read, named in the output, never printed.
+    const tokenFile = path.join(stack.logsDir, 'audience-token');
+    assert.equal(fs.statSync(tokenFile).mode & 0o777, 0o600);
+    const token = fs.readFileSync(tokenFile, 'utf8').trim();
+    assert.ok(token.length >= 32 && !stack.output().includes(token), 'the token is not printed');
+    assert.ok(stack.output().includes(`SHOWRUNNER_AUDIENCE_TOKEN_FILE=${tokenFile}`));
     process.kill(-stack.child.pid!, 'SIGINT');
     await assertAllGone(stack, 40_000);
     assert.match(stack.output(), /SIGINT: stopping the local stack/);

@@ -41,5 +41,22 @@ void describe('the timeline picture', () => {
     ])
       assert.ok(svg.includes(text), text);
     assert.match(svg, /^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    assert.ok(svg.includes('>State<') && svg.includes('>ACTIVE<'), 'the State legend, with the states shown');
+  });
+
+  void test('a show that never went on air has no State legend, only its phases', async () => {
+    const timeline = buildTimeline(
+      [
+        { at: T0, type: 'phase', phase: 'PREPARING' },
+        { at: T0 + 1_000, type: 'phase', phase: 'WAITING_FOR_PUBLISHER' },
+        { at: T0 + 4_000, type: 'phase', phase: 'CANCELLED' },
+      ],
+      { start: T0, end: T0 + 5_000 },
+    );
+    assert.equal(timeline.destinations.length + timeline.publishers.length, 0, 'nothing to colour by state');
+    const svg = await renderSvg(timelineChartSpec('Show n', timeline, ['Time on air · 0 s'], 'sub'));
+    assert.ok(svg.includes('>Phase<'), 'the phase legend is there');
+    assert.ok(svg.includes('WAITING_FOR_PUBLISHER'));
+    assert.ok(!svg.includes('>State<'), 'no empty State legend');
   });
 });

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { ViewerToken } from '../../../audience/sign-viewer-token';
 import type { ActionBody } from '../cli-action';
 import { failedError, usageError } from '../cli-errors';
@@ -6,8 +7,8 @@ import { shortTime } from '../output';
 /**
  * `showrunner audience-token <id> --user U`: one viewer token from the audience token service (the way an application
  * backend asks), for trying a show's audience path by hand. Like `token`, the token goes to stdout once and nowhere
- * else. The service and this caller's token come from SHOWRUNNER_AUDIENCE_URL and SHOWRUNNER_AUDIENCE_TOKEN (the
- * local stack exports both).
+ * else. The service comes from SHOWRUNNER_AUDIENCE_URL, this caller's token from SHOWRUNNER_AUDIENCE_TOKEN or the
+ * file SHOWRUNNER_AUDIENCE_TOKEN_FILE names (the local stack exports the URL and the file).
  */
 export const audienceTokenAction: ActionBody<{ user: string; attributes?: string; ttl?: number }> = async (
   ctx,
@@ -15,9 +16,11 @@ export const audienceTokenAction: ActionBody<{ user: string; attributes?: string
   options,
 ) => {
   const url = process.env.SHOWRUNNER_AUDIENCE_URL;
-  const token = process.env.SHOWRUNNER_AUDIENCE_TOKEN;
+  const token = audienceCallerToken(process.env);
   if (!url || !token)
-    throw usageError('Set SHOWRUNNER_AUDIENCE_URL and SHOWRUNNER_AUDIENCE_TOKEN (the local stack exports both)');
+    throw usageError(
+      'Set SHOWRUNNER_AUDIENCE_URL and SHOWRUNNER_AUDIENCE_TOKEN or SHOWRUNNER_AUDIENCE_TOKEN_FILE (the local stack exports the URL and the file)',
+    );
   let attributes: unknown;
   try {
     attributes = options.attributes === undefined ? undefined : JSON.parse(options.attributes);
@@ -48,3 +51,25 @@ export const audienceTokenAction: ActionBody<{ user: string; attributes?: string
     `Viewer token for ${body.userId} (participant ${body.participantId}), expires ${shortTime(body.expiresAt)}`,
   );
 };
+
+/**
+ * This caller's bearer token: SHOWRUNNER_AUDIENCE_TOKEN, or the first line of the file SHOWRUNNER_AUDIENCE_TOKEN_FILE
+ * names (a file keeps the token out of printed export blocks, shell history and `env` listings). Errors name the
+ * variable and the file, never the token.
+ */
+export function audienceCallerToken(env: NodeJS.ProcessEnv): string | undefined {
+  const inline = env.SHOWRUNNER_AUDIENCE_TOKEN?.trim() || undefined;
+  const file = env.SHOWRUNNER_AUDIENCE_TOKEN_FILE?.trim() || undefined;
+  if (inline && file) throw usageError('Set only one of SHOWRUNNER_AUDIENCE_TOKEN and SHOWRUNNER_AUDIENCE_TOKEN_FILE');
+  if (!file) return inline;
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw usageError(
+      `SHOWRUNNER_AUDIENCE_TOKEN_FILE: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'}); ` +
+        'is the local stack still running?',
+    );
+  }
+  return text.split(/\r?\n/)[0]!.trim() || undefined;
+}

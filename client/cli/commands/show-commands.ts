@@ -70,7 +70,7 @@ export const tokenCommand = () =>
 export const audienceTokenCommand = () =>
   new Command('audience-token')
     .description(
-      'Ask the audience token service for a subscribe-only viewer token (SHOWRUNNER_AUDIENCE_URL, _TOKEN); prints only the token',
+      'Ask the audience token service for a subscribe-only viewer token (SHOWRUNNER_AUDIENCE_URL, _TOKEN or _TOKEN_FILE); prints only the token',
     )
     .argument('<id>', 'show id')
     .requiredOption('--user <userId>', 'viewer user id')
