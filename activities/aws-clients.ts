@@ -79,10 +79,11 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
       await scoped.turn(context.commandName?.replace(/Command$/, '') ?? 'unknown');
       return next(args);
     };
-    client.middlewareStack.addRelativeTo(
-      pace,
-      { relation: 'after', toMiddleware: 'retryMiddleware', name: 'showrunnerIvsRateBudget' },
-    );
+    client.middlewareStack.addRelativeTo(pace, {
+      relation: 'after',
+      toMiddleware: 'retryMiddleware',
+      name: 'showrunnerIvsRateBudget',
+    });
     return client;
   }
   // One provider per account, shared by every region's clients: it caches the role's session and renews it
@@ -137,34 +138,28 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     defaultRegion: options.defaultRegion,
     timing,
     ivs: (scope) =>
-      memo(
-        'ivs',
-        scope,
-        (common) =>
-          paced(
-            new IVSRealTimeClient({
-              ...common,
-              endpoint: options.ivsEndpoint,
-              maxAttempts: timing.sdkMaxAttempts,
-              requestHandler: ivsRequestHandler,
-            }),
-            `${scope?.account ?? ''}:${common.region}`,
-          ),
+      memo('ivs', scope, (common) =>
+        paced(
+          new IVSRealTimeClient({
+            ...common,
+            endpoint: options.ivsEndpoint,
+            maxAttempts: timing.sdkMaxAttempts,
+            requestHandler: ivsRequestHandler,
+          }),
+          `${scope?.account ?? ''}:${common.region}`,
+        ),
       ),
     ivsSingleAttempt: (scope) =>
-      memo(
-        'ivs1',
-        scope,
-        (common) =>
-          paced(
-            new IVSRealTimeClient({
-              ...common,
-              endpoint: options.ivsEndpoint,
-              maxAttempts: 1,
-              requestHandler: ivsRequestHandler,
-            }),
-            `${scope?.account ?? ''}:${common.region}`,
-          ),
+      memo('ivs1', scope, (common) =>
+        paced(
+          new IVSRealTimeClient({
+            ...common,
+            endpoint: options.ivsEndpoint,
+            maxAttempts: 1,
+            requestHandler: ivsRequestHandler,
+          }),
+          `${scope?.account ?? ''}:${common.region}`,
+        ),
       ),
     s3: (scope) =>
       memo(
