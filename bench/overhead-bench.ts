@@ -39,6 +39,7 @@ import {
   type ScenarioReport,
   type SummaryRow,
 } from './bench-support';
+import { showTimeline, type TimelineStep } from './show-timeline';
 
 export interface OverheadOptions {
   reps: number;
@@ -81,6 +82,8 @@ interface EndPhase {
 interface Side {
   start: StartPhase;
   end: EndPhase;
+  /** Showrunner only: the show's steps from its history, in ms from go (before end) or from end. */
+  timeline?: (TimelineStep & { phase: 'go' | 'end' })[];
 }
 
 interface Rep {
@@ -153,7 +156,19 @@ async function showrunnerRun(stack: LocalStack, r: Recorders, o: OverheadOptions
   await stack.control.leave({ token: token! }).catch(() => undefined);
   await handle.result();
   const e = emulatorTimes(r, active.status.composition!.arn, t0, t2);
+  const rel = (ms: number | undefined, from: number) => (ms === undefined ? undefined : ms - from);
+  const timeline = (await showTimeline(handle)).map((step) => {
+    const from = step.at < t2 ? t0 : t2;
+    return {
+      ...step,
+      phase: step.at < t2 ? ('go' as const) : ('end' as const),
+      at: step.at - from,
+      startedAt: rel(step.startedAt, from),
+      closedAt: rel(step.closedAt, from),
+    };
+  });
   return {
+    timeline,
     start: {
       seen: active.at - t0,
       startComposition: e.startComposition,
@@ -371,6 +386,24 @@ function report(
       ]);
     }
   }
+  const judgedReps = reps.filter((r) => r.latencyMs === TARGET_LATENCY_MS);
+  const medianRep = [...judgedReps].sort((a, b) => a.showrunner.start.seen - b.showrunner.start.seen)[
+    Math.floor(judgedReps.length / 2)
+  ];
+  const timelineSection = medianRep?.showrunner.timeline
+    ? [
+        '',
+        `Where the show's time goes: its steps from its history, in repetition ${medianRep.rep + 1} at ` +
+          `${TARGET_LATENCY_MS} ms (the median start), seconds from go or from end. Steps with the same task letter ` +
+          'went out in one workflow task (side by side); `signal ←` is a signal the show received, `signal →` one it ' +
+          'sent; an activity ends when its last attempt closed (polls retry until they see what they wait for).',
+        '',
+        markdownTable(
+          ['from', 'step', 'task', 'scheduled', 'started', 'closed'],
+          timelineRows(medianRep.showrunner.timeline),
+        ),
+      ]
+    : [];
   const details = [
     'Local stack (`startPrivateLocalStack`: Temporal dev server, versitygw, the emulator with its documented rate limits ' +
       'and 2 s composition start / 1 s stop, the worker, the events endpoint subscribed to the emulator). Each ' +
@@ -432,6 +465,7 @@ function report(
       ],
       perRepRows,
     ),
+    ...timelineSection,
   ];
   return {
     id: 'overhead',
@@ -444,6 +478,26 @@ function report(
     rows,
     details,
   };
+}
+
+/** One row per step; workflow tasks lettered in order of appearance. */
+function timelineRows(steps: NonNullable<Side['timeline']>): string[][] {
+  const letters = new Map<number, string>();
+  const letter = (task: number | undefined) => {
+    if (task === undefined) return '';
+    if (!letters.has(task))
+      letters.set(task, String.fromCharCode(65 + (letters.size % 26)) + (letters.size >= 26 ? '′' : ''));
+    return letters.get(task)!;
+  };
+  const s = (ms: number | undefined) => (ms === undefined ? '' : seconds(ms));
+  return steps.map((step) => [
+    step.phase,
+    step.what,
+    letter(step.task),
+    s(step.at),
+    s(step.startedAt),
+    s(step.closedAt),
+  ]);
 }
 
 /** Where Showrunner lost the time, from the medians of the emulator's view. */
