@@ -396,10 +396,12 @@ function report(
         `Where the show's time goes: its steps from its history, in repetition ${medianRep.rep + 1} at ` +
           `${TARGET_LATENCY_MS} ms (the median start), seconds from go or from end. Steps with the same task letter ` +
           'went out in one workflow task (side by side); `signal ←` is a signal the show received, `signal →` one it ' +
-          'sent; an activity ends when its last attempt closed (polls retry until they see what they wait for).',
+          'sent; an activity closes when its last attempt ends (polls fail until they see what they wait for, then retry: ' +
+          'the attempt column counts them). After "workflow completed" the figure still waits for the bench\'s next status ' +
+          'query, which a closed workflow answers by replaying its history on the worker.',
         '',
         markdownTable(
-          ['from', 'step', 'task', 'scheduled', 'started', 'closed'],
+          ['from', 'step', 'task', 'scheduled', 'last attempt started', 'attempt', 'closed'],
           timelineRows(medianRep.showrunner.timeline),
         ),
       ]
@@ -506,17 +508,21 @@ function missReason(phase: 'start' | 'end', reps: Rep[]): string {
   if (phase === 'start') {
     return (
       `Showrunner calls StartComposition ${m((r) => r.showrunner.start.startComposition)} s after go vs ` +
-      `${m((r) => r.script.start.startComposition)} s (preparation as separate activities, then the ` +
-      `first-publisher wait: publisher joined at ${m((r) => r.showrunner.start.publisherJoined!)} s), and knows ` +
-      `ACTIVE ${m((r) => r.showrunner.start.seen - r.showrunner.start.active)} s after the emulator vs ` +
-      `${m((r) => r.script.start.seen - r.script.start.active)} s (event → show → monitor poll, or the next 1 s poll).`
+      `${m((r) => r.script.start.startComposition)} s: preparation (encoder configuration alongside the stage, then ` +
+      'tokens alongside the ingest configuration, then the look for duplicates) until WAITING_FOR_PUBLISHER ' +
+      `(${m((r) => r.showrunner.start.prepared!)} s), then the first-publisher wait (publisher joined at ` +
+      `${m((r) => r.showrunner.start.publisherJoined!)} s; the timeline shows how long the re-poll an event asks ` +
+      `for waits to start); and knows ACTIVE ${m((r) => r.showrunner.start.seen - r.showrunner.start.active)} s ` +
+      `after the emulator vs ${m((r) => r.script.start.seen - r.script.start.active)} s (event → show → monitor ` +
+      'poll, or the next 1 s poll).'
     );
   }
   return (
     `Showrunner deletes the stage ${m((r) => r.showrunner.end.deleteStage - r.showrunner.end.stopped)} s after the ` +
     `emulator stopped the composition vs ${m((r) => r.script.end.deleteStage - r.script.end.stopped)} s: tidy-up ` +
     'polls for STOPPED at 250 ms backing off to 2 s, woken early by the Session End event through the events ' +
-    'endpoint (stopComposition in workflows/show/composition.ts), then unwatches the composition and deletes the ' +
-    'ingest configuration, each a workflow task and an activity round trip, before the stage.'
+    'endpoint (stopComposition in workflows/show/composition.ts; the ingest configuration is deleted meanwhile), ' +
+    `then deletes the stage, then sweeps the run tag (${m((r) => r.showrunner.end.seen - r.showrunner.end.deleteStage)} s ` +
+    'from DeleteStage to tidied up).'
   );
 }

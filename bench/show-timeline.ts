@@ -8,13 +8,15 @@ import { tsToMs } from '@temporalio/common/lib/time';
 import { temporal as proto } from '@temporalio/proto';
 
 export interface TimelineStep {
-  /** Activity type, "signal → name" sent, "signal ← name" received, "update end". */
+  /** Activity type, "signal → name" sent, "signal ← name" received, "update end", "workflow completed". */
   what: string;
   /** Epoch ms: scheduled (activities), sent or received (signals, updates). */
   at: number;
   /** Activities: the attempt that closed it started; closed (completed, failed, cancelled or timed out). */
   startedAt?: number;
   closedAt?: number;
+  /** Activities: the attempt that closed it (polls fail until they see what they wait for, then retry). */
+  attempt?: number;
   /** The WorkflowTaskCompleted event that scheduled it: steps with the same number went out together. */
   task?: number;
 }
@@ -34,9 +36,13 @@ export async function showTimeline(handle: WorkflowHandle): Promise<TimelineStep
         steps.push(step);
         break;
       }
-      case T.EVENT_TYPE_ACTIVITY_TASK_STARTED:
-        activities.get(Number(e.activityTaskStartedEventAttributes!.scheduledEventId))!.startedAt = at;
+      case T.EVENT_TYPE_ACTIVITY_TASK_STARTED: {
+        const a = e.activityTaskStartedEventAttributes!;
+        const step = activities.get(Number(a.scheduledEventId))!;
+        step.startedAt = at;
+        step.attempt = a.attempt ?? undefined;
         break;
+      }
       case T.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
       case T.EVENT_TYPE_ACTIVITY_TASK_FAILED:
       case T.EVENT_TYPE_ACTIVITY_TASK_CANCELED:
@@ -63,6 +69,9 @@ export async function showTimeline(handle: WorkflowHandle): Promise<TimelineStep
           what: `update ${e.workflowExecutionUpdateAcceptedEventAttributes!.acceptedRequest?.input?.name}`,
           at,
         });
+        break;
+      case T.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
+        steps.push({ what: 'workflow completed', at });
         break;
       default:
     }
