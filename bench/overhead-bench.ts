@@ -498,6 +498,7 @@ function timelineRows(steps: NonNullable<Side['timeline']>): string[][] {
     letter(step.task),
     s(step.at),
     s(step.startedAt),
+    step.attempt === undefined ? '' : String(step.attempt),
     s(step.closedAt),
   ]);
 }
