@@ -377,10 +377,14 @@ function report(
         String(r.rep + 1),
         seconds(r.showrunner.start.prepared!),
         seconds(r.showrunner.start.publisherJoined!),
+        seconds(lastClosed(r.showrunner, 'go', 'awaitPublisher')),
         seconds(r.showrunner.start.startComposition),
         seconds(r.showrunner.start.seen),
         seconds(r.script.start.seen),
+        seconds(r.showrunner.end.stopped),
+        seconds(lastClosed(r.showrunner, 'end', 'awaitCompositionStopped')),
         seconds(r.showrunner.end.deleteStage),
+        seconds(lastClosed(r.showrunner, 'end', 'workflow completed')),
         seconds(r.showrunner.end.seen),
         seconds(r.script.end.seen),
       ]);
@@ -450,7 +454,8 @@ function report(
       phaseRows,
     ),
     '',
-    'Showrunner per repetition, against the script (seconds from go / from end):',
+    'Showrunner per repetition, against the script (seconds from go / from end; "publisher seen" and "STOPPED known" ' +
+      'are when the show\'s poll closed, "workflow completed" from its history):',
     '',
     markdownTable(
       [
@@ -458,10 +463,14 @@ function report(
         'rep',
         'WAITING_FOR_PUBLISHER',
         'publisher joined',
+        'publisher seen',
         'StartComposition',
         'ACTIVE known',
         'script ACTIVE known',
+        'STOPPED (emulator)',
+        'STOPPED known',
         'DeleteStage',
+        'workflow completed',
         'tidied up',
         'script tidied up',
       ],
@@ -480,6 +489,12 @@ function report(
     rows,
     details,
   };
+}
+
+/** When the show's last such step closed (or happened), from its phase's start; NaN when it has none. */
+function lastClosed(side: Side, phase: 'go' | 'end', what: string): number {
+  const step = side.timeline?.filter((t) => t.phase === phase && t.what === what).at(-1);
+  return step ? (step.closedAt ?? step.at) : NaN;
 }
 
 /** One row per step; workflow tasks lettered in order of appearance. */
