@@ -39,6 +39,7 @@ import {
   type ScenarioReport,
   type SummaryRow,
 } from './bench-support';
+import { showTimeline, type TimelineStep } from './show-timeline';
 
 export interface OverheadOptions {
   reps: number;
@@ -81,6 +82,8 @@ interface EndPhase {
 interface Side {
   start: StartPhase;
   end: EndPhase;
+  /** Showrunner only: the show's steps from its history, in ms from go (before end) or from end. */
+  timeline?: (TimelineStep & { phase: 'go' | 'end' })[];
 }
 
 interface Rep {
@@ -153,7 +156,19 @@ async function showrunnerRun(stack: LocalStack, r: Recorders, o: OverheadOptions
   await stack.control.leave({ token: token! }).catch(() => undefined);
   await handle.result();
   const e = emulatorTimes(r, active.status.composition!.arn, t0, t2);
+  const rel = (ms: number | undefined, from: number) => (ms === undefined ? undefined : ms - from);
+  const timeline = (await showTimeline(handle)).map((step) => {
+    const from = step.at < t2 ? t0 : t2;
+    return {
+      ...step,
+      phase: step.at < t2 ? ('go' as const) : ('end' as const),
+      at: step.at - from,
+      startedAt: rel(step.startedAt, from),
+      closedAt: rel(step.closedAt, from),
+    };
+  });
   return {
+    timeline,
     start: {
       seen: active.at - t0,
       startComposition: e.startComposition,
@@ -362,15 +377,39 @@ function report(
         String(r.rep + 1),
         seconds(r.showrunner.start.prepared!),
         seconds(r.showrunner.start.publisherJoined!),
+        seconds(lastClosed(r.showrunner, 'go', 'awaitPublisher')),
         seconds(r.showrunner.start.startComposition),
         seconds(r.showrunner.start.seen),
         seconds(r.script.start.seen),
+        seconds(r.showrunner.end.stopped),
+        seconds(lastClosed(r.showrunner, 'end', 'awaitCompositionStopped')),
         seconds(r.showrunner.end.deleteStage),
+        seconds(lastClosed(r.showrunner, 'end', 'workflow completed')),
         seconds(r.showrunner.end.seen),
         seconds(r.script.end.seen),
       ]);
     }
   }
+  const judgedReps = reps.filter((r) => r.latencyMs === TARGET_LATENCY_MS);
+  const medianRep = [...judgedReps].sort((a, b) => a.showrunner.start.seen - b.showrunner.start.seen)[
+    Math.floor(judgedReps.length / 2)
+  ];
+  const timelineSection = medianRep?.showrunner.timeline
+    ? [
+        '',
+        `Where the show's time goes: its steps from its history, in repetition ${medianRep.rep + 1} at ` +
+          `${TARGET_LATENCY_MS} ms (the median start), seconds from go or from end. Steps with the same task letter ` +
+          'went out in one workflow task (side by side); `signal ←` is a signal the show received, `signal →` one it ' +
+          'sent; an activity closes when its last attempt ends (polls fail until they see what they wait for, then retry: ' +
+          'the attempt column counts them). After "workflow completed" the figure still waits for the bench\'s next status ' +
+          'query, which a closed workflow answers by replaying its history on the worker.',
+        '',
+        markdownTable(
+          ['from', 'step', 'task', 'scheduled', 'last attempt started', 'attempt', 'closed'],
+          timelineRows(medianRep.showrunner.timeline),
+        ),
+      ]
+    : [];
   const details = [
     'Local stack (`startPrivateLocalStack`: Temporal dev server, versitygw, the emulator with its documented rate limits ' +
       'and 2 s composition start / 1 s stop, the worker, the events endpoint subscribed to the emulator). Each ' +
@@ -415,7 +454,8 @@ function report(
       phaseRows,
     ),
     '',
-    'Showrunner per repetition, against the script (seconds from go / from end):',
+    'Showrunner per repetition, against the script (seconds from go / from end; "publisher seen" and "STOPPED known" ' +
+      'are when the show\'s poll closed, "workflow completed" from its history):',
     '',
     markdownTable(
       [
@@ -423,15 +463,20 @@ function report(
         'rep',
         'WAITING_FOR_PUBLISHER',
         'publisher joined',
+        'publisher seen',
         'StartComposition',
         'ACTIVE known',
         'script ACTIVE known',
+        'STOPPED (emulator)',
+        'STOPPED known',
         'DeleteStage',
+        'workflow completed',
         'tidied up',
         'script tidied up',
       ],
       perRepRows,
     ),
+    ...timelineSection,
   ];
   return {
     id: 'overhead',
@@ -446,23 +491,54 @@ function report(
   };
 }
 
+/** When the show's last such step closed (or happened), from its phase's start; NaN when it has none. */
+function lastClosed(side: Side, phase: 'go' | 'end', what: string): number {
+  const step = side.timeline?.filter((t) => t.phase === phase && t.what === what).at(-1);
+  return step ? (step.closedAt ?? step.at) : NaN;
+}
+
+/** One row per step; workflow tasks lettered in order of appearance. */
+function timelineRows(steps: NonNullable<Side['timeline']>): string[][] {
+  const letters = new Map<number, string>();
+  const letter = (task: number | undefined) => {
+    if (task === undefined) return '';
+    if (!letters.has(task))
+      letters.set(task, String.fromCharCode(65 + (letters.size % 26)) + (letters.size >= 26 ? '′' : ''));
+    return letters.get(task)!;
+  };
+  const s = (ms: number | undefined) => (ms === undefined ? '' : seconds(ms));
+  return steps.map((step) => [
+    step.phase,
+    step.what,
+    letter(step.task),
+    s(step.at),
+    s(step.startedAt),
+    step.attempt === undefined ? '' : String(step.attempt),
+    s(step.closedAt),
+  ]);
+}
+
 /** Where Showrunner lost the time, from the medians of the emulator's view. */
 function missReason(phase: 'start' | 'end', reps: Rep[]): string {
   const m = (pick: (r: Rep) => number) => seconds(median(reps.map(pick)));
   if (phase === 'start') {
     return (
       `Showrunner calls StartComposition ${m((r) => r.showrunner.start.startComposition)} s after go vs ` +
-      `${m((r) => r.script.start.startComposition)} s (preparation as separate activities, then the ` +
-      `first-publisher wait: publisher joined at ${m((r) => r.showrunner.start.publisherJoined!)} s), and knows ` +
-      `ACTIVE ${m((r) => r.showrunner.start.seen - r.showrunner.start.active)} s after the emulator vs ` +
-      `${m((r) => r.script.start.seen - r.script.start.active)} s (event → show → monitor poll, or the next 1 s poll).`
+      `${m((r) => r.script.start.startComposition)} s: preparation (encoder configuration alongside the stage, then ` +
+      'tokens alongside the ingest configuration, then the look for duplicates) until WAITING_FOR_PUBLISHER ' +
+      `(${m((r) => r.showrunner.start.prepared!)} s), then the first-publisher wait (publisher joined at ` +
+      `${m((r) => r.showrunner.start.publisherJoined!)} s; the timeline shows how long the re-poll an event asks ` +
+      `for waits to start); and knows ACTIVE ${m((r) => r.showrunner.start.seen - r.showrunner.start.active)} s ` +
+      `after the emulator vs ${m((r) => r.script.start.seen - r.script.start.active)} s (event → show → monitor ` +
+      'poll, or the next 1 s poll).'
     );
   }
   return (
     `Showrunner deletes the stage ${m((r) => r.showrunner.end.deleteStage - r.showrunner.end.stopped)} s after the ` +
     `emulator stopped the composition vs ${m((r) => r.script.end.deleteStage - r.script.end.stopped)} s: tidy-up ` +
     'polls for STOPPED at 250 ms backing off to 2 s, woken early by the Session End event through the events ' +
-    'endpoint (stopComposition in workflows/show/composition.ts), then unwatches the composition and deletes the ' +
-    'ingest configuration, each a workflow task and an activity round trip, before the stage.'
+    'endpoint (stopComposition in workflows/show/composition.ts; the ingest configuration is deleted meanwhile), ' +
+    `then deletes the stage, then sweeps the run tag (${m((r) => r.showrunner.end.seen - r.showrunner.end.deleteStage)} s ` +
+    'from DeleteStage to tidied up).'
   );
 }

@@ -113,6 +113,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       uiCodecEndpoint: codecUrl,
       logLevel: 'error',
       logFile: path.join(dir, 'temporal.log'),
+      // As deploy/temporal-dynamicconfig.yaml sets for the monitor queue: matching splits a task queue's
+      // maxTaskQueueActivitiesPerSecond over its partitions (4 by default), so the monitor queue's 4/s became 1/s
+      // per partition, and a poll landing on a partition used in the last second waited up to 1 s to start. The
+      // dev server takes no per-queue constraint on the command line, so every queue of the local stack gets one.
+      dynamicConfig: { 'matching.numTaskqueueReadPartitions': 1, 'matching.numTaskqueueWritePartitions': 1 },
       ...(persistent ? { dbFile: path.join(dir, 'temporal.db') } : {}),
     });
     stops.push(() => temporal.stop());

@@ -64,19 +64,38 @@ export async function startComposition(show: Show): Promise<void> {
  * options (tidy-up's retry for an hour) with each call's summary.
  */
 export async function stopComposition(show: Show, run: CompositionRun, proxies = ivsWithSummary): Promise<void> {
-  show.stopping.add(run.arn);
-  try {
-    await stopAndWait(show, run, proxies);
-  } finally {
-    show.stopping.delete(run.arn);
-  }
+  await stopUntilStopped(show, run, proxies);
   await signalMonitor(show, run.arn, 'unwatch');
 }
 
-async function stopAndWait(show: Show, run: CompositionRun, proxies: typeof ivsWithSummary): Promise<void> {
+/**
+ * Stops a composition and waits until IVS says it stopped; the caller unwatches it. `onStopAnswered` is called
+ * once StopComposition has answered, before the wait for STOPPED.
+ */
+export async function stopUntilStopped(
+  show: Show,
+  run: CompositionRun,
+  proxies = ivsWithSummary,
+  onStopAnswered?: () => void,
+): Promise<void> {
+  show.stopping.add(run.arn);
+  try {
+    await stopAndWait(show, run, proxies, onStopAnswered);
+  } finally {
+    show.stopping.delete(run.arn);
+  }
+}
+
+async function stopAndWait(
+  show: Show,
+  run: CompositionRun,
+  proxies: typeof ivsWithSummary,
+  onStopAnswered?: () => void,
+): Promise<void> {
   const { state } = show;
   const n = state.compositions.indexOf(run) + 1;
   const stopped = await proxies(`Stop composition ${n}`).stopComposition({ ...show.scope(), arn: run.arn });
+  onStopAnswered?.();
   let finalState = stopped.state;
   if (!isTerminal(finalState)) {
     // A stop takes seconds: poll soon, then back off, so tidy-up neither waits long nor spends the account's

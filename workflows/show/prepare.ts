@@ -1,14 +1,20 @@
-import { condition, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import { STAGE_ARN } from '../../contracts/search-attributes';
 import { tagsKeeping } from '../../contracts/tags';
 import { ENCODER_PRESETS } from '../../show-spec/encoder-presets';
 import type { StorageRef } from '../../show-spec/show-spec';
 import { ivsWithSummary } from '../activity-proxies';
 import { audienceOn, ensureAudienceKey } from './audience';
+import { countOf } from './count-of';
 import { participantRecordingOf } from './plan';
 import type { Show } from './show';
 import { createUncut, ingestConfigurationNameOf, removeDuplicates, retrySafeResources } from './sweep';
 import { preparedTokenRequests } from './tokens';
+
+/**
+ * Shows started before issue 15 look up the encoder configuration, then create the stage; newer ones do both at once.
+ */
+const PREPARE_IN_PARALLEL = 'prepare-in-parallel';
 
 /**
  * Waits for the show's slot (its start minus the lead time), then prepares it. False when the show was ended
@@ -34,9 +40,9 @@ async function prepare(show: Show): Promise<void> {
   show.setPhase('PREPARING');
   state.prepareStarted = true;
   const recording = spec.individualRecording?.enabled ? spec.individualRecording : undefined;
-  if (recording) state.participantStorage = await ensureStorage(show, recording.storage);
   const composition = spec.composition?.enabled ? spec.composition : undefined;
-  if (composition) {
+  const ensureEncoder = async () => {
+    if (!composition) return;
     if ('arn' in composition.encoder) state.encoderConfigurationArn = composition.encoder.arn;
     else {
       const preset = composition.encoder.preset;
@@ -53,31 +59,58 @@ async function prepare(show: Show): Promise<void> {
         },
       );
     }
-    if (composition.recording) state.compositeStorage = await ensureStorage(show, composition.recording);
+  };
+  const ensureStorages = async () => {
+    if (recording) state.participantStorage = await ensureStorage(show, recording.storage);
+    // After the participants' storage: both may name the same bucket, and the second look must find the first.
+    if (composition?.recording) state.compositeStorage = await ensureStorage(show, composition.recording);
+  };
+  const ensureStage = () =>
+    createUncut(
+      () =>
+        ivsWithSummary('Create the stage (or find the one this show made)').ensureStage({
+          ...show.scope(),
+          identity,
+          name: `show-${spec.id}`,
+          tags: tagsKeeping(spec.tags, spec.policies.keep.stage),
+          recording:
+            recording && state.participantStorage
+              ? participantRecordingOf(recording, state.participantStorage.arn)
+              : undefined,
+        }),
+      (made) => {
+        state.stageArn = made.stageArn;
+        state.stageId = made.stageId;
+        state.made.push({ kind: 'stage', arn: made.stageArn });
+      },
+    );
+  if (!patched(PREPARE_IN_PARALLEL)) {
+    if (recording) state.participantStorage = await ensureStorage(show, recording.storage);
+    await ensureEncoder();
+    if (composition?.recording) state.compositeStorage = await ensureStorage(show, composition.recording);
+    await ensureStage();
+  } else {
+    // The encoder configuration is independent of the stage (StartComposition names both; CreateStage takes
+    // neither), so its look-up runs alongside the stage's creation. The storage configurations stay before the
+    // stage: a bad bucket fails preparation before anything is made, and a participant-recording stage names its
+    // storage configuration at creation (CreateStage's autoParticipantRecordingConfiguration). Both branches are
+    // settled before a failure propagates, so a stage still being created is recorded for tidy-up.
+    await settleAll([
+      ensureEncoder(),
+      (async () => {
+        await ensureStorages();
+        await ensureStage();
+      })(),
+    ]);
   }
-  const stage = await createUncut(
-    () =>
-      ivsWithSummary('Create the stage (or find the one this show made)').ensureStage({
-        ...show.scope(),
-        identity,
-        name: `show-${spec.id}`,
-        tags: tagsKeeping(spec.tags, spec.policies.keep.stage),
-        recording:
-          recording && state.participantStorage
-            ? participantRecordingOf(recording, state.participantStorage.arn)
-            : undefined,
-      }),
-    (made) => {
-      state.stageArn = made.stageArn;
-      state.stageId = made.stageId;
-      state.made.push({ kind: 'stage', arn: made.stageArn });
-    },
-  );
-  upsertSearchAttributes([{ key: STAGE_ARN, value: stage.stageArn }]);
+  const stageArn = state.stageArn!;
+  upsertSearchAttributes([{ key: STAGE_ARN, value: stageArn }]);
   const issueTokens = async () => {
-    state.tokens = await ivsWithSummary(`Issue ${spec.participants.length} participant tokens`).issueParticipantTokens({
+    state.tokens = await ivsWithSummary(
+      `Issue ${countOf(spec.participants.length, 'participant token')}`,
+    ).issueParticipantTokens({
       ...show.scope(),
-      stageArn: stage.stageArn,
+      stageArn,
       participants: preparedTokenRequests(spec),
     });
   };
@@ -88,7 +121,7 @@ async function prepare(show: Show): Promise<void> {
         ivsWithSummary('Create the ingest configuration').ensureIngestConfiguration({
           ...show.scope(),
           identity,
-          stageArn: stage.stageArn,
+          stageArn,
           name: ingestConfigurationNameOf(spec.id),
           protocol: spec.ingest!.protocol,
           insecureIngest: spec.ingest!.protocol === 'RTMP',
@@ -121,7 +154,7 @@ async function prepare(show: Show): Promise<void> {
 }
 
 /** Waits for every promise, then throws the first failure (Promise.all would leave the others running unwatched). */
-async function settleAll(promises: Promise<unknown>[]): Promise<void> {
+export async function settleAll(promises: Promise<unknown>[]): Promise<void> {
   const settled = await Promise.allSettled(promises);
   for (const s of settled) if (s.status === 'rejected') throw s.reason;
 }

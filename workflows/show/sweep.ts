@@ -2,6 +2,7 @@ import { CancellationScope, patched } from '@temporalio/workflow';
 import { rootMessage } from '../../contracts/errors';
 import { dedupe, type ShowResource } from '../../contracts/show-resources';
 import { ivsWithSummary, tidyWithSummary } from '../activity-proxies';
+import { countOf } from './count-of';
 import { addCalls, recordedResources, refOf, sweepPlan } from './decisions';
 import type { Show } from './show';
 
@@ -60,7 +61,7 @@ export async function removeDuplicates(show: Show): Promise<void> {
   state.sweepCalls = addCalls(state.sweepCalls ?? {}, found.calls);
   const { remove } = dedupe(found.resources, recordedResources(state));
   if (remove.length === 0) return;
-  const removed = await ivsWithSummary(`Delete ${remove.length} duplicates`).removeShowResources({
+  const removed = await ivsWithSummary(`Delete ${countOf(remove.length, 'duplicate')}`).removeShowResources({
     ...show.scope(),
     identity: show.identity,
     resources: remove.map(({ kind, arn }) => ({ kind, arn })),
@@ -84,7 +85,9 @@ export async function sweepLeftovers(show: Show): Promise<void> {
     const { remove, unrecorded } = sweepPlan(found.resources, state);
     state.swept ??= [];
     if (remove.length > 0) {
-      const removed = await tidyWithSummary(`Remove ${remove.length} left under the run tag`).removeShowResources({
+      const removed = await tidyWithSummary(
+        `Remove ${countOf(remove.length, 'resource')} left under the run tag`,
+      ).removeShowResources({
         ...show.scope(),
         identity: show.identity,
         resources: remove.map(({ kind, arn }) => ({ kind, arn })),
