@@ -4,8 +4,9 @@
  * in-process worker in debug mode (workflows on the main thread, so one heap holds them), with three bundles:
  *
  * - floor: a bundle of only the minimal workflow;
- * - showrunner: Showrunner's workflows and the minimal one, as `npm run build:workflows` builds them;
- * - showrunner+tracing: the same with the OpenTelemetry workflow interceptors (the traced bundle).
+ * - showrunner: Showrunner's workflows and the minimal one, as `npm run build:workflows` builds them (with the
+ *   OpenTelemetry workflow interceptors and the preloaded modules, worker/workflow-bundle-options.ts);
+ * - showrunner-no-preload: the same without preloaded modules, which shows what preloading saves.
  *
  * With the SDK's reusable V8 context every cached workflow evaluates the bundle's modules for itself, so the
  * difference is the price of what the bundle carries. Prints one JSON line per bundle. Not part of `npm run bench`.
@@ -14,8 +15,8 @@ import v8 from 'node:v8';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { startTemporalDevServer } from '../../dev/services/temporal-dev-server';
-import { FAILURE_CONVERTER_PATH } from '../../security/data-converter';
-import { tracingOff, WORKFLOW_TRACING_INTERCEPTORS } from '../../worker/tracing';
+import { tracingOff } from '../../worker/tracing';
+import { workflowBundleOptions } from '../../worker/workflow-bundle-options';
 import { floorStateQuery } from './floor-workflow';
 
 const N = Number(process.env.N ?? 200);
@@ -29,14 +30,11 @@ function liveHeap(): number {
 
 const VARIANTS = {
   floor: { workflowsPath: require.resolve('./floor-workflow') },
-  showrunner: {
+  showrunner: { workflowsPath: require.resolve('./showrunner-plus-floor'), ...workflowBundleOptions() },
+  'showrunner-no-preload': {
     workflowsPath: require.resolve('./showrunner-plus-floor'),
-    failureConverterPath: FAILURE_CONVERTER_PATH,
-  },
-  'showrunner+tracing': {
-    workflowsPath: require.resolve('./showrunner-plus-floor'),
-    failureConverterPath: FAILURE_CONVERTER_PATH,
-    workflowInterceptorModules: [WORKFLOW_TRACING_INTERCEPTORS],
+    ...workflowBundleOptions(),
+    preloadModules: [],
   },
 };
 
