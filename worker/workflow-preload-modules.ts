@@ -1,8 +1,8 @@
 /**
  * Modules the SDK evaluates once per worker, before any workflow exists, and shares — deep-frozen — with every
  * workflow of the reusable V8 context (the SDK's default). Every other module of the bundle is evaluated again by
- * each cached workflow, so what is listed here is memory saved per cached show (issue 15: zod's ~0.47 MB
- * each, bench/floor/bundle-cost.ts).
+ * each cached workflow, so what is listed here is memory saved per cached show (issue 15: zod, ~0.5 MB
+ * each; bench/floor/bundle-cost.ts measures it).
  *
  * Only modules without per-workflow state and that never write to what they export after loading belong here; a
  * module that does would leak state between workflows or throw on the frozen object. Not listed, and why:
