@@ -6,6 +6,7 @@
  * - floor: a bundle of only the minimal workflow;
  * - showrunner: Showrunner's workflows and the minimal one, as `npm run build:workflows` builds them (with the
  *   OpenTelemetry workflow interceptors and the preloaded modules, worker/workflow-bundle-options.ts);
+ * - showrunner-no-tracing: the same without the OpenTelemetry workflow interceptors, which shows what they cost;
  * - showrunner-no-preload: the same without preloaded modules, which shows what preloading saves.
  *
  * With the SDK's reusable V8 context every cached workflow evaluates the bundle's modules for itself, so the
@@ -42,6 +43,12 @@ async function liveHeap(): Promise<number> {
 const VARIANTS = {
   floor: { workflowsPath: require.resolve('./floor-workflow') },
   showrunner: { workflowsPath: require.resolve('./showrunner-plus-floor'), ...workflowBundleOptions() },
+  // Without the OpenTelemetry workflow interceptors: what they cost (they cannot go, see BENCHMARKS.md).
+  'showrunner-no-tracing': {
+    workflowsPath: require.resolve('./showrunner-plus-floor'),
+    ...workflowBundleOptions(),
+    workflowInterceptorModules: [],
+  },
   'showrunner-no-preload': {
     workflowsPath: require.resolve('./showrunner-plus-floor'),
     ...workflowBundleOptions(),
