@@ -559,9 +559,10 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
               ratio <= FLOOR_RATIO_TARGET
                 ? undefined
                 : 'the SDK evaluates every module of the bundle once per cached workflow (reuseV8Context keeps module ' +
-                  "state per workflow): Showrunner's bundle without tracing costs a minimal workflow ~0.6 MB of heap, " +
-                  "most of it zod/mini's core (the update validators), against ~0.07 MB in a bundle of its own " +
-                  '(bench/floor/bundle-cost.ts); the show adds its state and the monitors on top',
+                  'state per workflow) but the preloaded ones (zod, worker/workflow-preload-modules.ts): ' +
+                  "Showrunner's bundle costs a minimal workflow ~0.58 MB of heap, ~0.4 MB of it the OpenTelemetry " +
+                  'workflow interceptors, against ~0.07 MB in a bundle of its own (bench/floor/bundle-cost.ts); the ' +
+                  'show adds its state and the monitors on top',
           },
         ]
       : [];

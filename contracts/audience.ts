@@ -1,8 +1,8 @@
-import { en } from 'zod/locales';
 import { z } from 'zod/mini';
 import type { AccountRegion } from './aws-scope';
 import { ATTRIBUTES, attributesFit, TOKEN_MINUTES, USER_ID_MAX_LENGTH, utf8Length } from './participants';
 import type { ShowIdentity } from './tags';
+import './zod-english';
 
 /**
  * Audience (viewer) tokens: self-signed, subscribe-only participant tokens. The show imports a public key
@@ -10,7 +10,6 @@ import type { ShowIdentity } from './tags';
  * viewers never touch CreateParticipantToken's 50 TPS nor the show's history. Workflow-safe: types, constants and
  * pure functions only.
  */
-z.config(en());
 
 const MINUTE = 60_000;
 

@@ -1,5 +1,4 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import { en } from 'zod/locales';
 import { z } from 'zod/mini';
 import type { AudienceSigner } from './audience';
 import type { CompositionSnapshot } from './composition';
@@ -8,13 +7,13 @@ import { ATTRIBUTES, attributesFit, CAPABILITIES, TOKEN_MINUTES, USER_ID_MAX_LEN
 import { REASON_MAX_LENGTH } from './show-rules';
 import type { IssuedToken } from './stage';
 import type { ShowStatus } from './show-status';
+import './zod-english';
 
 /**
  * Messages of the show workflow. Update arguments are validated before they are accepted into history. The
  * schemas use zod's tree-shakable build (zod/mini) so the workflow bundle does not carry zod's classic API, with
- * zod's English messages, so a rejection reads exactly as the same mistake in a show spec.
+ * zod's English messages (./zod-english), so a rejection reads exactly as the same mistake in a show spec.
  */
-z.config(en());
 
 export const statusQuery = defineQuery<ShowStatus>('status');
 /** Secret: the tokens issued at preparation. Readable only with the payload codec. */

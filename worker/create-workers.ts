@@ -3,6 +3,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createActivities } from '../activities';
 import { createAwsClients, type AwsClientOptions, type AwsClients } from '../activities/aws-clients';
 import { tracingWorkerOptions, type WorkerTracing } from './tracing';
+import { workerBundlerOptions } from './workflow-bundle-options';
 import type { WorkerConfig } from './worker-config';
 
 export interface ShowrunnerWorkers {
@@ -59,6 +60,7 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Show
     activities,
     ...options.workflows,
     ...tracingWorkerOptions(options.tracing, options.workflows),
+    ...workerBundlerOptions(options.workflows),
   };
   const main = await Worker.create({
     ...common,

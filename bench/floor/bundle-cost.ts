@@ -4,24 +4,37 @@
  * in-process worker in debug mode (workflows on the main thread, so one heap holds them), with three bundles:
  *
  * - floor: a bundle of only the minimal workflow;
- * - showrunner: Showrunner's workflows and the minimal one, as `npm run build:workflows` builds them;
- * - showrunner+tracing: the same with the OpenTelemetry workflow interceptors (the traced bundle).
+ * - showrunner: Showrunner's workflows and the minimal one, as `npm run build:workflows` builds them (with the
+ *   OpenTelemetry workflow interceptors and the preloaded modules, worker/workflow-bundle-options.ts);
+ * - showrunner-no-tracing: the same without the OpenTelemetry workflow interceptors, which shows what they cost;
+ * - showrunner-no-preload: the same without preloaded modules, which shows what preloading saves.
  *
  * With the SDK's reusable V8 context every cached workflow evaluates the bundle's modules for itself, so the
  * difference is the price of what the bundle carries. Prints one JSON line per bundle. Not part of `npm run bench`.
+ *
+ * With the memory probe (`BENCH_MEMORY_PROBE_DIR=$(mktemp -d) NODE_OPTIONS="--expose-gc --require
+ * ./bench/floor/memory-probe.cjs" npx tsx bench/floor/bundle-cost.ts`) the workflows run as in production instead,
+ * in the SDK's workflow threads, and the heaps of every thread are read. BUNDLES=floor,showrunner picks bundles; one
+ * per process reads cleanest, as a stopped worker's thread may linger.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import v8 from 'node:v8';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { startTemporalDevServer } from '../../dev/services/temporal-dev-server';
-import { FAILURE_CONVERTER_PATH } from '../../security/data-converter';
-import { tracingOff, WORKFLOW_TRACING_INTERCEPTORS } from '../../worker/tracing';
+import { tracingOff } from '../../worker/tracing';
+import { workflowBundleOptions } from '../../worker/workflow-bundle-options';
 import { floorStateQuery } from './floor-workflow';
+import { readMemory } from './memory';
 
 const N = Number(process.env.N ?? 200);
 const gc = (globalThis as { gc?: () => void }).gc;
 
-function liveHeap(): number {
+const probeDir = process.env.BENCH_MEMORY_PROBE_DIR;
+
+async function liveHeap(): Promise<number> {
+  if (probeDir) return (await readMemory(probeDir)).heapUsed;
   gc!();
   gc!();
   return v8.getHeapStatistics().used_heap_size;
@@ -29,14 +42,17 @@ function liveHeap(): number {
 
 const VARIANTS = {
   floor: { workflowsPath: require.resolve('./floor-workflow') },
-  showrunner: {
+  showrunner: { workflowsPath: require.resolve('./showrunner-plus-floor'), ...workflowBundleOptions() },
+  // Without the OpenTelemetry workflow interceptors: what they cost (they cannot go, see BENCHMARKS.md).
+  'showrunner-no-tracing': {
     workflowsPath: require.resolve('./showrunner-plus-floor'),
-    failureConverterPath: FAILURE_CONVERTER_PATH,
+    ...workflowBundleOptions(),
+    workflowInterceptorModules: [],
   },
-  'showrunner+tracing': {
+  'showrunner-no-preload': {
     workflowsPath: require.resolve('./showrunner-plus-floor'),
-    failureConverterPath: FAILURE_CONVERTER_PATH,
-    workflowInterceptorModules: [WORKFLOW_TRACING_INTERCEPTORS],
+    ...workflowBundleOptions(),
+    preloadModules: [],
   },
 };
 
@@ -49,13 +65,14 @@ async function main(): Promise<void> {
   const client = new Client({ connection: clientConnection });
   try {
     for (const [name, options] of Object.entries(VARIANTS)) {
+      if (process.env.BUNDLES && !process.env.BUNDLES.split(',').includes(name)) continue;
       const bundle = await bundleWorkflowCode({ ...options, logger: new DefaultLogger('WARN') });
       const taskQueue = `bundle-cost-${name}`;
       const worker = await Worker.create({
         connection,
         taskQueue,
         workflowBundle: bundle,
-        debugMode: true,
+        debugMode: !probeDir,
         maxCachedWorkflows: N + 10,
         sinks: tracingOff.sinks,
       });
@@ -63,11 +80,11 @@ async function main(): Promise<void> {
         const start = (id: string) =>
           client.workflow.start('floorWorkflow', { taskQueue, workflowId: `${taskQueue}-${id}`, args: [1] });
         await (await start('warm')).query(floorStateQuery);
-        const before = liveHeap();
+        const before = await liveHeap();
         const handles = [];
         for (let i = 0; i < N; i++) handles.push(await start(String(i)));
         for (const h of handles) await h.query(floorStateQuery);
-        const after = liveHeap();
+        const after = await liveHeap();
         for (const h of handles) await h.terminate();
         console.log(
           JSON.stringify({
@@ -75,9 +92,13 @@ async function main(): Promise<void> {
             workflows: N,
             heapPerWorkflowKB: Math.round((after - before) / N / 1024),
             bundleKB: Math.round(bundle.code.length / 1024),
+            threads: probeDir ? 'workflow threads' : 'main',
           }),
         );
       });
+      // The stopped worker's threads answer no more: the next reading must not wait for them.
+      if (probeDir)
+        for (const f of fs.readdirSync(probeDir)) if (f.startsWith('thread-')) fs.rmSync(path.join(probeDir, f));
     }
   } finally {
     await clientConnection.close();

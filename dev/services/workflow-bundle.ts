@@ -4,8 +4,7 @@ import { rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { FAILURE_CONVERTER_PATH } from '../../security/data-converter';
-import { WORKFLOW_TRACING_INTERCEPTORS } from '../../worker/tracing';
+import { workflowBundleOptions } from '../../worker/workflow-bundle-options';
 
 const REPO = path.resolve(__dirname, '../..');
 /**
@@ -26,8 +25,8 @@ function sourceDigest(): string {
   for (const entry of readdirSync(REPO, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name)))
     if (entry.isDirectory() && !entry.name.startsWith('.') && !NOT_BUNDLED.has(entry.name))
       walk(path.join(REPO, entry.name));
-  // Bundles cached before the tracing interceptors were compiled in must not be reused.
-  hash.update(WORKFLOW_TRACING_INTERCEPTORS);
+  // Bundles built with other options (interceptors, preloaded modules) must not be reused.
+  hash.update(JSON.stringify(workflowBundleOptions()));
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -40,8 +39,7 @@ export async function cachedWorkflowBundle(): Promise<{ codePath: string }> {
   if (!existsSync(codePath)) {
     const { code } = await bundleWorkflowCode({
       workflowsPath: path.join(REPO, 'workflows'),
-      failureConverterPath: FAILURE_CONVERTER_PATH,
-      workflowInterceptorModules: [WORKFLOW_TRACING_INTERCEPTORS],
+      ...workflowBundleOptions(),
       logger: {
         log: () => undefined,
         trace: () => undefined,

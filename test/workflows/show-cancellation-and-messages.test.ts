@@ -95,7 +95,26 @@ void describe('show workflow: cancellation, updates and continue-as-new', () => 
       allTokens.map((t) => t.userId),
       ['alice', 'bob', 'carol'],
     );
-    await assert.rejects(handle.executeUpdate(issueTokenUpdate, { args: [{ userId: '' }] }), WorkflowUpdateFailedError);
+    // zod runs preloaded, shared by every workflow and frozen (worker/workflow-bundle-options.ts): its rejections
+    // must still name the field and the rule, in English.
+    const rejection = async (update: Promise<unknown>, message: string) =>
+      assert.rejects(update, (e: unknown) => {
+        assert.ok(e instanceof WorkflowUpdateFailedError, String(e));
+        assert.equal((e.cause as Error).message, message);
+        return true;
+      });
+    await rejection(
+      handle.executeUpdate(issueTokenUpdate, { args: [{ userId: '' }] }),
+      'Invalid arguments: userId: Too small: expected string to have >=1 characters',
+    );
+    await rejection(
+      handle.executeUpdate(extendUpdate, { args: [{ endAt: 'tomorrow' }] }),
+      'Invalid arguments: endAt: Invalid ISO datetime',
+    );
+    await rejection(
+      handle.executeUpdate(restartCompositionUpdate, { args: [{ reason: 'x', force: true } as never] }),
+      'Invalid arguments: (args): Unrecognized key: "force"',
+    );
     // A spec participant's token keeps the spec's attributes and role: another identity for alice is refused.
     await assert.rejects(
       handle.executeUpdate(issueTokenUpdate, { args: [{ userId: 'alice', attributes: { role: 'guest' } }] }),
