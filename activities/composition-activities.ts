@@ -10,18 +10,34 @@ import {
   type CompositionSnapshot,
   type ObservedCompositionState,
 } from '../contracts/composition';
+import { LIST_COMPOSITIONS_PAGE, MONITOR_LIST_SPACING_MS } from '../contracts/monitor-pacing';
 import { showTags } from '../contracts/tags';
 import type { AwsClients } from './aws-clients';
 import { contextSleep } from './activity-context';
 import { aws, isConflict, isNotFound, notYet, toFailure } from './aws-errors';
 
 /**
- * IVS allows 5 ListCompositions calls per second per account and region. One poll's pages go out at most every
- * 300 ms (3.3/s), leaving room for another show's call in the same second.
+ * IVS allows 5 List calls per second per account and region. One show sweep's pages go out at most every 300 ms
+ * (3.3/s), leaving room for another caller in the same second; the composition monitor's polls are spaced by
+ * MONITOR_LIST_SPACING_MS (contracts/monitor-pacing.ts).
  */
 export const LIST_PAGE_SPACING_MS = 300;
 
 export function createCompositionActivities(clients: AwsClients): CompositionActivities {
+  /**
+   * When this process may next send one of the monitor's ListCompositions calls, per account and region. A poll
+   * takes the next free turn before each page, so polls that follow each other closely (a change, then the next
+   * poll at once; a poll brought forward by an event while a cancelled one still runs) stay within the monitor's
+   * share of the rate too, not only the pages of one poll.
+   */
+  const nextMonitorListAt = new Map<string, number>();
+  const monitorListTurn = async (scope: { account?: string; region: string }) => {
+    const key = `${scope.account ?? ''}/${scope.region}`;
+    const now = Date.now();
+    const at = Math.max(now, nextMonitorListAt.get(key) ?? now);
+    nextMonitorListAt.set(key, at + MONITOR_LIST_SPACING_MS);
+    if (at > now) await contextSleep(at - now);
+  };
   return {
     /**
      * Unlike the creates in create-once.ts, StartComposition takes an idempotency token, so it goes through the
@@ -66,16 +82,18 @@ export function createCompositionActivities(clients: AwsClients): CompositionAct
     async pollCompositions(input) {
       const current = new Map<string, CompositionSnapshot>();
       await aws('ListCompositions', async () => {
-        for await (const page of paginateListCompositions({ client: clients.ivs(input) }, { maxResults: 100 })) {
+        await monitorListTurn(input);
+        const pages = paginateListCompositions({ client: clients.ivs(input) }, { maxResults: LIST_COMPOSITIONS_PAGE });
+        for await (const page of pages) {
           for (const c of page.compositions ?? []) {
             const destinations = (c.destinations ?? [])
               .map((d) => ({ id: d.id!, state: d.state! }))
               .sort((x, y) => x.id.localeCompare(y.id));
             current.set(c.arn!, { arn: c.arn!, state: c.state as ObservedCompositionState, destinations });
           }
-          // The paginator asks for the next page as soon as this one is consumed: spacing them keeps one poll of
-          // a busy account within its rate however many pages it takes.
-          if (page.nextToken) await contextSleep(LIST_PAGE_SPACING_MS);
+          // The paginator asks for the next page as soon as this one is consumed: waiting for the next turn keeps
+          // one poll of a busy account within the monitor's share however many pages it takes.
+          if (page.nextToken) await monitorListTurn(input);
         }
       });
       const snapshots = input.known.map(
