@@ -1,6 +1,6 @@
 import {
   GetCompositionCommand,
-  paginateListCompositions,
+  ListCompositionsCommand,
   StartCompositionCommand,
   StopCompositionCommand,
 } from '@aws-sdk/client-ivs-realtime';
@@ -13,8 +13,9 @@ import {
 import { LIST_COMPOSITIONS_PAGE, MONITOR_LIST_SPACING_MS } from '../contracts/monitor-pacing';
 import { showTags } from '../contracts/tags';
 import type { AwsClients } from './aws-clients';
-import { contextSleep } from './activity-context';
 import { aws, isConflict, isNotFound, notYet, toFailure } from './aws-errors';
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * IVS allows 5 List calls per second per account and region. One show sweep's pages go out at most every 300 ms
@@ -25,18 +26,22 @@ export const LIST_PAGE_SPACING_MS = 300;
 
 export function createCompositionActivities(clients: AwsClients): CompositionActivities {
   /**
-   * When this process may next send one of the monitor's ListCompositions calls, per account and region. A poll
-   * takes the next free turn before each page, so polls that follow each other closely (a change, then the next
-   * poll at once; a poll brought forward by an event while a cancelled one still runs) stay within the monitor's
-   * share of the rate too, not only the pages of one poll.
+   * The monitor's ListCompositions calls per account and region in this process, one after another: each goes out
+   * MONITOR_LIST_SPACING_MS after the previous one completed. Spacing from completion, not from sending, keeps the
+   * calls that far apart when IVS receives them too, whatever each one's latency; and it covers polls that follow
+   * each other closely (a change, then the next poll at once; a poll brought forward by an event while a cancelled
+   * one still runs), not only the pages of one poll.
    */
-  const nextMonitorListAt = new Map<string, number>();
-  const monitorListTurn = async (scope: { account?: string; region: string }) => {
+  const monitorLists = new Map<string, Promise<unknown>>();
+  const monitorList = <T>(scope: { account?: string; region: string }, call: () => Promise<T>): Promise<T> => {
     const key = `${scope.account ?? ''}/${scope.region}`;
-    const now = Date.now();
-    const at = Math.max(now, nextMonitorListAt.get(key) ?? now);
-    nextMonitorListAt.set(key, at + MONITOR_LIST_SPACING_MS);
-    if (at > now) await contextSleep(at - now);
+    const turn = (monitorLists.get(key) ?? Promise.resolve()).then(call);
+    const spaced = turn.then(
+      () => sleep(MONITOR_LIST_SPACING_MS),
+      () => sleep(MONITOR_LIST_SPACING_MS),
+    );
+    monitorLists.set(key, spaced);
+    return turn;
   };
   return {
     /**
@@ -82,19 +87,20 @@ export function createCompositionActivities(clients: AwsClients): CompositionAct
     async pollCompositions(input) {
       const current = new Map<string, CompositionSnapshot>();
       await aws('ListCompositions', async () => {
-        await monitorListTurn(input);
-        const pages = paginateListCompositions({ client: clients.ivs(input) }, { maxResults: LIST_COMPOSITIONS_PAGE });
-        for await (const page of pages) {
+        const ivs = clients.ivs(input);
+        let nextToken: string | undefined;
+        do {
+          const page = await monitorList(input, () =>
+            ivs.send(new ListCompositionsCommand({ maxResults: LIST_COMPOSITIONS_PAGE, nextToken })),
+          );
           for (const c of page.compositions ?? []) {
             const destinations = (c.destinations ?? [])
               .map((d) => ({ id: d.id!, state: d.state! }))
               .sort((x, y) => x.id.localeCompare(y.id));
             current.set(c.arn!, { arn: c.arn!, state: c.state as ObservedCompositionState, destinations });
           }
-          // The paginator asks for the next page as soon as this one is consumed: waiting for the next turn keeps
-          // one poll of a busy account within the monitor's share however many pages it takes.
-          if (page.nextToken) await monitorListTurn(input);
-        }
+          nextToken = page.nextToken || undefined;
+        } while (nextToken);
       });
       const snapshots = input.known.map(
         (k) => current.get(k.arn) ?? { arn: k.arn, state: 'GONE' as const, destinations: [] },
