@@ -1,6 +1,6 @@
 import {
   GetCompositionCommand,
-  paginateListCompositions,
+  ListCompositionsCommand,
   StartCompositionCommand,
   StopCompositionCommand,
 } from '@aws-sdk/client-ivs-realtime';
@@ -10,18 +10,39 @@ import {
   type CompositionSnapshot,
   type ObservedCompositionState,
 } from '../contracts/composition';
+import { LIST_COMPOSITIONS_PAGE, MONITOR_LIST_SPACING_MS } from '../contracts/monitor-pacing';
 import { showTags } from '../contracts/tags';
 import type { AwsClients } from './aws-clients';
-import { contextSleep } from './activity-context';
 import { aws, isConflict, isNotFound, notYet, toFailure } from './aws-errors';
 
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /**
- * IVS allows 5 ListCompositions calls per second per account and region. One poll's pages go out at most every
- * 300 ms (3.3/s), leaving room for another show's call in the same second.
+ * IVS allows 5 List calls per second per account and region. One show sweep's pages go out at most every 300 ms
+ * (3.3/s), leaving room for another caller in the same second; the composition monitor's polls are spaced by
+ * MONITOR_LIST_SPACING_MS (contracts/monitor-pacing.ts).
  */
 export const LIST_PAGE_SPACING_MS = 300;
 
 export function createCompositionActivities(clients: AwsClients): CompositionActivities {
+  /**
+   * The monitor's ListCompositions calls per account and region in this process, one after another: each goes out
+   * MONITOR_LIST_SPACING_MS after the previous one completed. Spacing from completion, not from sending, keeps the
+   * calls that far apart when IVS receives them too, whatever each one's latency; and it covers polls that follow
+   * each other closely (a change, then the next poll at once; a poll brought forward by an event while a cancelled
+   * one still runs), not only the pages of one poll.
+   */
+  const monitorLists = new Map<string, Promise<unknown>>();
+  const monitorList = <T>(scope: { account?: string; region: string }, call: () => Promise<T>): Promise<T> => {
+    const key = `${scope.account ?? ''}/${scope.region}`;
+    const turn = (monitorLists.get(key) ?? Promise.resolve()).then(call);
+    const spaced = turn.then(
+      () => sleep(MONITOR_LIST_SPACING_MS),
+      () => sleep(MONITOR_LIST_SPACING_MS),
+    );
+    monitorLists.set(key, spaced);
+    return turn;
+  };
   return {
     /**
      * Unlike the creates in create-once.ts, StartComposition takes an idempotency token, so it goes through the
@@ -66,17 +87,20 @@ export function createCompositionActivities(clients: AwsClients): CompositionAct
     async pollCompositions(input) {
       const current = new Map<string, CompositionSnapshot>();
       await aws('ListCompositions', async () => {
-        for await (const page of paginateListCompositions({ client: clients.ivs(input) }, { maxResults: 100 })) {
+        const ivs = clients.ivs(input);
+        let nextToken: string | undefined;
+        do {
+          const page = await monitorList(input, () =>
+            ivs.send(new ListCompositionsCommand({ maxResults: LIST_COMPOSITIONS_PAGE, nextToken })),
+          );
           for (const c of page.compositions ?? []) {
             const destinations = (c.destinations ?? [])
               .map((d) => ({ id: d.id!, state: d.state! }))
               .sort((x, y) => x.id.localeCompare(y.id));
             current.set(c.arn!, { arn: c.arn!, state: c.state as ObservedCompositionState, destinations });
           }
-          // The paginator asks for the next page as soon as this one is consumed: spacing them keeps one poll of
-          // a busy account within its rate however many pages it takes.
-          if (page.nextToken) await contextSleep(LIST_PAGE_SPACING_MS);
-        }
+          nextToken = page.nextToken || undefined;
+        } while (nextToken);
       });
       const snapshots = input.known.map(
         (k) => current.get(k.arn) ?? { arn: k.arn, state: 'GONE' as const, destinations: [] },

@@ -26,6 +26,7 @@ import { WorkerProcess, workerProcessEnv } from '../dev/process/worker-process';
 import { SHOWRUNNER_SEARCH_ATTRIBUTES } from '../dev/services/search-attributes';
 import { startTemporalDevServer, type TemporalDevServer } from '../dev/services/temporal-dev-server';
 import { createDataConverter } from '../security/data-converter';
+import { MONITOR_POLL_INTERVAL_MS } from '../contracts/monitor-pacing';
 import { measureFloor, memoryProbe, perWorkflow, readMemory, type PerWorkflow } from './floor/memory';
 import { generateKey, loadKeyRing } from '../security/encryption-keys';
 import {
@@ -616,8 +617,9 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
         note:
           notifiedMax <= NOTIFIED_TARGET_MS
             ? undefined
-            : 'the monitor polls each account and region every 10 s (the default pollInterval), so a change waits up ' +
-              'to 10 s to be seen at all; signalling the changed shows one after another adds the rest',
+            : `the monitor polls each account and region every ${MONITOR_POLL_INTERVAL_MS / 1_000} s ` +
+              '(contracts/monitor-pacing.ts), so a change waits up to that long to be seen at all; the signals (one ' +
+              'workflow task per poll) and the shows’ own tasks add the rest',
       },
       {
         figure: `${int(n)} shows over ${where.length} accounts × regions: busiest second of any operation in any one account and region`,
@@ -723,8 +725,9 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
         `Burst: ${compositions.length} channel destinations set RECONNECTING (16 control calls in flight); each ` +
         `show's next signal came first ${seconds(noticedReconnecting.min)} s / p50 ${seconds(noticedReconnecting.p50)} s / ` +
         `p99 ${seconds(noticedReconnecting.p99)} s / max ${seconds(noticedReconnecting.max)} s later, ` +
-        `${noticedReconnecting.count} of ${int(n)} shows (the monitor polls every 10 s, then signals the changed ` +
-        'shows one after another, a workflow task each: the first-to-last spread is that signalling); all ' +
+        `${noticedReconnecting.count} of ${int(n)} shows (the monitor polls every ` +
+        `${MONITOR_POLL_INTERVAL_MS / 1_000} s, then signals every changed show of its account and region from one ` +
+        'workflow task: the first-to-last spread is the polls’ phases and the queue of workflow tasks); all ' +
         `${int(n)} RECOVERING in visibility ` +
         `${Number.isFinite(allRecovering) ? `${seconds(allRecovering - reconnectingSet)} s after the last was set` : `NOT within 50 s (${recoveringSeen})`}. ` +
         `Set ACTIVE again: signals first ${seconds(noticedActive.min)} s / p50 ${seconds(noticedActive.p50)} s / max ` +

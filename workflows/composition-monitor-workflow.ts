@@ -9,6 +9,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { sameSnapshot, type CompositionSnapshot } from '../contracts/composition';
+import { monitorPollIntervalMs } from '../contracts/monitor-pacing';
 import {
   pollNowSignal,
   unwatchCompositionSignal,
@@ -19,11 +20,16 @@ import {
 import { compositionChangedSignal } from '../contracts/show-messages';
 import { polls } from './activity-proxies';
 import { runInterruptible } from './interruptible';
+import { watchesToDrop, type ChangedWatch } from './monitor-decisions';
 
 type Watched = CompositionWatch & { known: CompositionSnapshot };
 
 /** Monitors started before this change let every pollNow cancel the poll in flight. */
 const WAKE_ONCE_PER_INTERVAL = 'poll-now-once-per-interval';
+/** Monitors started before this change polled at the shows' shortest interval (10 s by default). */
+const INTERVAL_FROM_BUDGET = 'monitor-interval-from-budget';
+/** Monitors started before this change signalled the changed shows one after another, a workflow task each. */
+const SIGNAL_AT_ONCE = 'monitor-signal-changed-shows-at-once';
 
 const UNKNOWN = (arn: string): CompositionSnapshot => ({
   arn,
@@ -67,7 +73,10 @@ export async function compositionMonitorWorkflow(input: CompositionMonitorInput)
     watchesChanged = false;
     pollNow = false;
     const list = [...watches.values()];
-    const intervalMs = Math.min(...list.map((w) => w.pollIntervalMs));
+    const watchIntervals = list.map((w) => w.pollIntervalMs);
+    const intervalMs = patched(INTERVAL_FROM_BUDGET)
+      ? monitorPollIntervalMs(watchIntervals, list.length)
+      : Math.min(...watchIntervals);
     const { pollCompositions } = polls({
       intervalMs,
       timeoutMs: 24 * 60 * 60_000,
@@ -85,23 +94,54 @@ export async function compositionMonitorWorkflow(input: CompositionMonitorInput)
       if (!watchesChanged) lastWokenAt = Date.now();
       continue;
     }
-    for (const snapshot of outcome.value) {
-      const watch = watches.get(snapshot.arn);
-      if (!watch || sameSnapshot(watch.known, snapshot)) continue;
-      watch.known = snapshot;
-      try {
-        await getExternalWorkflowHandle(watch.showWorkflowId).signal(compositionChangedSignal, snapshot);
-      } catch (e) {
-        // The show is gone (completed or terminated): nobody needs this composition watched any more.
-        log.info('dropping watch of a show that no longer runs', {
-          show: watch.showWorkflowId,
-          error: (e as Error).message,
-        });
-        watches.delete(snapshot.arn);
-        continue;
-      }
-      // Purged: there is nothing left to watch.
-      if (snapshot.state === 'GONE') watches.delete(snapshot.arn);
+    if (patched(SIGNAL_AT_ONCE)) await signalAtOnce(watches, outcome.value);
+    else await signalOneAfterAnother(watches, outcome.value);
+  }
+}
+
+/**
+ * Signals every show whose composition changed in one workflow task: the signal commands go out together, so the
+ * last show hears of a burst of changes as soon as the first.
+ */
+async function signalAtOnce(watches: Map<string, Watched>, snapshots: CompositionSnapshot[]): Promise<void> {
+  const changed: (ChangedWatch & { watch: Watched })[] = [];
+  for (const snapshot of snapshots) {
+    const watch = watches.get(snapshot.arn);
+    if (!watch || sameSnapshot(watch.known, snapshot)) continue;
+    watch.known = snapshot;
+    changed.push({ compositionArn: snapshot.arn, showWorkflowId: watch.showWorkflowId, snapshot, watch });
+  }
+  const results = await Promise.allSettled(
+    changed.map((c) => getExternalWorkflowHandle(c.showWorkflowId).signal(compositionChangedSignal, c.snapshot)),
+  );
+  for (const drop of watchesToDrop(changed, results)) {
+    if (drop.reason === 'show-gone')
+      log.info('dropping watch of a show that no longer runs', { show: drop.showWorkflowId, error: drop.error });
+    // A show may have watched the composition again while the signals were in flight: that watch stays.
+    const current = watches.get(drop.compositionArn);
+    if (current === changed.find((c) => c.compositionArn === drop.compositionArn)?.watch)
+      watches.delete(drop.compositionArn);
+  }
+}
+
+/** Before SIGNAL_AT_ONCE: a signal, and so a workflow task, per changed show. Kept for monitors started before it. */
+async function signalOneAfterAnother(watches: Map<string, Watched>, snapshots: CompositionSnapshot[]): Promise<void> {
+  for (const snapshot of snapshots) {
+    const watch = watches.get(snapshot.arn);
+    if (!watch || sameSnapshot(watch.known, snapshot)) continue;
+    watch.known = snapshot;
+    try {
+      await getExternalWorkflowHandle(watch.showWorkflowId).signal(compositionChangedSignal, snapshot);
+    } catch (e) {
+      // The show is gone (completed or terminated): nobody needs this composition watched any more.
+      log.info('dropping watch of a show that no longer runs', {
+        show: watch.showWorkflowId,
+        error: (e as Error).message,
+      });
+      watches.delete(snapshot.arn);
+      continue;
     }
+    // Purged: there is nothing left to watch.
+    if (snapshot.state === 'GONE') watches.delete(snapshot.arn);
   }
 }

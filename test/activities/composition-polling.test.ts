@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { StartCompositionCommand } from '@aws-sdk/client-ivs-realtime';
 import { createAwsClients } from '../../activities/aws-clients';
-import { createCompositionActivities, LIST_PAGE_SPACING_MS } from '../../activities/composition-activities';
+import { createCompositionActivities } from '../../activities/composition-activities';
+import { MONITOR_LIST_SPACING_MS } from '../../contracts/monitor-pacing';
 import { NOT_YET_FAILURE_TYPE } from '../../contracts/failure-types';
 import { createStage, emulatorFixturePerSuite, freshChannelArn } from '../support/emulator-scenarios';
 
@@ -15,7 +16,7 @@ void describe('pollCompositions: one poll of a busy account', () => {
     timings: { idleStopWithoutParticipantsMs: 60 * 60_000, compositionStartMs: 10 },
   });
 
-  void test('spaces its pages so the account stays within its ListCompositions rate', async () => {
+  void test('spaces its calls, within one poll and across polls, so the account stays within its ListCompositions rate', async () => {
     const arns: string[] = [];
     for (let s = 0; arns.length < COMPOSITIONS; s++) {
       const stageArn = await createStage(fixture.ivs, `poll-${s}`);
@@ -49,17 +50,29 @@ void describe('pollCompositions: one poll of a busy account', () => {
         'every composition was found on some page',
       );
       assert.equal(listedAt.length, Math.ceil(COMPOSITIONS / 100));
-      const gaps = listedAt.slice(1).map((t, i) => t - listedAt[i]!);
-      assert.ok(
-        gaps.every((g) => g >= LIST_PAGE_SPACING_MS - 10),
-        `pages ${gaps.join(', ')} ms apart; at least ${LIST_PAGE_SPACING_MS} ms expected`,
-      );
+      const spaced = (what: string) => {
+        const gaps = listedAt.slice(1).map((t, i) => t - listedAt[i]!);
+        assert.ok(
+          gaps.every((g) => g >= MONITOR_LIST_SPACING_MS - 10),
+          `${what}: calls ${gaps.join(', ')} ms apart; at least ${MONITOR_LIST_SPACING_MS} ms expected`,
+        );
+      };
+      spaced('one poll');
 
       // Nothing changed since: NotYet (Temporal retries at the poll interval), after the same paced listing.
       await assert.rejects(activities.pollCompositions({ region: 'us-east-1', known: snapshots }), (e: unknown) => {
         assert.equal((e as { type?: string }).type, NOT_YET_FAILURE_TYPE);
         return true;
       });
+      spaced('a poll right after another');
+
+      // Polls at once (one brought forward by an event while another still runs) share the same turns.
+      listedAt.length = 0;
+      await Promise.allSettled(
+        [1, 2].map(() => activities.pollCompositions({ region: 'us-east-1', known: snapshots })),
+      );
+      assert.equal(listedAt.length, 2 * Math.ceil(COMPOSITIONS / 100));
+      spaced('two polls at once');
     } finally {
       metrics.record = record;
       aws.destroy();
