@@ -2,6 +2,7 @@
  * Memory per cached workflow, as the scale and fleet benches measure it: live V8 heap after a full garbage collection
  * in every thread of a worker process (memory-probe.cjs), and its RSS, before and after N workflows are cached.
  */
+import { SILENT_BUNDLER_LOGGER } from '../../dev/services/workflow-bundle';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -110,14 +111,7 @@ export async function measureFloor(options: {
   const codePath = path.join(bundleDir, 'floor-bundle.js');
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('./floor-workflow'),
-    logger: {
-      log: () => undefined,
-      trace: () => undefined,
-      debug: () => undefined,
-      info: () => undefined,
-      warn: () => undefined,
-      error: () => undefined,
-    },
+    logger: SILENT_BUNDLER_LOGGER,
   });
   fs.writeFileSync(codePath, code);
   const worker = new WorkerProcess(

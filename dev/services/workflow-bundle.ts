@@ -30,6 +30,16 @@ function sourceDigest(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
+/** The bundler's progress lines would bury test and bench output: they say nothing when bundling works. */
+export const SILENT_BUNDLER_LOGGER = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
 /**
  * Bundles the workflows once per source version and reuses the file across test files, runs and local stacks:
  * bundling takes several seconds, and production workers load a prebuilt bundle too.
@@ -40,14 +50,7 @@ export async function cachedWorkflowBundle(): Promise<{ codePath: string }> {
     const { code } = await bundleWorkflowCode({
       workflowsPath: path.join(REPO, 'workflows'),
       ...workflowBundleOptions(),
-      logger: {
-        log: () => undefined,
-        trace: () => undefined,
-        debug: () => undefined,
-        info: () => undefined,
-        warn: () => undefined,
-        error: () => undefined,
-      },
+      logger: SILENT_BUNDLER_LOGGER,
     });
     // Unique per call: scenarios in one process may bundle at the same time and must not share a temp file.
     const temp = `${codePath}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
