@@ -822,41 +822,29 @@ function report(
           'vs bare',
           `target ≥ ${THROUGHPUT_TARGET}×`,
         ],
-        throughput.flatMap((r) => [
-          [
+        throughput.flatMap((r) => {
+          const row = (server: string, result: LoadResult, vsBare: number, verdict: string) => [
             r.operation,
-            'emulator',
-            int(r.emulator.requestsPerSecond),
-            String(r.emulator.p50),
-            String(r.emulator.p99),
-            int(r.emulator.total),
+            server,
+            int(result.requestsPerSecond),
+            String(result.p50),
+            String(result.p99),
+            int(result.total),
             String(r.bodyBytes),
-            `${r.ratio.toFixed(2)}×`,
-            !TARGETED.has(r.operation) ? 'n/a (signing-bound, below)' : meetsTarget(r) ? 'met' : '**missed**',
-          ],
-          [
-            r.operation,
-            'bare node:http + SigV4 verification',
-            int(r.floor.requestsPerSecond),
-            String(r.floor.p50),
-            String(r.floor.p99),
-            int(r.floor.total),
-            String(r.bodyBytes),
-            `${r.floorShare.toFixed(2)}×`,
-            '',
-          ],
-          [
-            r.operation,
-            'bare node:http',
-            int(r.bare.requestsPerSecond),
-            String(r.bare.p50),
-            String(r.bare.p99),
-            int(r.bare.total),
-            String(r.bodyBytes),
-            '1.00×',
-            '',
-          ],
-        ]),
+            `${vsBare.toFixed(2)}×`,
+            verdict,
+          ];
+          return [
+            row(
+              'emulator',
+              r.emulator,
+              r.ratio,
+              !TARGETED.has(r.operation) ? 'n/a (signing-bound, below)' : meetsTarget(r) ? 'met' : '**missed**',
+            ),
+            row('bare node:http + SigV4 verification', r.floor, r.floorShare, ''),
+            row('bare node:http', r.bare, 1, ''),
+          ];
+        }),
       ),
       '',
       `Spread of req/s over the rounds (min–max): ${throughput.map((r) => `${r.operation} emulator ${int(spreadOf(r.emulatorRates).min)}–${int(spreadOf(r.emulatorRates).max)}, bare ${int(spreadOf(r.bareRates).min)}–${int(spreadOf(r.bareRates).max)}`).join('; ')}. ` +
