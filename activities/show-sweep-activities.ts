@@ -156,7 +156,8 @@ export function createShowSweepActivities(clients: AwsClients): ShowSweepActivit
           if (attachedToOurs || detachedNamedOurs)
             candidates.push({ kind: 'ingestConfiguration', arn: c.arn, stageArn: c.stageArn ?? '' });
         }
-        for (const c of candidates) if (mine(await tagsOf(ivs, pace, c.arn))) resources.push(c);
+        const known = new Set(input.knownMine ?? []);
+        for (const c of candidates) if (known.has(c.arn) || mine(await tagsOf(ivs, pace, c.arn))) resources.push(c);
         resources.push(...publicKeys);
       } catch (e) {
         throw toFailure(e, 'sweep of the show’s resources');

@@ -2,6 +2,7 @@ import {
   CreateParticipantTokenCommand,
   CreateStageCommand,
   DeleteStageCommand,
+  GetParticipantCommand,
   GetStageCommand,
   paginateListParticipantEvents,
   paginateListParticipants,
@@ -13,7 +14,14 @@ import { ApplicationFailure } from '@temporalio/common';
 import { idOf as stageIdOf } from '../contracts/arn';
 import type { AccountRegion } from '../contracts/aws-scope';
 import { STAGE_NOT_FOUND } from '../contracts/failure-types';
-import type { EnsureStageInput, IssuedToken, PublisherSeen, StageInfo, TokenRequest } from '../contracts/stage';
+import type {
+  EnsureStageInput,
+  IssuedToken,
+  PublisherHint,
+  PublisherSeen,
+  StageInfo,
+  TokenRequest,
+} from '../contracts/stage';
 import { firstByArn } from '../contracts/show-resources';
 import { isMadeBy, showTags, type ShowIdentity } from '../contracts/tags';
 import type { AwsClients } from './aws-clients';
@@ -73,6 +81,43 @@ export function createStageActivities(clients: AwsClients) {
     };
   }
 
+  /** Every event of one participant in one stage session (every page). */
+  async function participantEvents(
+    ivs: ReturnType<AwsClients['ivs']>,
+    request: { stageArn: string; sessionId: string; participantId: string },
+  ): Promise<ParticipantEvent[]> {
+    const all: ParticipantEvent[] = [];
+    for await (const page of paginateListParticipantEvents({ client: ivs }, request)) all.push(...(page.events ?? []));
+    return all;
+  }
+
+  /**
+   * The participant an event named, asked about first: GetParticipant and its events side by side, one round trip
+   * instead of GetStage, ListParticipants and then its events. It counts only when IVS says, now, that the
+   * participant is CONNECTED ("connected to … the stage": so in the stage's active session, which is the one the
+   * event named) and its latest publishing event is PUBLISH_STARTED. Anything else (not found, disconnected, not
+   * publishing) is no answer: the full look follows.
+   */
+  async function hintedPublisher(
+    ivs: ReturnType<AwsClients['ivs']>,
+    stageArn: string,
+    hint: PublisherHint,
+  ): Promise<PublisherSeen | undefined> {
+    const request = { stageArn, sessionId: hint.sessionId, participantId: hint.participantId };
+    try {
+      const [{ participant }, events] = await Promise.all([
+        ivs.send(new GetParticipantCommand(request)),
+        participantEvents(ivs, request),
+      ]);
+      if (participant?.state !== 'CONNECTED' || !publishingNow(events)) return undefined;
+      return { sessionId: hint.sessionId, participantId: hint.participantId, userId: participant.userId };
+    } catch (e) {
+      // A session or participant IVS does not know (a made-up or stale hint) is no answer, not a failure.
+      if (isNotFound(e)) return undefined;
+      throw toFailure(e, 'GetParticipant and ListParticipantEvents');
+    }
+  }
+
   return {
     /**
      * CreateStage has no idempotency token. A first attempt creates; any later attempt first looks for the stage
@@ -128,8 +173,12 @@ export function createStageActivities(clients: AwsClients) {
      * The Stage Update events (Participant Published / Unpublished) only wake this poll early: EventBridge is best
      * effort, so the answer always comes from the API.
      */
-    async awaitPublisher(input: AccountRegion & { stageArn: string }): Promise<PublisherSeen> {
+    async awaitPublisher(input: AccountRegion & { stageArn: string; hint?: PublisherHint }): Promise<PublisherSeen> {
       const ivs = clients.ivs(input);
+      if (input.hint) {
+        const seen = await hintedPublisher(ivs, input.stageArn, input.hint);
+        if (seen) return seen;
+      }
       let sessionId: string | undefined;
       try {
         sessionId = (await ivs.send(new GetStageCommand({ arn: input.stageArn }))).stage?.activeSessionId;
@@ -147,13 +196,8 @@ export function createStageActivities(clients: AwsClients) {
         return connected;
       });
       for (const candidate of candidates) {
-        const events = await aws('ListParticipantEvents', async () => {
-          const all: ParticipantEvent[] = [];
-          const request = { ...scope, participantId: candidate.participantId! };
-          for await (const page of paginateListParticipantEvents({ client: ivs }, request))
-            all.push(...(page.events ?? []));
-          return all;
-        });
+        const request = { ...scope, participantId: candidate.participantId! };
+        const events = await aws('ListParticipantEvents', () => participantEvents(ivs, request));
         if (publishingNow(events))
           return { sessionId, participantId: candidate.participantId!, userId: candidate.userId };
       }

@@ -65,11 +65,21 @@ export function validateArgs<S extends z.ZodMiniType>(schema: S, value: unknown)
  * An IVS EventBridge event about this show (from the events endpoint). Events are best effort — late,
  * duplicated, out of order — so they only wake the show up early; the poll result stays the truth.
  */
+/** The EventBridge detail types of the IVS events a show acts on (the user guide's "Using EventBridge with IVS"). */
+export const STAGE_UPDATE = 'IVS Stage Update';
+export const COMPOSITION_STATE_CHANGE = 'IVS Composition State Change';
+/** Stage Update event names: a participant joining, and publishing (what wakes the wait for a publisher). */
+export const PARTICIPANT_JOINED = 'Participant Joined';
+export const PARTICIPANT_PUBLISHED = 'Participant Published';
+
 export interface ShowIvsEvent {
   detailType: string;
   eventName: string;
   resourceArn: string;
   time: string;
+  /** A Stage Update event's session and participant (see PublisherHint), when they fit their shapes. */
+  sessionId?: string;
+  participantId?: string;
 }
 export const ivsEventSignal = defineSignal<[ShowIvsEvent]>('ivsEvent');
 
@@ -83,8 +93,8 @@ export function ivsEventWakes(event: Pick<ShowIvsEvent, 'detailType' | 'eventNam
   composition: boolean;
 } {
   return {
-    publisher: event.detailType === 'IVS Stage Update' && event.eventName === 'Participant Published',
-    composition: event.detailType === 'IVS Composition State Change',
+    publisher: event.detailType === STAGE_UPDATE && event.eventName === PARTICIPANT_PUBLISHED,
+    composition: event.detailType === COMPOSITION_STATE_CHANGE,
   };
 }
 

@@ -128,6 +128,11 @@ export interface SweepInput extends AccountRegion {
    * deleted stage) is checked for the run tag only if it bears this name. Without it, every such one is.
    */
   ingestConfigurationName?: string;
+  /**
+   * ARNs the show recorded as made by its own creates (so they carry its run tag): an ingest configuration among
+   * them needs no ListTagsForResource to be counted as the show's.
+   */
+  knownMine?: string[];
 }
 
 export interface RemoveInput extends AccountRegion {

@@ -36,6 +36,26 @@ export interface PublisherSeen {
   userId?: string;
 }
 
+/**
+ * Who an IVS Stage Update event ("Participant Published") says published, in which stage session: only a hint that
+ * lets the publisher poll ask about that participant first; the poll's answer still comes from the API.
+ */
+export interface PublisherHint {
+  sessionId: string;
+  participantId: string;
+}
+
+/** The model's StageSessionId and ParticipantId shapes: an event's fields are used as a hint only when they fit. */
+export const STAGE_SESSION_ID_PATTERN = /^st-[a-zA-Z0-9]{13}$/;
+export const PARTICIPANT_ID_PATTERN = /^[a-zA-Z0-9-]{1,64}$/;
+
+/** The hint an event's detail carries, when both of its fields fit their shapes. */
+export function publisherHintOf(sessionId: unknown, participantId: unknown): PublisherHint | undefined {
+  if (typeof sessionId !== 'string' || typeof participantId !== 'string') return undefined;
+  if (!STAGE_SESSION_ID_PATTERN.test(sessionId) || !PARTICIPANT_ID_PATTERN.test(participantId)) return undefined;
+  return { sessionId, participantId };
+}
+
 export interface StageActivities {
   /** Creates the show's stage, or finds the one this execution already made (see the implementation). */
   ensureStage(input: EnsureStageInput): Promise<StageInfo>;
@@ -44,7 +64,7 @@ export interface StageActivities {
   ): Promise<IssuedToken[]>;
   issueParticipantToken(input: AccountRegion & { stageArn: string; participant: TokenRequest }): Promise<IssuedToken>;
   /** Retry-as-poll: fails with NotYet until someone publishes on the stage; StageNotFound when it is gone. */
-  awaitPublisher(input: AccountRegion & { stageArn: string }): Promise<PublisherSeen>;
+  awaitPublisher(input: AccountRegion & { stageArn: string; hint?: PublisherHint }): Promise<PublisherSeen>;
   /** Deleting a stage that is already gone is done. */
   deleteStage(input: AccountRegion & { stageArn: string }): Promise<{ deleted: boolean }>;
 }

@@ -176,6 +176,24 @@ void describe('the show sweep: what IVS holds under a show’s run tag', () => {
     assert.deepEqual(seen, expected, 'what the emulator counted');
   });
 
+  void test('an ingest configuration the show recorded is counted as its own without asking for its tags', async () => {
+    const before = await apiCalls(fixture);
+    const found = await sweep().findShowResources({
+      ...scope,
+      identity: show,
+      ingestConfigurationName: INGEST_NAME,
+      knownMine: [made.ingest!],
+    });
+    const after = await apiCalls(fixture);
+    // The same finds as without the hint; one ListTagsForResource fewer (the late, detached and visitor ones).
+    assert.deepEqual(
+      byKind(found.resources).ingestConfiguration,
+      [made.ingest!, made.lateIngest!, made.detachedIngest!].sort(),
+    );
+    assert.equal(found.calls.ListTagsForResource, 3);
+    assert.equal((after.ListTagsForResource ?? 0) - (before.ListTagsForResource ?? 0), 3, 'what the emulator counted');
+  });
+
   void test('without the name hint every detached ingest configuration is checked; without public keys none is listed', async () => {
     const found = await sweep().findShowResources({ ...scope, identity: show });
     assert.equal(found.calls.ListTagsForResource, 5, 'the stranger’s detached configuration was checked too');

@@ -52,7 +52,11 @@ export function registerHandlers(show: Show): void {
     // An event that cannot matter now changes nothing: no poll, no pollNow signal, no cancelled activity.
     if (!wakes.publisher && !wakes.composition) return;
     counts.acted++;
-    if (wakes.publisher) show.publisherPollNow = true;
+    if (wakes.publisher) {
+      show.publisherPollNow = true;
+      if (event.sessionId && event.participantId)
+        show.publisherHint = { sessionId: event.sessionId, participantId: event.participantId };
+    }
     if (wakes.composition) show.compositionPollNow = true;
   });
 

@@ -160,7 +160,7 @@ async function waitForPublisher(show: Show): Promise<'seen' | 'ended' | 'timeout
         summary: 'Wait for the first publisher',
       });
       const outcome = await runInterruptible(
-        () => awaitPublisher({ ...show.scope(), stageArn: state.stageArn! }),
+        () => awaitPublisher({ ...show.scope(), stageArn: state.stageArn!, hint: show.publisherHint }),
         () => show.endReached() || show.publisherPollNow,
       );
       if (outcome.done) break;

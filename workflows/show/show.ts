@@ -2,6 +2,7 @@ import { log, metricMeter, setCurrentDetails, upsertSearchAttributes, workflowIn
 import type { AccountRegion } from '../../contracts/aws-scope';
 import { SHOW_PHASE } from '../../contracts/search-attributes';
 import type { ShowDeadline, ShowPhase } from '../../contracts/show-status';
+import type { PublisherHint } from '../../contracts/stage';
 import type { ShowIdentity } from '../../contracts/tags';
 import type { ShowSpec } from '../../show-spec/show-spec';
 import { continueAsNewDue, endReached, isEnding, liveComposition, nextDeadline, type IncidentDraft } from './decisions';
@@ -34,6 +35,8 @@ export class Show {
   /** Set by IVS events: poll now rather than at the next interval. */
   publisherPollNow = false;
   compositionPollNow = false;
+  /** Who the latest "Participant Published" event named: the publisher poll asks about them first. */
+  publisherHint?: PublisherHint;
   /**
    * Shows started before issue 13 act on every IVS event; newer ones only on those that can matter now (see
    * eventWakesNow) and pass them to the monitor at most once per poll interval. Set once, at the start of the run.

@@ -57,9 +57,14 @@ function noteSwept(show: Show, removed: { kind: ShowResource['kind']; arn: strin
  */
 export async function removeDuplicates(show: Show): Promise<void> {
   const { state } = show;
-  const found = await ivsWithSummary('Look for duplicates under the run tag').findShowResources(sweepInput(show));
+  const recorded = recordedResources(state);
+  // What the show recorded is its own: the look-up spends its calls on finding what it did not record.
+  const found = await ivsWithSummary('Look for duplicates under the run tag').findShowResources({
+    ...sweepInput(show),
+    knownMine: recorded.ingestConfigurationArn ? [recorded.ingestConfigurationArn] : [],
+  });
   state.sweepCalls = addCalls(state.sweepCalls ?? {}, found.calls);
-  const { remove } = dedupe(found.resources, recordedResources(state));
+  const { remove } = dedupe(found.resources, recorded);
   if (remove.length === 0) return;
   const removed = await ivsWithSummary(`Delete ${countOf(remove.length, 'duplicate')}`).removeShowResources({
     ...show.scope(),

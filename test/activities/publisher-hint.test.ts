@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createAwsClients, type AwsClients } from '../../activities/aws-clients';
+import { createStageActivities } from '../../activities/stage-activities';
+import { publisherHintOf } from '../../contracts/stage';
+import { emulatorFixturePerSuite, stageKit } from '../support/emulator-scenarios';
+import { apiCalls } from '../support/show-scenarios';
+
+const REGION = 'us-east-1';
+
+/**
+ * awaitPublisher with the hint a "Participant Published" event carries: the named participant is asked about first
+ * (GetParticipant and its events, side by side); the hint is never trusted on its own, so a stale or made-up one
+ * falls back to the full look (GetStage, ListParticipants, events).
+ */
+void describe('awaitPublisher: the publisher an event named is asked about first', () => {
+  const fixture = emulatorFixturePerSuite();
+  const kit = stageKit(fixture);
+  let aws: AwsClients;
+  before(() => {
+    aws = createAwsClients({
+      defaultRegion: REGION,
+      ivsEndpoint: fixture.emulator.endpoint,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+  });
+  after(() => aws?.destroy());
+
+  /** The calls one awaitPublisher made, and its answer or failure. */
+  async function poll(stageArn: string, hint?: { sessionId: string; participantId: string }) {
+    const before = await apiCalls(fixture);
+    const outcome = await createStageActivities(aws)
+      .awaitPublisher({ region: REGION, stageArn, hint })
+      .then(
+        (seen) => ({ seen, error: undefined }),
+        (error: unknown) => ({ seen: undefined, error: error as { type?: string; message?: string } }),
+      );
+    const after = await apiCalls(fixture);
+    const calls = Object.fromEntries(
+      Object.keys(after)
+        .filter((op) => after[op] !== (before[op] ?? 0))
+        .map((op) => [op, after[op]! - (before[op] ?? 0)]),
+    );
+    return { ...outcome, calls };
+  }
+
+  void test('a hint naming a participant publishing now answers in one round trip, without GetStage', async () => {
+    const stageArn = await kit.stage('hinted');
+    const host = await kit.join(stageArn, { userId: 'host', publish: true });
+    const result = await poll(stageArn, { sessionId: host.sessionId, participantId: host.participantId });
+    assert.deepEqual(result.seen, { sessionId: host.sessionId, participantId: host.participantId, userId: 'host' });
+    assert.deepEqual(result.calls, { GetParticipant: 1, ListParticipantEvents: 1 });
+  });
+
+  void test('a hint naming someone who stopped publishing falls back to the full look, which finds the live one', async () => {
+    const stageArn = await kit.stage('stale-hint');
+    const guest = await kit.join(stageArn, { userId: 'guest', publish: true });
+    await fixture.control.unpublish({ stageArn, participantId: guest.participantId });
+    const host = await kit.join(stageArn, { userId: 'host', publish: true });
+    const result = await poll(stageArn, { sessionId: guest.sessionId, participantId: guest.participantId });
+    assert.equal(result.seen?.participantId, host.participantId);
+    assert.equal(result.calls.GetStage, 1, 'the full look ran');
+  });
+
+  void test('a hint naming someone who left, and nobody else publishing, is not a publisher', async () => {
+    const stageArn = await kit.stage('left-hint');
+    // Someone stays connected, so the session goes on after the guest leaves.
+    await kit.join(stageArn, { userId: 'viewer' });
+    const guest = await kit.join(stageArn, { userId: 'guest', publish: true });
+    await fixture.control.leave({ stageArn, participantId: guest.participantId });
+    const result = await poll(stageArn, { sessionId: guest.sessionId, participantId: guest.participantId });
+    assert.equal(result.seen, undefined);
+    assert.equal(result.error?.type, 'NotYet', result.error?.message);
+  });
+
+  void test('a made-up session or participant is no answer, not a failure', async () => {
+    const stageArn = await kit.stage('made-up-hint');
+    const host = await kit.join(stageArn, { userId: 'host', publish: true });
+    const result = await poll(stageArn, { sessionId: 'st-AAAAAAAAAAAAA', participantId: 'nobody' });
+    assert.equal(result.seen?.participantId, host.participantId, 'found by the full look');
+    assert.equal(result.calls.GetStage, 1);
+  });
+
+  void test('an event’s fields become a hint only when they fit the model’s shapes', () => {
+    assert.deepEqual(publisherHintOf('st-a1B2c3D4e5F6g', 'p-1'), {
+      sessionId: 'st-a1B2c3D4e5F6g',
+      participantId: 'p-1',
+    });
+    assert.equal(publisherHintOf('st-short', 'p-1'), undefined);
+    assert.equal(publisherHintOf('st-a1B2c3D4e5F6g', 'p/1'), undefined);
+    assert.equal(publisherHintOf('st-a1B2c3D4e5F6g', undefined), undefined);
+    assert.equal(publisherHintOf(42, 'p-1'), undefined);
+  });
+});
