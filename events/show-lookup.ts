@@ -101,6 +101,8 @@ export function createShowLookup(options: ShowLookupOptions) {
       }
       return pending;
     },
+    /** What the cache already says about an ARN, without a call (and without counting a hit). */
+    peek: (arn: string): ShowLookupResult | undefined => cache.peek(arn),
     stats: (): ShowLookupStats => ({ ...counts, cached: cache.size }),
   };
 }
