@@ -3,6 +3,7 @@ import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { Runtime } from '@temporalio/worker';
 import { createDataConverter } from '../security/data-converter';
 import { loadKeyRing } from '../security/encryption-keys';
+import { asyncContextWarning } from './async-context';
 import { connectToTemporal } from './connect-temporal';
 import { createWorkers } from './create-workers';
 import { ensureConfiguredJanitor } from './janitor-config';
@@ -22,6 +23,8 @@ const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGUSR2'] as const;
 
 async function main(): Promise<void> {
   const { metricsAddress } = installRuntime();
+  const slowContext = asyncContextWarning();
+  if (slowContext) Runtime.instance().logger.warn(slowContext);
   const tracing = installTracing();
   const config = loadWorkerConfig();
   const keyRing = loadKeyRing();

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { asyncContextFrameFlags } from '../../worker/async-context';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../aws/local-aws';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
@@ -66,7 +67,13 @@ export class WorkerProcess {
   constructor(
     private readonly env: NodeJS.ProcessEnv,
     /** `main`: a compiled worker (dist/worker/main.js from `npm run build`, run by plain node) instead of the sources. */
-    private readonly options: { cwd?: string; startTimeoutMs?: number; main?: string } = {},
+    private readonly options: {
+      cwd?: string;
+      startTimeoutMs?: number;
+      main?: string;
+      /** Another Node.js than the one running this (its binary and version); the benches run production's line. */
+      node?: { path: string; version: string };
+    } = {},
   ) {}
 
   get pid(): number | undefined {
@@ -94,7 +101,10 @@ export class WorkerProcess {
   /** Spawns a worker and resolves once it polls its task queues; rejects, quoting its output, if it exits first. */
   async start(): Promise<void> {
     const main = this.options.main ?? WORKER_MAIN;
-    const child = spawn(process.execPath, main.endsWith('.ts') ? ['--import', 'tsx', main] : [main], {
+    const node = this.options.node ?? { path: process.execPath, version: process.versions.node };
+    // As production runs it (Dockerfile): AsyncLocalStorage on AsyncContextFrame, see worker/async-context.ts.
+    const flags = asyncContextFrameFlags(node.version);
+    const child = spawn(node.path, [...flags, ...(main.endsWith('.ts') ? ['--import', 'tsx', main] : [main])], {
       env: this.env,
       cwd: this.options.cwd ?? REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
