@@ -4,7 +4,9 @@
 # (`npm run build`: JavaScript and the prebuilt workflow bundle in dist/) and production dependencies only.
 #
 # Debian slim, not Alpine: @temporalio/core-bridge ships prebuilt native binaries for glibc only.
-ARG NODE_IMAGE=node:22.23.5-bookworm-slim
+# Node.js 24: its AsyncLocalStorage runs on AsyncContextFrame, without which a worker's memory and CPU per cached
+# workflow grow with the number cached (worker/async-context.ts). On 22, start with --experimental-async-context-frame.
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app

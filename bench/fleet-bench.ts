@@ -17,6 +17,7 @@ import { EmulatorControlClient, startEmulator, type RunningEmulator } from '../e
 import { startShow } from '../client/start-show';
 import { endUpdate } from '../contracts/show-messages';
 import { getFreePort } from '../dev/process/net-utils';
+import { productionNode } from '../dev/tools/ensure-node-line';
 import { WorkerProcess, workerProcessEnv } from '../dev/process/worker-process';
 import { SHOWRUNNER_SEARCH_ATTRIBUTES } from '../dev/services/search-attributes';
 import { startTemporalCluster } from '../dev/services/temporal-cluster';
@@ -136,26 +137,30 @@ export async function runFleet(o: FleetOptions, progress: Progress, command: str
     const accounts = Object.fromEntries(
       [...new Set(where.map((p) => p.account))].map((a) => [a, `arn:aws:iam::${a}:role/showrunner-bench`]),
     );
-    progress(`fleet: starting ${o.workers} workers…`);
+    const workerNode = await productionNode();
+    progress(`fleet: starting ${o.workers} workers (Node.js ${workerNode.version})…`);
     for (let w = 0; w < o.workers; w++) {
-      const worker = new WorkerProcess({
-        ...process.env,
-        ...workerProcessEnv({
-          temporal,
-          keyRingEnv: { SHOWRUNNER_ENCRYPTION_KEYS: keys },
-          ivsEndpoint: emulator.endpoint,
-          taskQueue: TASK_QUEUE,
-          workflowBundle: bundlePath,
-        }),
-        SHOWRUNNER_MONITOR_TASK_QUEUE: MONITOR_TASK_QUEUE,
-        SHOWRUNNER_AWS_ACCOUNTS: JSON.stringify(accounts),
-        SHOWRUNNER_STS_ENDPOINT: emulator.endpoint,
-        SHOWRUNNER_MONITOR_ACTIVITIES_PER_SECOND: String(MONITOR_ACTIVITIES_PER_SECOND),
-        // Every worker serves every account and region: each may take its share of the documented rates.
-        SHOWRUNNER_IVS_RATE_SHARE: String(1 / o.workers),
-        SHOWRUNNER_METRICS_ADDRESS: `127.0.0.1:${await getFreePort()}`,
-        SHOWRUNNER_LOG_LEVEL: 'WARN',
-      });
+      const worker = new WorkerProcess(
+        {
+          ...process.env,
+          ...workerProcessEnv({
+            temporal,
+            keyRingEnv: { SHOWRUNNER_ENCRYPTION_KEYS: keys },
+            ivsEndpoint: emulator.endpoint,
+            taskQueue: TASK_QUEUE,
+            workflowBundle: bundlePath,
+          }),
+          SHOWRUNNER_MONITOR_TASK_QUEUE: MONITOR_TASK_QUEUE,
+          SHOWRUNNER_AWS_ACCOUNTS: JSON.stringify(accounts),
+          SHOWRUNNER_STS_ENDPOINT: emulator.endpoint,
+          SHOWRUNNER_MONITOR_ACTIVITIES_PER_SECOND: String(MONITOR_ACTIVITIES_PER_SECOND),
+          // Every worker serves every account and region: each may take its share of the documented rates.
+          SHOWRUNNER_IVS_RATE_SHARE: String(1 / o.workers),
+          SHOWRUNNER_METRICS_ADDRESS: `127.0.0.1:${await getFreePort()}`,
+          SHOWRUNNER_LOG_LEVEL: 'WARN',
+        },
+        { node: workerNode },
+      );
       await worker.start();
       workers.push(worker);
       samplers.push(new WorkerSampler(worker.pid!));

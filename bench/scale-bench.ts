@@ -22,6 +22,7 @@ import type { OperationMetrics } from '../emulator/src/usage/api-metrics';
 import { startShow } from '../client/start-show';
 import { compositionMonitorWorkflowId } from '../contracts/ids';
 import { getFreePort } from '../dev/process/net-utils';
+import { productionNode } from '../dev/tools/ensure-node-line';
 import { WorkerProcess, workerProcessEnv } from '../dev/process/worker-process';
 import { SHOWRUNNER_SEARCH_ATTRIBUTES } from '../dev/services/search-attributes';
 import { startTemporalDevServer, type TemporalDevServer } from '../dev/services/temporal-dev-server';
@@ -347,6 +348,7 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
       [...new Set(where.map((p) => p.account))].map((a) => [a, `arn:aws:iam::${a}:role/showrunner-bench`]),
     );
     connection = await Connection.connect({ address: temporal.address });
+    const workerNode = await productionNode();
     let floor: (PerWorkflow & { rssPeak: number }) | undefined;
     if (o.floor !== false) {
       progress(`scale: the floor: ${n} minimal workflows in a worker of their own…`);
@@ -355,6 +357,7 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
         client: new Client({ connection, namespace: temporal.namespace }),
         count: n,
         perSecond: FLOOR_STARTS_PER_SECOND,
+        node: workerNode,
         suffix: runSuffix(),
         progress,
       });
@@ -366,29 +369,34 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
     // The bench's own environment is inherited (NODE_OPTIONS, PATH), as a container's would be.
     const probe = memoryProbe();
     probeDir = probe.dir;
-    worker = new WorkerProcess({
-      ...process.env,
-      ...workerProcessEnv({
-        temporal,
-        keyRingEnv: { SHOWRUNNER_ENCRYPTION_KEYS: keys },
-        ivsEndpoint: emulator.endpoint,
-        taskQueue: TASK_QUEUE,
-        workflowBundle: bundlePath,
-      }),
-      SHOWRUNNER_MONITOR_TASK_QUEUE: MONITOR_TASK_QUEUE,
-      SHOWRUNNER_AWS_ACCOUNTS: JSON.stringify(accounts),
-      SHOWRUNNER_STS_ENDPOINT: emulator.endpoint,
-      SHOWRUNNER_MONITOR_ACTIVITIES_PER_SECOND: String(MONITOR_ACTIVITIES_PER_SECOND),
-      ...(o.maxCachedWorkflows !== undefined ? { SHOWRUNNER_MAX_CACHED_WORKFLOWS: String(o.maxCachedWorkflows) } : {}),
-      ...probe.env,
-      ...(o.heapLimitMb !== undefined
-        ? { NODE_OPTIONS: `${probe.env.NODE_OPTIONS} --max-old-space-size=${o.heapLimitMb}` }
-        : {}),
-      SHOWRUNNER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
-      SHOWRUNNER_LOG_LEVEL: 'WARN',
-    });
+    worker = new WorkerProcess(
+      {
+        ...process.env,
+        ...workerProcessEnv({
+          temporal,
+          keyRingEnv: { SHOWRUNNER_ENCRYPTION_KEYS: keys },
+          ivsEndpoint: emulator.endpoint,
+          taskQueue: TASK_QUEUE,
+          workflowBundle: bundlePath,
+        }),
+        SHOWRUNNER_MONITOR_TASK_QUEUE: MONITOR_TASK_QUEUE,
+        SHOWRUNNER_AWS_ACCOUNTS: JSON.stringify(accounts),
+        SHOWRUNNER_STS_ENDPOINT: emulator.endpoint,
+        SHOWRUNNER_MONITOR_ACTIVITIES_PER_SECOND: String(MONITOR_ACTIVITIES_PER_SECOND),
+        ...(o.maxCachedWorkflows !== undefined
+          ? { SHOWRUNNER_MAX_CACHED_WORKFLOWS: String(o.maxCachedWorkflows) }
+          : {}),
+        ...probe.env,
+        ...(o.heapLimitMb !== undefined
+          ? { NODE_OPTIONS: `${probe.env.NODE_OPTIONS} --max-old-space-size=${o.heapLimitMb}` }
+          : {}),
+        SHOWRUNNER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
+        SHOWRUNNER_LOG_LEVEL: 'WARN',
+      },
+      { node: workerNode },
+    );
     await worker.start();
-    progress('scale: worker polling');
+    progress(`scale: worker polling (Node.js ${workerNode.version})`);
     const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     sampler = new WorkerSampler(worker.pid!);
     const memoryBefore = await readMemory(probe.dir);
@@ -636,7 +644,8 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
       `One worker process (\`worker/main.ts\` in production mode: the prebuilt workflow bundle, main and monitor task ` +
         `queues, monitor budget ${MONITOR_ACTIVITIES_PER_SECOND} activities/s, workflow cache ` +
         `${o.maxCachedWorkflows ?? "the SDK's default (sized from the heap)"}, V8 heap limit ` +
-        `${o.heapLimitMb ? `${o.heapLimitMb} MB` : "Node's default"}, Prometheus metrics on) against a ` +
+        `${o.heapLimitMb ? `${o.heapLimitMb} MB` : "Node's default"}, Prometheus metrics on, on Node.js ` +
+        `${workerNode.version} as the image runs it, the floor's worker too) against a ` +
         'headless Temporal dev server and the emulator hosted by the bench (IVS rate limits and quotas as documented, ' +
         `not raised; idle stops pushed to 24 h because nobody publishes). ${int(n)} shows (one participant ` +
         'token, a channel destination, `startComposition: immediately`, otherwise default policies: poll every 10 s) ' +

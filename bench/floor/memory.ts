@@ -105,6 +105,8 @@ export async function measureFloor(options: {
   perSecond: number;
   suffix: string;
   progress: (line: string) => void;
+  /** The Node.js the floor's worker runs on (the show worker's, so the two compare). */
+  node?: { path: string; version: string };
 }): Promise<PerWorkflow & { rssPeak: number }> {
   const bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'showrunner-floor-'));
   const probe = memoryProbe();
@@ -122,7 +124,7 @@ export async function measureFloor(options: {
       BENCH_FLOOR_BUNDLE: codePath,
       SHOWRUNNER_LOG_LEVEL: 'WARN',
     },
-    { main: FLOOR_WORKER },
+    { main: FLOOR_WORKER, node: options.node },
   );
   let rssPeak = 0;
   try {

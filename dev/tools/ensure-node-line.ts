@@ -52,3 +52,15 @@ export async function ensureNodeLine(major: string): Promise<string> {
   if (!isExecutableFile(binary)) throw new Error(`${pkg}@${version} installed, but ${binary} is not there`);
   return binary;
 }
+
+/**
+ * The Node.js line production runs: the Dockerfile's image (test/deploy/compose-config.test.ts holds them together).
+ * The benches run their workers on it, so their figures are production's (see worker/async-context.ts for why the
+ * line matters to a worker's memory).
+ */
+export const PRODUCTION_NODE_LINE = '24';
+
+/** The production line's node binary and version, fetched once into the tool cache. */
+export async function productionNode(): Promise<{ path: string; version: string }> {
+  return { path: await ensureNodeLine(PRODUCTION_NODE_LINE), version: pinnedNodeLines().get(PRODUCTION_NODE_LINE)! };
+}

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { SHOWRUNNER_SEARCH_ATTRIBUTES } from '../../dev/services/search-attributes';
+import { pinnedNodeLines, PRODUCTION_NODE_LINE } from '../../dev/tools/ensure-node-line';
 
 const REPO = path.resolve(__dirname, '../..');
 const COMPOSE_FILE = path.join(REPO, 'docker-compose.yml');
@@ -192,5 +193,7 @@ void describe('Dockerfile', () => {
     const base = /^ARG NODE_IMAGE=(\S+)$/m.exec(dockerfile)?.[1];
     assert.ok(base, 'NODE_IMAGE has no default');
     assert.match(base, /^node:\d+\.\d+\.\d+-/);
+    // The benches run their workers on PRODUCTION_NODE_LINE, so their figures are the image's.
+    assert.equal(base.split(':')[1]!.split('-')[0], pinnedNodeLines().get(PRODUCTION_NODE_LINE));
   });
 });
