@@ -14,18 +14,17 @@ import { Client, Connection } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { temporal as proto } from '@temporalio/proto';
 import { EmulatorControlClient, startEmulator, type RunningEmulator } from '../emulator/src';
-import { startShow } from '../client/start-show';
 import { endUpdate } from '../contracts/show-messages';
 import { getFreePort } from '../dev/process/net-utils';
 import { productionNode } from '../dev/tools/ensure-node-line';
-import { WorkerProcess, workerProcessEnv } from '../dev/process/worker-process';
+import { accountRoles, benchWorker, startMonitoredShows } from './monitored-shows';
+import type { WorkerProcess } from '../dev/process/worker-process';
 import { SHOWRUNNER_SEARCH_ATTRIBUTES } from '../dev/services/search-attributes';
 import { startTemporalCluster } from '../dev/services/temporal-cluster';
 import { startTemporalDevServer } from '../dev/services/temporal-dev-server';
 import { createDataConverter } from '../security/data-converter';
 import { generateKey, loadKeyRing } from '../security/encryption-keys';
 import {
-  benchShowSpec,
   int,
   markdownTable,
   mb,
@@ -134,33 +133,26 @@ export async function runFleet(o: FleetOptions, progress: Progress, command: str
     const bundlePath = path.join(bundleDir, 'workflow-bundle.js');
     progress('fleet: building the workflow bundle…');
     await buildWorkflowBundle(bundlePath);
-    const accounts = Object.fromEntries(
-      [...new Set(where.map((p) => p.account))].map((a) => [a, `arn:aws:iam::${a}:role/showrunner-bench`]),
-    );
+    const accounts = accountRoles(where);
     const workerNode = await productionNode();
     progress(`fleet: starting ${o.workers} workers (Node.js ${workerNode.version})…`);
     for (let w = 0; w < o.workers; w++) {
-      const worker = new WorkerProcess(
-        {
-          ...process.env,
-          ...workerProcessEnv({
-            temporal,
-            keyRingEnv: { SHOWRUNNER_ENCRYPTION_KEYS: keys },
-            ivsEndpoint: emulator.endpoint,
-            taskQueue: TASK_QUEUE,
-            workflowBundle: bundlePath,
-          }),
-          SHOWRUNNER_MONITOR_TASK_QUEUE: MONITOR_TASK_QUEUE,
-          SHOWRUNNER_AWS_ACCOUNTS: JSON.stringify(accounts),
-          SHOWRUNNER_STS_ENDPOINT: emulator.endpoint,
-          SHOWRUNNER_MONITOR_ACTIVITIES_PER_SECOND: String(MONITOR_ACTIVITIES_PER_SECOND),
+      const worker = benchWorker({
+        temporal,
+        keys,
+        emulatorEndpoint: emulator.endpoint,
+        taskQueue: TASK_QUEUE,
+        monitorTaskQueue: MONITOR_TASK_QUEUE,
+        bundlePath,
+        accounts,
+        monitorActivitiesPerSecond: MONITOR_ACTIVITIES_PER_SECOND,
+        node: workerNode,
+        env: {
           // Every worker serves every account and region: each may take its share of the documented rates.
           SHOWRUNNER_IVS_RATE_SHARE: String(1 / o.workers),
           SHOWRUNNER_METRICS_ADDRESS: `127.0.0.1:${await getFreePort()}`,
-          SHOWRUNNER_LOG_LEVEL: 'WARN',
         },
-        { node: workerNode },
-      );
+      });
       await worker.start();
       workers.push(worker);
       samplers.push(new WorkerSampler(worker.pid!));
@@ -181,26 +173,18 @@ export async function runFleet(o: FleetOptions, progress: Progress, command: str
     const rampFrom = samplers.map((s) => s.now());
     progress(`fleet: starting ${n} shows at ${o.perSecond}/s over ${where.length} accounts × regions…`);
     const rampStarted = Date.now();
-    const showIds: string[] = [];
-    for (let i = 0; i < n; i++) {
-      const due = rampStarted + (i * 1000) / o.perSecond;
-      if (due > Date.now()) await sleep(due - Date.now());
-      const { account, region } = where[i % where.length]!;
-      const handle = await startShow(
-        client,
-        benchShowSpec({
-          id: `fleet-${i}-${suffix}`,
-          name: 'Fleet bench',
-          account,
-          region,
-          channel: `arn:aws:ivs:${region}:${account}:channel/fleet${i}${suffix}`,
-          policies: { startComposition: 'immediately' },
-        }),
-        { taskQueue: TASK_QUEUE, monitorTaskQueue: MONITOR_TASK_QUEUE },
-      );
-      showIds.push(handle.workflowId);
-      if ((i + 1) % 100 === 0) progress(`fleet: ${i + 1}/${n} started`);
-    }
+    const showIds = await startMonitoredShows(client, {
+      prefix: 'fleet',
+      name: 'Fleet bench',
+      suffix,
+      count: n,
+      perSecond: o.perSecond,
+      where,
+      taskQueue: TASK_QUEUE,
+      monitorTaskQueue: MONITOR_TASK_QUEUE,
+      progressEvery: 100,
+      progress,
+    });
     // Starved of CPU (the cores are shared), the fleet may not get every show LIVE in time: it goes on, and says so.
     await waitUntil(async () => (await phase('LIVE')) >= n, {
       timeoutMs: 180_000 + (n / o.perSecond) * 1000,

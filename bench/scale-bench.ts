@@ -19,11 +19,11 @@ import { tsToMs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { EmulatorControlClient, startEmulator, type RunningEmulator } from '../emulator/src';
 import type { OperationMetrics } from '../emulator/src/usage/api-metrics';
-import { startShow } from '../client/start-show';
 import { compositionMonitorWorkflowId } from '../contracts/ids';
 import { getFreePort } from '../dev/process/net-utils';
 import { productionNode } from '../dev/tools/ensure-node-line';
-import { WorkerProcess, workerProcessEnv } from '../dev/process/worker-process';
+import { accountRoles, benchWorker, startMonitoredShows, type Placement } from './monitored-shows';
+import type { WorkerProcess } from '../dev/process/worker-process';
 import { SHOWRUNNER_SEARCH_ATTRIBUTES } from '../dev/services/search-attributes';
 import { startTemporalDevServer, type TemporalDevServer } from '../dev/services/temporal-dev-server';
 import { createDataConverter } from '../security/data-converter';
@@ -31,7 +31,6 @@ import { MONITOR_POLL_INTERVAL_MS } from '../contracts/monitor-pacing';
 import { measureFloor, memoryProbe, perWorkflow, readMemory, type PerWorkflow } from './floor/memory';
 import { generateKey, loadKeyRing } from '../security/encryption-keys';
 import {
-  benchShowSpec,
   int,
   machineSnapshot,
   markdownTable,
@@ -95,10 +94,7 @@ const COMPOSITIONS_PER_ACCOUNT = 20;
 /** The fleet's monitoring budget: enough for one 10 s poll per account and region, with room for tidy-up polls. */
 const MONITOR_ACTIVITIES_PER_SECOND = 20;
 
-export interface Placement {
-  account: string;
-  region: string;
-}
+export type { Placement };
 
 /** As few accounts as the quotas allow: every region of one account is filled before the next account is used. */
 export function placements(shows: number): Placement[] {
@@ -344,9 +340,7 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
     progress('scale: building the workflow bundle (npm run build:workflows)…');
     const bundlePath = path.join(bundleDir, 'workflow-bundle.js');
     await buildWorkflowBundle(bundlePath);
-    const accounts = Object.fromEntries(
-      [...new Set(where.map((p) => p.account))].map((a) => [a, `arn:aws:iam::${a}:role/showrunner-bench`]),
-    );
+    const accounts = accountRoles(where);
     connection = await Connection.connect({ address: temporal.address });
     const workerNode = await productionNode();
     let floor: (PerWorkflow & { rssPeak: number }) | undefined;
@@ -366,23 +360,19 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
     progress(
       `scale: starting the worker (production mode: prebuilt bundle; ${Object.keys(accounts).length} accounts)…`,
     );
-    // The bench's own environment is inherited (NODE_OPTIONS, PATH), as a container's would be.
     const probe = memoryProbe();
     probeDir = probe.dir;
-    worker = new WorkerProcess(
-      {
-        ...process.env,
-        ...workerProcessEnv({
-          temporal,
-          keyRingEnv: { SHOWRUNNER_ENCRYPTION_KEYS: keys },
-          ivsEndpoint: emulator.endpoint,
-          taskQueue: TASK_QUEUE,
-          workflowBundle: bundlePath,
-        }),
-        SHOWRUNNER_MONITOR_TASK_QUEUE: MONITOR_TASK_QUEUE,
-        SHOWRUNNER_AWS_ACCOUNTS: JSON.stringify(accounts),
-        SHOWRUNNER_STS_ENDPOINT: emulator.endpoint,
-        SHOWRUNNER_MONITOR_ACTIVITIES_PER_SECOND: String(MONITOR_ACTIVITIES_PER_SECOND),
+    worker = benchWorker({
+      temporal,
+      keys,
+      emulatorEndpoint: emulator.endpoint,
+      taskQueue: TASK_QUEUE,
+      monitorTaskQueue: MONITOR_TASK_QUEUE,
+      bundlePath,
+      accounts,
+      monitorActivitiesPerSecond: MONITOR_ACTIVITIES_PER_SECOND,
+      node: workerNode,
+      env: {
         ...(o.maxCachedWorkflows !== undefined
           ? { SHOWRUNNER_MAX_CACHED_WORKFLOWS: String(o.maxCachedWorkflows) }
           : {}),
@@ -391,10 +381,8 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
           ? { NODE_OPTIONS: `${probe.env.NODE_OPTIONS} --max-old-space-size=${o.heapLimitMb}` }
           : {}),
         SHOWRUNNER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
-        SHOWRUNNER_LOG_LEVEL: 'WARN',
       },
-      { node: workerNode },
-    );
+    });
     await worker.start();
     progress(`scale: worker polling (Node.js ${workerNode.version})`);
     const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
@@ -413,26 +401,18 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
     const rampHist = await scrapeHistograms(metricsUrl);
     progress(`scale: starting ${n} shows at ${SHOWS_PER_SECOND}/s…`);
     const rampStarted = Date.now();
-    const showIds: string[] = [];
-    for (let i = 0; i < n; i++) {
-      const due = rampStarted + (i * 1000) / SHOWS_PER_SECOND;
-      if (due > Date.now()) await sleep(due - Date.now());
-      const { account, region } = where[i % where.length]!;
-      const handle = await startShow(
-        client,
-        benchShowSpec({
-          id: `scale-${i}-${suffix}`,
-          name: 'Scale bench',
-          account,
-          region,
-          channel: `arn:aws:ivs:${region}:${account}:channel/scale${i}${suffix}`,
-          policies: { startComposition: 'immediately' },
-        }),
-        { taskQueue: TASK_QUEUE, monitorTaskQueue: MONITOR_TASK_QUEUE },
-      );
-      showIds.push(handle.workflowId);
-      if ((i + 1) % 50 === 0) progress(`scale: ${i + 1}/${n} started`);
-    }
+    const showIds = await startMonitoredShows(client, {
+      prefix: 'scale',
+      name: 'Scale bench',
+      suffix,
+      count: n,
+      perSecond: SHOWS_PER_SECOND,
+      where,
+      taskQueue: TASK_QUEUE,
+      monitorTaskQueue: MONITOR_TASK_QUEUE,
+      progressEvery: 50,
+      progress,
+    });
     // A worker starved of CPU (the cores are shared) may not get every show LIVE in time: the run goes on with the
     // shows it has, and says how many.
     await waitUntil(async () => (await count('LIVE')) >= n, {
