@@ -47,7 +47,9 @@ const JSON_MEDIA_TYPES = new Set(['application/json', 'application/x-amz-json-1.
 /** Parses a restJson1 request body: empty means `{}`, anything but a JSON object is a SerializationException. */
 export function parseJsonObject(body: Buffer, contentType: string | undefined): Record<string, unknown> {
   if (body.length === 0) return {};
-  const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  // Nearly every client sends exactly this; anything else is normalised first.
+  const mediaType =
+    contentType === 'application/json' ? contentType : (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (!JSON_MEDIA_TYPES.has(mediaType)) {
     throw new ApiError(
       'UnsupportedMediaTypeException',

@@ -28,12 +28,18 @@ function fullMatch(pattern: string): RegExp {
 const SURROGATE = /[\uD800-\uDFFF]/;
 const codePointLength = (value: string): number => (SURROGATE.test(value) ? [...value].length : value.length);
 
-/** A structure's members as entries, computed once per shape: validation walks them on every request. */
-const memberEntries = new WeakMap<ShapeConstraints, [string, { shape: string }][]>();
-function membersOf(s: ShapeConstraints): [string, { shape: string }][] {
+/**
+ * A structure's members with their shapes already looked up, computed once per shape: validation walks them on every
+ * request, and a lookup by name in the model's few hundred shapes costs more than the check of a short string.
+ */
+const memberEntries = new WeakMap<ShapeConstraints, [string, ShapeConstraints][]>();
+function membersOf(s: ShapeConstraints): [string, ShapeConstraints][] {
   let entries = memberEntries.get(s);
   if (!entries) {
-    entries = Object.entries(s.members ?? {});
+    entries = Object.entries(s.members ?? {}).map(([name, member]): [string, ShapeConstraints] => [
+      name,
+      shape(member.shape),
+    ]);
     memberEntries.set(s, entries);
   }
   return entries;
@@ -79,10 +85,10 @@ function check(s: ShapeConstraints, value: unknown, path: string, out: Violation
           });
         }
       }
-      for (const [name, member] of membersOf(s)) {
+      for (const [name, memberShape] of membersOf(s)) {
         const memberValue = record[name];
         if (memberValue === undefined || memberValue === null) continue;
-        check(shape(member.shape), memberValue, join(path, name), out);
+        check(memberShape, memberValue, join(path, name), out);
       }
       return;
     }

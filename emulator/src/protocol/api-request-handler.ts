@@ -5,6 +5,7 @@ import type { IvsDomain } from '../domain/ivs-domain';
 import { operationModels } from '../model/constraints';
 import { formatViolations, validateShape } from '../model/validate-input';
 import { operationHandlers } from '../operations';
+import type { OperationCall } from '../operations/operation-types';
 import type { FaultInjector } from '../simulation/fault-injector';
 import { ApiError, internalError, throttled, validationError } from '../errors/api-error';
 import type { ApiMetrics } from '../usage/api-metrics';
@@ -27,26 +28,39 @@ export interface ApiDependencies {
   selfCheck?: (failure: string) => void;
 }
 
-/** The operation itself, and with self-check on, its answer held against the model (see self-check.ts). */
-async function runOperation(
+/**
+ * The operation itself, and with self-check on, its answer held against the model (see self-check.ts). Without
+ * self-check the handler's own result is returned as is, a promise only when the handler is async: most are not, and
+ * awaiting a plain value still costs a promise and a microtask turn on every request.
+ */
+function runOperation(
   deps: ApiDependencies,
   operation: string,
   caller: CallerIdentity,
   input: Record<string, unknown>,
-): Promise<unknown> {
+): unknown {
   const region = deps.domain.ctx.store.region(caller.accountId, caller.region);
   const call = { caller, region, domain: deps.domain };
   if (!deps.selfCheck) return operationHandlers[operation]!(call, input);
+  return runChecked(deps.selfCheck, operation, call, input);
+}
+
+async function runChecked(
+  selfCheck: (failure: string) => void,
+  operation: string,
+  call: OperationCall,
+  input: Record<string, unknown>,
+): Promise<unknown> {
   let output: unknown;
   try {
     output = await operationHandlers[operation]!(call, input);
   } catch (e) {
     const failure = undocumentedError(operation, e instanceof ApiError ? e.type : 'InternalServerException');
-    if (failure) throw selfCheckFailed(deps.selfCheck, failure, e);
+    if (failure) throw selfCheckFailed(selfCheck, failure, e);
     throw e;
   }
   const failure = responseViolation(operation, output);
-  if (failure) throw selfCheckFailed(deps.selfCheck, failure);
+  if (failure) throw selfCheckFailed(selfCheck, failure);
   return output;
 }
 
@@ -67,7 +81,7 @@ export async function handleApiRequest(
   deps: ApiDependencies,
 ): Promise<void> {
   const requestId = randomUUID();
-  const started = Date.now();
+  const started = deps.logRequests ? Date.now() : 0;
   let operation = 'Unknown';
   let scope = { accountId: '-', region: '-' };
   let errorType: string | undefined;
@@ -87,7 +101,8 @@ export async function handleApiRequest(
     const model = operationModels[operation]!;
     const violations = validateShape(model.input, input);
     if (violations.length > 0) throw validationError(formatViolations(violations));
-    const output = await runOperation(deps, operation, caller, input);
+    const result = runOperation(deps, operation, caller, input);
+    const output: unknown = result instanceof Promise ? await result : result;
     if (fault.loseResponse) {
       // The change is applied; the caller never hears about it (any method: GET tags calls too). Counted in the
       // metrics as LostResponse. res.destroy() also covers a response whose socket is not attached yet.

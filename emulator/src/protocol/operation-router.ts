@@ -7,12 +7,20 @@ export interface RoutedOperation {
   bound: Readonly<Record<string, unknown>>;
 }
 
-const byPath = new Map<string, string>();
-for (const [name, op] of Object.entries(operationModels)) {
-  if (!op.uri.includes('{')) byPath.set(`${op.method} ${op.uri}`, name);
-}
 /** What an operation without URI-bound members binds: one shared empty object, so the handler can skip merging. */
 export const NOTHING_BOUND: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/**
+ * Operations with a fixed URI by method, then path, each with its one (frozen) routing result: routing runs on every
+ * request, and this way it builds no `method path` key and no result object.
+ */
+const byMethodAndPath = new Map<string, Map<string, RoutedOperation>>();
+for (const [name, op] of Object.entries(operationModels)) {
+  if (op.uri.includes('{')) continue;
+  let byPath = byMethodAndPath.get(op.method);
+  if (!byPath) byMethodAndPath.set(op.method, (byPath = new Map<string, RoutedOperation>()));
+  byPath.set(op.uri, Object.freeze({ operation: name, bound: NOTHING_BOUND }));
+}
 const TAGS_PREFIX = '/tags/';
 const tagOperations: Record<string, string> = {
   GET: 'ListTagsForResource',
@@ -24,8 +32,8 @@ const tagOperations: Record<string, string> = {
 export function routeOperation(method: string, rawUrl: string): RoutedOperation {
   const queryStart = rawUrl.indexOf('?');
   const path = queryStart === -1 ? rawUrl : rawUrl.slice(0, queryStart);
-  const direct = byPath.get(`${method} ${path}`);
-  if (direct) return { operation: direct, bound: NOTHING_BOUND };
+  const direct = byMethodAndPath.get(method)?.get(path);
+  if (direct) return direct;
   if (path.startsWith(TAGS_PREFIX) && tagOperations[method]) {
     let resourceArn: string;
     try {

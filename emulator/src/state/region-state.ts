@@ -49,29 +49,33 @@ export class RegionState {
   }
 }
 
-/** All regional state, created on first use of an account and region. */
+/**
+ * All regional state, created on first use of an account and region. Held by account, then region: every request
+ * looks its region up, and two map lookups cost less than building and hashing an `account/region` key each time.
+ */
 export class StateStore {
-  private readonly regions = new Map<string, RegionState>();
+  private readonly accounts = new Map<string, Map<string, RegionState>>();
 
   region(accountId: string, region: string): RegionState {
-    const key = `${accountId}/${region}`;
-    let state = this.regions.get(key);
+    let regions = this.accounts.get(accountId);
+    if (!regions) this.accounts.set(accountId, (regions = new Map<string, RegionState>()));
+    let state = regions.get(region);
     if (!state) {
       state = new RegionState(accountId, region);
-      this.regions.set(key, state);
+      regions.set(region, state);
     }
     return state;
   }
 
   existingRegion(accountId: string, region: string): RegionState | undefined {
-    return this.regions.get(`${accountId}/${region}`);
+    return this.accounts.get(accountId)?.get(region);
   }
 
-  all(): IterableIterator<RegionState> {
-    return this.regions.values();
+  *all(): IterableIterator<RegionState> {
+    for (const regions of this.accounts.values()) yield* regions.values();
   }
 
   clear(): void {
-    this.regions.clear();
+    this.accounts.clear();
   }
 }

@@ -14,14 +14,21 @@ interface Counter extends OperationMetrics {
 }
 
 export class ApiMetrics {
-  private readonly counters = new Map<string, Counter>();
+  /**
+   * By account, region, then operation: this runs on every request, and nested lookups cost less than building and
+   * hashing an `account/region/operation` key each time.
+   */
+  private readonly counters = new Map<string, Map<string, Map<string, Counter>>>();
 
   record(accountId: string, region: string, operation: string, errorType?: string, now = Date.now()): void {
-    const key = `${accountId}/${region}/${operation}`;
-    let c = this.counters.get(key);
+    let regions = this.counters.get(accountId);
+    if (!regions) this.counters.set(accountId, (regions = new Map<string, Map<string, Counter>>()));
+    let operations = regions.get(region);
+    if (!operations) regions.set(region, (operations = new Map<string, Counter>()));
+    let c = operations.get(operation);
     if (!c) {
       c = { calls: 0, errors: {}, peakPerSecond: 0, second: 0, inSecond: 0 };
-      this.counters.set(key, c);
+      operations.set(operation, c);
     }
     c.calls++;
     if (errorType) c.errors[errorType] = (c.errors[errorType] ?? 0) + 1;
@@ -36,14 +43,13 @@ export class ApiMetrics {
 
   snapshot(): Record<string, Record<string, OperationMetrics>> {
     const out: Record<string, Record<string, OperationMetrics>> = {};
-    for (const [key, c] of this.counters) {
-      const sep = key.lastIndexOf('/');
-      const scope = key.slice(0, sep);
-      (out[scope] ??= {})[key.slice(sep + 1)] = {
-        calls: c.calls,
-        errors: { ...c.errors },
-        peakPerSecond: c.peakPerSecond,
-      };
+    for (const [accountId, regions] of this.counters) {
+      for (const [region, operations] of regions) {
+        const scope: Record<string, OperationMetrics> = {};
+        for (const [operation, c] of operations)
+          scope[operation] = { calls: c.calls, errors: { ...c.errors }, peakPerSecond: c.peakPerSecond };
+        out[`${accountId}/${region}`] = scope;
+      }
     }
     return out;
   }
