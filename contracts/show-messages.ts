@@ -68,8 +68,7 @@ export function validateArgs<S extends z.ZodMiniType>(schema: S, value: unknown)
 /** The EventBridge detail types of the IVS events a show acts on (the user guide's "Using EventBridge with IVS"). */
 export const STAGE_UPDATE = 'IVS Stage Update';
 export const COMPOSITION_STATE_CHANGE = 'IVS Composition State Change';
-/** Stage Update event names: a participant joining, and publishing (what wakes the wait for a publisher). */
-export const PARTICIPANT_JOINED = 'Participant Joined';
+/** The Stage Update event that wakes the wait for a publisher. */
 export const PARTICIPANT_PUBLISHED = 'Participant Published';
 
 export interface ShowIvsEvent {

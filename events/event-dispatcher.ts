@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { ivsEventWakes, PARTICIPANT_JOINED, STAGE_UPDATE } from '../contracts/show-messages';
+import { ivsEventWakes } from '../contracts/show-messages';
 import type { IvsEventInput } from './ivs-event-schema';
 import { LRUCache } from 'lru-cache';
 import { createSignalCoalescer, eventKind } from './signal-coalescer';
@@ -77,14 +77,7 @@ export function createEventDispatcher(options: EventDispatcherOptions) {
     // Each signal is a history event and a workflow task of the show: only events that can wake something go.
     const signal = showEventOf(event);
     const wakes = ivsEventWakes(signal);
-    if (!wakes.publisher && !wakes.composition) {
-      // A participant joins just before it publishes: looking the stage's show up now, in the background, lets the
-      // publish event be signalled without waiting for ListTagsForResource. One call per stage per cache lifetime
-      // (shared with the publish event's if that comes first); a failure is only a cold cache.
-      if (event['detail-type'] === STAGE_UPDATE && event.detail.event_name === PARTICIPANT_JOINED)
-        void options.lookup.find(event.resources[0]!).catch(() => undefined);
-      return { kind: 'ignored', reason: 'no-effect' };
-    }
+    if (!wakes.publisher && !wakes.composition) return { kind: 'ignored', reason: 'no-effect' };
     let last: ShowLookupResult | undefined;
     for (const arn of knownFirst(candidateArns(event), (a) => options.lookup.peek(a)?.kind === 'show')) {
       try {
