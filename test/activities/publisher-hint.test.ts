@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createAwsClients, type AwsClients } from '../../activities/aws-clients';
 import { createStageActivities } from '../../activities/stage-activities';
 import { publisherHintOf } from '../../contracts/stage';
+import { parseEventsBody, type IvsEventInput } from '../../events/ivs-event-schema';
+import { showEventOf } from '../../events/show-event';
 import { emulatorFixturePerSuite, stageKit } from '../support/emulator-scenarios';
 import { apiCalls } from '../support/show-scenarios';
 
@@ -81,6 +85,40 @@ void describe('awaitPublisher: the publisher an event named is asked about first
     assert.equal(result.calls.GetStage, 1);
   });
 
+  void test('the hint of the emulator’s own Participant Published event answers at once, as IVS’s would', async () => {
+    // The events as the emulator delivers them (EventBridge's shape), through the endpoint's own parser.
+    const events: IvsEventInput[] = [];
+    const sink: Server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        const parsed = parseEventsBody(body);
+        if (parsed.ok) events.push(...parsed.events);
+        res.end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+    const { id } = await fixture.control.subscribe({
+      url: `http://127.0.0.1:${(sink.address() as AddressInfo).port}/`,
+    });
+    try {
+      const stageArn = await kit.stage('from-event');
+      const host = await kit.join(stageArn, { userId: 'host', publish: true });
+      const published = await waitForEvent(events, stageArn, 'Participant Published');
+      const signal = showEventOf(published);
+      assert.deepEqual(
+        { sessionId: signal.sessionId, participantId: signal.participantId },
+        { sessionId: host.sessionId, participantId: host.participantId },
+      );
+      const result = await poll(stageArn, { sessionId: signal.sessionId!, participantId: signal.participantId! });
+      assert.equal(result.seen?.participantId, host.participantId);
+      assert.deepEqual(result.calls, { GetParticipant: 1, ListParticipantEvents: 1 });
+    } finally {
+      await fixture.control.unsubscribe(id);
+      await new Promise((resolve) => sink.close(resolve));
+    }
+  });
+
   void test('an event’s fields become a hint only when they fit the model’s shapes', () => {
     assert.deepEqual(publisherHintOf('st-a1B2c3D4e5F6g', 'p-1'), {
       sessionId: 'st-a1B2c3D4e5F6g',
@@ -92,3 +130,14 @@ void describe('awaitPublisher: the publisher an event named is asked about first
     assert.equal(publisherHintOf(42, 'p-1'), undefined);
   });
 });
+
+async function waitForEvent(events: IvsEventInput[], stageArn: string, name: string): Promise<IvsEventInput> {
+  for (let i = 0; i < 100; i++) {
+    const found = events.find((e) => e.resources[0] === stageArn && e.detail.event_name === name);
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(
+    `no ${name} event for ${stageArn} within 5 s (saw ${events.map((e) => e.detail.event_name).join(', ')})`,
+  );
+}
