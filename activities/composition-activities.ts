@@ -10,38 +10,37 @@ import {
   type CompositionSnapshot,
   type ObservedCompositionState,
 } from '../contracts/composition';
-import { LIST_COMPOSITIONS_PAGE, MONITOR_LIST_SPACING_MS } from '../contracts/monitor-pacing';
+import { LIST_COMPOSITIONS_PAGE, MONITOR_LIST_CALLS_PER_SECOND } from '../contracts/monitor-pacing';
 import { showTags } from '../contracts/tags';
 import type { AwsClients } from './aws-clients';
 import { aws, isConflict, isNotFound, notYet, toFailure } from './aws-errors';
+import { SlidingWindow } from './sliding-window';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * IVS allows 5 List calls per second per account and region. One show sweep's pages go out at most every 300 ms
- * (3.3/s), leaving room for another caller in the same second; the composition monitor's polls are spaced by
- * MONITOR_LIST_SPACING_MS (contracts/monitor-pacing.ts).
+ * (3.3/s), leaving room for another caller in the same second; the composition monitor's polls take at most
+ * MONITOR_LIST_CALLS_PER_SECOND in any second (contracts/monitor-pacing.ts).
  */
 export const LIST_PAGE_SPACING_MS = 300;
 
 export function createCompositionActivities(clients: AwsClients): CompositionActivities {
   /**
-   * The monitor's ListCompositions calls per account and region in this process, one after another: each goes out
-   * MONITOR_LIST_SPACING_MS after the previous one completed. Spacing from completion, not from sending, keeps the
-   * calls that far apart when IVS receives them too, whatever each one's latency; and it covers polls that follow
-   * each other closely (a change, then the next poll at once; a poll brought forward by an event while a cancelled
-   * one still runs), not only the pages of one poll.
+   * The monitor's ListCompositions calls per account and region in this process: at most its share,
+   * MONITOR_LIST_CALLS_PER_SECOND, in any second, however polls follow each other (a change, then the next poll at
+   * once; a poll brought forward by an event while a cancelled one still runs), not only the pages of one poll. A
+   * window rather than even spacing: a poll an event brings forward goes out at once unless two already went out in
+   * the last second, instead of waiting out the spacing behind the poll it replaced.
    */
-  const monitorLists = new Map<string, Promise<unknown>>();
-  const monitorList = <T>(scope: { account?: string; region: string }, call: () => Promise<T>): Promise<T> => {
+  const monitorWindows = new Map<string, SlidingWindow>();
+  const monitorList = async <T>(scope: { account?: string; region: string }, call: () => Promise<T>): Promise<T> => {
     const key = `${scope.account ?? ''}/${scope.region}`;
-    const turn = (monitorLists.get(key) ?? Promise.resolve()).then(call);
-    const spaced = turn.then(
-      () => sleep(MONITOR_LIST_SPACING_MS),
-      () => sleep(MONITOR_LIST_SPACING_MS),
-    );
-    monitorLists.set(key, spaced);
-    return turn;
+    let window = monitorWindows.get(key);
+    if (!window) monitorWindows.set(key, (window = new SlidingWindow(MONITOR_LIST_CALLS_PER_SECOND, 1_000)));
+    const wait = window.reserve();
+    if (wait > 0) await sleep(wait);
+    return call();
   };
   return {
     /**

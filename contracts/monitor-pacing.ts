@@ -14,13 +14,6 @@ export const LIST_COMPOSITIONS_TPS = 5;
 export const MONITOR_LIST_CALLS_PER_SECOND = 2;
 
 /**
- * The activity sends the monitor's ListCompositions calls for one account and region at least this far apart (per
- * worker process): whatever brings polls forward — events, a change followed at once by the next poll — the
- * monitor stays within its share.
- */
-export const MONITOR_LIST_SPACING_MS = 1_000 / MONITOR_LIST_CALLS_PER_SECOND;
-
-/**
  * The monitor polls at least this often, whatever the shows' own poll interval (10 s by default). A change then
  * waits at most 5 s to be seen, which leaves half of the 10 s in which every show must hear of a change for the
  * signals and the shows' reactions (BENCHMARKS.md, burst). It costs 0.2 ListCompositions per second per account and
@@ -38,8 +31,8 @@ export const LIST_COMPOSITIONS_PAGE = 100;
  * below what the monitor's share allows for the pages a poll needs. Per interval the monitor may send one poll's
  * pages and as many again for a poll an event brought forward (at most once per interval), so two polls' pages must
  * fit in an interval at MONITOR_LIST_CALLS_PER_SECOND. The pages are counted from the watched compositions; an
- * account holding many more than it watches takes longer per poll (MONITOR_LIST_SPACING_MS), not more calls per
- * second.
+ * account holding many more than it watches takes longer per poll (the activity holds the monitor to
+ * MONITOR_LIST_CALLS_PER_SECOND in any second), not more calls per second.
  */
 export function monitorPollIntervalMs(watchIntervalsMs: readonly number[], watched: number): number {
   const pages = Math.max(1, Math.ceil(watched / LIST_COMPOSITIONS_PAGE));

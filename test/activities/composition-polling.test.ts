@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { StartCompositionCommand } from '@aws-sdk/client-ivs-realtime';
 import { createAwsClients } from '../../activities/aws-clients';
 import { createCompositionActivities } from '../../activities/composition-activities';
-import { MONITOR_LIST_SPACING_MS } from '../../contracts/monitor-pacing';
+import { MONITOR_LIST_CALLS_PER_SECOND } from '../../contracts/monitor-pacing';
 import { NOT_YET_FAILURE_TYPE } from '../../contracts/failure-types';
 import { createStage, emulatorFixturePerSuite, freshChannelArn } from '../support/emulator-scenarios';
 
@@ -16,7 +16,7 @@ void describe('pollCompositions: one poll of a busy account', () => {
     timings: { idleStopWithoutParticipantsMs: 60 * 60_000, compositionStartMs: 10 },
   });
 
-  void test('spaces its calls, within one poll and across polls, so the account stays within its ListCompositions rate', async () => {
+  void test('paces its calls, within one poll and across polls, so the account stays within its ListCompositions rate', async () => {
     const arns: string[] = [];
     for (let s = 0; arns.length < COMPOSITIONS; s++) {
       const stageArn = await createStage(fixture.ivs, `poll-${s}`);
@@ -50,11 +50,12 @@ void describe('pollCompositions: one poll of a busy account', () => {
         'every composition was found on some page',
       );
       assert.equal(listedAt.length, Math.ceil(COMPOSITIONS / 100));
+      // At most the monitor's share in any second, as the emulator received them (10 ms of slack for the trip).
       const spaced = (what: string) => {
-        const gaps = listedAt.slice(1).map((t, i) => t - listedAt[i]!);
+        const busiest = Math.max(...listedAt.map((t) => listedAt.filter((x) => x >= t && x < t + 990).length));
         assert.ok(
-          gaps.every((g) => g >= MONITOR_LIST_SPACING_MS - 10),
-          `${what}: calls ${gaps.join(', ')} ms apart; at least ${MONITOR_LIST_SPACING_MS} ms expected`,
+          busiest <= MONITOR_LIST_CALLS_PER_SECOND,
+          `${what}: ${busiest} calls within a second (${listedAt.map((t) => t - listedAt[0]!).join(', ')} ms)`,
         );
       };
       spaced('one poll');

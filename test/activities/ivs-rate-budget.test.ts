@@ -9,43 +9,63 @@ import { createStage, emulatorFixturePerSuite } from '../support/emulator-scenar
 void describe('IVS rate budget: the pacing decision', () => {
   const at = (now: number, share = 1) => new IvsRateBudget({ share, now: () => now });
 
-  void test('calls of one operation get slots spaced at its documented rate, first come first served', () => {
+  void test('calls of one operation go at once up to its documented rate, then as the window frees a slot', () => {
     const budget = at(1_000);
     assert.deepEqual(
-      Array.from({ length: 6 }, () => budget.reserve('CreateStage')),
-      [0, 200, 400, 600, 800, 1_000],
+      Array.from({ length: 11 }, () => budget.reserve('CreateStage')),
+      [0, 0, 0, 0, 0, 1_000, 1_000, 1_000, 1_000, 1_000, 2_000],
     );
     // Other operations have budgets of their own, at their own documented rates.
     assert.equal(budget.reserve('DeleteStage'), 0);
+    const tokens = Array.from({ length: 51 }, () => budget.reserve('CreateParticipantToken'));
+    assert.deepEqual([tokens[49], tokens[50]], [0, 1_000]);
+    const tags = Array.from({ length: 11 }, () => budget.reserve('TagResource'));
+    assert.deepEqual([tags[9], tags[10]], [0, 1_000]);
     assert.deepEqual(
-      Array.from({ length: 3 }, () => budget.reserve('CreateParticipantToken')),
-      [0, 20, 40],
-    );
-    assert.deepEqual(
-      Array.from({ length: 3 }, () => budget.reserve('TagResource')),
-      [0, 100, 200],
-    );
-    assert.deepEqual(
-      Array.from({ length: 2 }, () => Math.round(budget.reserve('ImportPublicKey'))),
-      [0, 333],
+      Array.from({ length: 4 }, () => budget.reserve('ImportPublicKey')),
+      [0, 0, 0, 1_000],
     );
   });
 
-  void test('a worker with a share of the fleet spaces its calls by its share', () => {
-    const budget = at(0, 0.25);
+  void test('no window of a second ever holds more calls than the rate, however the calls arrive', () => {
+    let now = 0;
+    const budget = new IvsRateBudget({ share: 1, now: () => now });
+    const sent: number[] = [];
+    // Calls at irregular moments, some in bursts: each goes out at now + its wait.
+    for (const t of [0, 10, 20, 30, 400, 410, 900, 950, 960, 1_300, 1_310, 1_320, 2_500, 2_500, 2_500, 2_500]) {
+      now = t;
+      sent.push(t + budget.reserve('GetComposition'));
+    }
+    for (const start of sent)
+      assert.ok(sent.filter((x) => x >= start && x < start + 1_000).length <= 5, sent.join(', '));
+    assert.deepEqual(
+      sent.slice(0, 8),
+      [0, 10, 20, 30, 400, 1_000, 1_010, 1_020],
+      'the sixth call waits until the first leaves the window',
+    );
+  });
+
+  void test('a worker whose share is under one call a second spaces its calls evenly', () => {
+    const budget = at(0, 0.1);
     assert.deepEqual(
       Array.from({ length: 3 }, () => budget.reserve('StopComposition')),
-      [0, 800, 1_600],
+      [0, 2_000, 4_000],
     );
+    // A share of a faster rate: floor(50 × 0.25) = 12 calls in any 960 ms.
+    const quarter = at(0, 0.25);
+    const tokens = Array.from({ length: 13 }, () => quarter.reserve('CreateParticipantToken'));
+    assert.deepEqual([tokens[11], tokens[12]], [0, 960]);
   });
 
   void test('a quiet operation goes at once again: slots do not pile up in the past', () => {
     let now = 0;
     const budget = new IvsRateBudget({ share: 1, now: () => now });
-    budget.reserve('ListStages');
+    for (let i = 0; i < 5; i++) budget.reserve('ListStages');
     now = 5_000;
-    assert.equal(budget.reserve('ListStages'), 0);
-    assert.equal(budget.reserve('ListStages'), 200);
+    assert.deepEqual(
+      Array.from({ length: 6 }, () => budget.reserve('ListStages')),
+      [0, 0, 0, 0, 0, 1_000],
+    );
   });
 
   void test('the rates are the documented ones and a share outside (0, 1] is refused', () => {
