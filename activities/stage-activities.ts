@@ -25,6 +25,7 @@ import type {
 import { firstByArn } from '../contracts/show-resources';
 import { isMadeBy, showTags, type ShowIdentity } from '../contracts/tags';
 import type { AwsClients } from './aws-clients';
+import { currentAttempt } from './activity-context';
 import { aws, isNotFound, notYet, toFailure } from './aws-errors';
 import { createOnce } from './create-once';
 
@@ -175,7 +176,10 @@ export function createStageActivities(clients: AwsClients) {
      */
     async awaitPublisher(input: AccountRegion & { stageArn: string; hint?: PublisherHint }): Promise<PublisherSeen> {
       const ivs = clients.ivs(input);
-      if (input.hint) {
+      // The hint is asked about on the poll's first attempt only: a hint that missed (the participant stopped or
+      // left) would otherwise cost two more calls on every retry for the rest of the wait; the next event brings a
+      // new poll with a new hint.
+      if (input.hint && currentAttempt() === 1) {
         const seen = await hintedPublisher(ivs, input.stageArn, input.hint);
         if (seen) return seen;
       }

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { createAwsClients, type AwsClients } from '../../activities/aws-clients';
 import { createStageActivities } from '../../activities/stage-activities';
 import { publisherHintOf } from '../../contracts/stage';
@@ -9,8 +12,10 @@ import { parseEventsBody, type IvsEventInput } from '../../events/ivs-event-sche
 import { showEventOf } from '../../events/show-event';
 import { emulatorFixturePerSuite, stageKit } from '../support/emulator-scenarios';
 import { apiCalls } from '../support/show-scenarios';
+import { testTemporalEnv } from '../support/test-env';
 
 const REGION = 'us-east-1';
+type AwaitInput = Parameters<ReturnType<typeof createStageActivities>['awaitPublisher']>[0];
 
 /**
  * awaitPublisher with the hint a "Participant Published" event carries: the named participant is asked about first
@@ -116,6 +121,55 @@ void describe('awaitPublisher: the publisher an event named is asked about first
     } finally {
       await fixture.control.unsubscribe(id);
       await new Promise((resolve) => sink.close(resolve));
+    }
+  });
+
+  void test('in real activity attempts, a hint that missed is asked about on the first attempt only', async () => {
+    // A viewer keeps the session open; the guest an event named published and left; nobody publishes.
+    const stageArn = await kit.stage('retried-hint');
+    await kit.join(stageArn, { userId: 'viewer' });
+    const guest = await kit.join(stageArn, { userId: 'guest', publish: true });
+    await fixture.control.leave({ stageArn, participantId: guest.participantId });
+    const temporal = testTemporalEnv();
+    const taskQueue = `publisher-hint-${randomUUID()}`;
+    const workerConnection = await NativeConnection.connect({ address: temporal.address });
+    const worker = await Worker.create({
+      connection: workerConnection,
+      namespace: temporal.namespace,
+      taskQueue,
+      workflowsPath: require.resolve('./call-activity-workflow'),
+      activities: { awaitPublisher: (input: AwaitInput) => createStageActivities(aws).awaitPublisher(input) },
+    });
+    const running = worker.run();
+    const connection = await Connection.connect({ address: temporal.address });
+    try {
+      const before = await apiCalls(fixture);
+      const input = {
+        region: REGION,
+        stageArn,
+        hint: { sessionId: guest.sessionId, participantId: guest.participantId },
+      };
+      await assert.rejects(
+        new Client({ connection, namespace: temporal.namespace }).workflow.execute('callActivity', {
+          taskQueue,
+          workflowId: `publisher-hint-${randomUUID()}`,
+          args: [
+            'awaitPublisher',
+            [input],
+            { startToCloseTimeout: '10s', retry: { initialInterval: '100ms', maximumAttempts: 3 } },
+          ],
+        }),
+        (e: unknown) => e instanceof WorkflowFailedError,
+      );
+      const after = await apiCalls(fixture);
+      const calls = (op: string) => (after[op] ?? 0) - (before[op] ?? 0);
+      assert.equal(calls('GetStage'), 3, 'three attempts, each with the full look');
+      assert.equal(calls('GetParticipant'), 1, 'the hint only on the first');
+    } finally {
+      worker.shutdown();
+      await running;
+      await workerConnection.close();
+      await connection.close();
     }
   });
 
