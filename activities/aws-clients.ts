@@ -76,8 +76,12 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     if (!budget) budgets.set(budgetKey, (budget = new IvsRateBudget({ share: rateShare })));
     const scoped = budget;
     const pace: IvsMiddleware = (next, context) => async (args) => {
-      await scoped.turn(context.commandName?.replace(/Command$/, '') ?? 'unknown');
-      return next(args);
+      const release = await scoped.acquire(context.commandName?.replace(/Command$/, '') ?? 'unknown');
+      try {
+        return await next(args);
+      } finally {
+        release();
+      }
     };
     client.middlewareStack.addRelativeTo(pace, {
       relation: 'after',

@@ -16,8 +16,6 @@ import type { AwsClients } from './aws-clients';
 import { aws, isConflict, isNotFound, notYet, toFailure } from './aws-errors';
 import { SlidingWindow } from './sliding-window';
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * IVS allows 5 List calls per second per account and region. One show sweep's pages go out at most every 300 ms
  * (3.3/s), leaving room for another caller in the same second; the composition monitor's polls take at most
@@ -38,9 +36,7 @@ export function createCompositionActivities(clients: AwsClients): CompositionAct
     const key = `${scope.account ?? ''}/${scope.region}`;
     let window = monitorWindows.get(key);
     if (!window) monitorWindows.set(key, (window = new SlidingWindow(MONITOR_LIST_CALLS_PER_SECOND, 1_000)));
-    const wait = window.reserve();
-    if (wait > 0) await sleep(wait);
-    return call();
+    return window.run(call);
   };
   return {
     /**

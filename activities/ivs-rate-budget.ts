@@ -1,4 +1,4 @@
-import { SlidingWindow } from './sliding-window';
+import { type ReleaseSlot, SlidingWindow } from './sliding-window';
 
 /**
  * IVS Real-Time's API rates, per account and region and per operation, not adjustable (AWS's service-quotas page for
@@ -38,8 +38,9 @@ export interface RateBudgetOptions {
  * bucket holding one second's worth of requests (AWS's usual throttle, and the emulator's) gives. Even spacing
  * (one call per 200 ms at 5 TPS) would be stricter still, but it made a show wait for its own earlier call: an event
  * that interrupts a poll mid-flight has the next poll queue behind the abandoned one's calls (issue 15's overhead).
- * Each call reserves the next free slot (first come, first served) and waits for it; every attempt takes a slot,
- * retries included.
+ * Each call takes the next slot (first come, first served) and waits for it; every attempt takes a slot, retries
+ * included. A slot is counted until the call's answer, not from its send, so however late a call reaches IVS the
+ * window holds (sliding-window.ts).
  */
 export class IvsRateBudget {
   private readonly windows = new Map<string, SlidingWindow>();
@@ -60,20 +61,17 @@ export class IvsRateBudget {
     return { capacity, windowMs: (capacity * 1000) / perSecond };
   }
 
-  /** Reserves the operation's next slot; the wait until it, in milliseconds (0: go now). */
-  reserve(operation: string): number {
+  /**
+   * Waits for `operation`'s next slot; the call goes when this resolves and releases the slot when it is answered
+   * (sliding-window.ts: the window counts from the answer, the latest moment IVS can have counted the call).
+   */
+  acquire(operation: string): Promise<ReleaseSlot> {
     let window = this.windows.get(operation);
     if (!window) {
       const { capacity, windowMs } = this.window(operation);
-      window = new SlidingWindow(capacity, windowMs, this.now);
+      window = new SlidingWindow(capacity, windowMs, this.now, this.sleep);
       this.windows.set(operation, window);
     }
-    return window.reserve();
-  }
-
-  /** Resolves when `operation` may be sent. */
-  async turn(operation: string): Promise<void> {
-    const wait = this.reserve(operation);
-    if (wait > 0) await this.sleep(wait);
+    return window.acquire();
   }
 }
