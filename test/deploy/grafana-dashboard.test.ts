@@ -87,7 +87,7 @@ void describe('Grafana dashboard (deploy/grafana)', () => {
         await worker.start();
         await waitFor(() => scrape().catch(() => undefined), 60_000, {
           intervalMs: 250,
-          description: `metrics endpoint (${worker.output()})`,
+          description: () => `metrics endpoint (${worker.output()})`,
         });
         // Everything the dashboard draws: phases, a failed IVS call (retried), a destination incident and a restart.
         // A 4xx the AWS SDK does not retry itself but Temporal does: one failed (counted) attempt, then the start.

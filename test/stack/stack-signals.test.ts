@@ -102,9 +102,11 @@ void describe('npm run stack: Ctrl-C stops every process it started and removes 
       child.once('exit', (code, signal) => resolve({ code, signal })),
     );
     try {
-      await waitFor(() => text.includes('Ctrl-C stops it all.'), 120_000, {
+      // Generous: the first start on a fresh clone may bundle the workflows, and on a loaded two-core machine the
+      // whole stack coming up took over 120 s once (a CI run while other work ran).
+      await waitFor(() => text.includes('Ctrl-C stops it all.'), 240_000, {
         intervalMs: 200,
-        description: `the stack to come up; output so far:\n${text}`,
+        description: () => `the stack to come up; output so far:\n${text}`,
       });
     } catch (e) {
       killAll(descendants(child.pid!));

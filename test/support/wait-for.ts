@@ -7,7 +7,11 @@
 export async function waitFor<T>(
   predicate: () => T | Promise<T>,
   timeoutMs = 10_000,
-  options: { intervalMs?: number; description?: string } = {},
+  /**
+   * `description` names what was awaited in the timeout's error; give a function when it quotes something that
+   * changes while waiting (a process's output so far), so the error shows it as it was at the deadline.
+   */
+  options: { intervalMs?: number; description?: string | (() => string) } = {},
 ): Promise<NonNullable<T>> {
   const intervalMs = options.intervalMs ?? 20;
   const deadline = Date.now() + timeoutMs;
@@ -21,7 +25,9 @@ export async function waitFor<T>(
       lastError = error;
     }
     if (Date.now() >= deadline) {
-      const what = options.description ?? predicate.toString().slice(0, 200);
+      const { description } = options;
+      const what =
+        typeof description === 'function' ? description() : (description ?? predicate.toString().slice(0, 200));
       const why =
         lastError !== undefined
           ? `; last error: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)}`

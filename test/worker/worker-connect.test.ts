@@ -67,7 +67,7 @@ void describe('worker start-up while Temporal is unreachable', () => {
     try {
       const lines = await waitFor(() => (worker.unreachable().length >= 3 ? worker.unreachable() : undefined), 60_000, {
         intervalMs: 200,
-        description: `three failed attempts logged (stderr: ${worker.out.stderr.slice(-500)})`,
+        description: () => `three failed attempts logged (stderr: ${worker.out.stderr.slice(-500)})`,
       });
       assert.equal(await exitWithin(worker.exited, 0), 'still running', 'the worker did not exit');
       assert.equal(lines[0]!.level, 'WARN');
@@ -81,7 +81,7 @@ void describe('worker start-up while Temporal is unreachable', () => {
       server = await startTemporalDevServer({ cli: testTemporalEnv().cliPath, port, headless: true });
       await waitFor(() => worker.out.stdout.includes('Showrunner worker polling'), 90_000, {
         intervalMs: 250,
-        description: `worker polling after the server came up (stderr: ${worker.out.stderr.slice(-500)})`,
+        description: () => `worker polling after the server came up (stderr: ${worker.out.stderr.slice(-500)})`,
       });
       worker.child.kill('SIGTERM');
       assert.equal(
@@ -104,7 +104,7 @@ void describe('worker start-up while Temporal is unreachable', () => {
     try {
       await waitFor(() => worker.unreachable().length >= 1 || undefined, 60_000, {
         intervalMs: 200,
-        description: `a failed attempt logged (stderr: ${worker.out.stderr.slice(-500)})`,
+        description: () => `a failed attempt logged (stderr: ${worker.out.stderr.slice(-500)})`,
       });
       worker.child.kill('SIGTERM');
       assert.equal(await exitWithin(worker.exited, 10_000), 0, `stderr: ${worker.out.stderr.slice(-500)}`);
