@@ -2,6 +2,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { ShowSpec } from '../show-spec/show-spec';
 import { workflowIdForShow } from '../contracts/ids';
 import { showWorkflow } from '../workflows';
+import { workflowTracingMemo } from '../contracts/workflow-tracing';
 import { CHANNEL_ARN, SCHEDULED_START, SHOW_ID, SHOW_PHASE } from '../contracts/search-attributes';
 
 export interface StartShowOptions {
@@ -11,6 +12,11 @@ export interface StartShowOptions {
   continueAsNewAfterEvents?: number;
   /** A one-off later start (Temporal's startDelay): the workflow does not exist in the UI's running list before. */
   startDelayMs?: number;
+  /**
+   * Whether the run's workflow code is traced (contracts/workflow-tracing.ts), written in its memo; off unless asked.
+   * The CLI and the demo ask when their environment turns tracing on (workflowTracingFromEnv).
+   */
+  workflowTracing?: boolean;
 }
 
 /**
@@ -44,6 +50,7 @@ export async function startShow(
       },
     ],
     typedSearchAttributes,
+    memo: workflowTracingMemo(options.workflowTracing ?? false),
     staticSummary: `Show ${spec.name} (${spec.id})`,
     staticDetails: staticDetails(spec),
     startDelay: options.startDelayMs,

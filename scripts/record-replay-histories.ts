@@ -61,11 +61,21 @@ function spec(id: string, bucket: string, extra: Partial<ShowSpecInput> = {}): S
 
 type Scenario = (stack: LocalStack, bucket: string) => Promise<WorkflowHandle<typeof showWorkflow>>;
 
-async function goLive(stack: LocalStack, input: ShowSpecInput, continueAsNewAfterEvents?: number) {
+/**
+ * Starts a show and takes it live. `workflowTracing` is the run's memo (contracts/workflow-tracing.ts): the older
+ * scenarios record traced runs, as every run was before runs chose; the `-untraced` ones record runs without the
+ * interceptors, whose histories differ where updates complete (the replay gate must hold for both).
+ */
+async function goLive(
+  stack: LocalStack,
+  input: ShowSpecInput,
+  options: { continueAsNewAfterEvents?: number; workflowTracing?: boolean } = {},
+) {
   const handle = await startShow(stack.client, parseShowSpec(input), {
     taskQueue: stack.taskQueue,
     monitorTaskQueue: stack.monitorTaskQueue,
-    continueAsNewAfterEvents,
+    continueAsNewAfterEvents: options.continueAsNewAfterEvents,
+    workflowTracing: options.workflowTracing ?? true,
   });
   await until(handle, (s) => s.phase === 'WAITING_FOR_PUBLISHER');
   const [token] = await handle.query(participantTokensQuery);
@@ -116,43 +126,55 @@ const scenarios: Record<string, Scenario> = {
     await handle.result().catch(() => undefined);
     return handle;
   },
-  'continue-as-new': async (stack, bucket) => {
-    const { handle, token, live } = await goLive(stack, spec('replay-can', bucket), 60);
-    for (let i = 0; i < 6; i++) {
-      await stack.control
-        .setCompositionState({
-          compositionArn: live.composition!.arn,
-          state: 'RECONNECTING',
-          destinationType: 'channel',
-        })
-        .catch(() => undefined);
-      await sleep(800);
-      await stack.control
-        .setCompositionState({ compositionArn: live.composition!.arn, state: 'ACTIVE', destinationType: 'channel' })
-        .catch(() => undefined);
-      await sleep(800);
-    }
-    await finish(stack, handle, token);
-    return handle;
-  },
+  'continue-as-new': async (stack, bucket) => continueAsNewScenario(stack, bucket, 'replay-can', true),
+  'continue-as-new-untraced': async (stack, bucket) =>
+    continueAsNewScenario(stack, bucket, 'replay-can-untraced', false),
   // The audience key (imported at preparation, deleted at tidy-up) and every update a user sends a running show.
-  'audience-and-updates': async (stack, bucket) => {
-    const { handle, token } = await goLive(
-      stack,
-      spec('replay-audience', bucket, {
-        audience: { enabled: true, attributes: { maxBytes: 256, allowedKeys: ['seat'] } },
-      }),
-    );
-    const signer = await handle.query(audienceSignerQuery);
-    if (!signer) throw new Error('the audience show has no audience signer');
-    await handle.executeUpdate(issueTokenUpdate, { args: [{ userId: 'guest-1', capabilities: ['SUBSCRIBE'] }] });
-    await handle.executeUpdate(extendUpdate, { args: [{ endAt: new Date(Date.now() + 20 * 60_000).toISOString() }] });
-    await handle.executeUpdate(restartCompositionUpdate, { args: [{ reason: 'recording fixture' }] });
-    await until(handle, (s) => s.compositionRestarts === 1 && s.phase === 'LIVE' && s.composition?.state === 'ACTIVE');
-    await finish(stack, handle, token);
-    return handle;
-  },
+  'audience-and-updates': async (stack, bucket) => audienceAndUpdates(stack, bucket, 'replay-audience', true),
+  'audience-and-updates-untraced': async (stack, bucket) =>
+    audienceAndUpdates(stack, bucket, 'replay-audience-untraced', false),
 };
+
+async function continueAsNewScenario(stack: LocalStack, bucket: string, id: string, workflowTracing: boolean) {
+  const { handle, token, live } = await goLive(stack, spec(id, bucket), {
+    continueAsNewAfterEvents: 60,
+    workflowTracing,
+  });
+  for (let i = 0; i < 6; i++) {
+    await stack.control
+      .setCompositionState({
+        compositionArn: live.composition!.arn,
+        state: 'RECONNECTING',
+        destinationType: 'channel',
+      })
+      .catch(() => undefined);
+    await sleep(800);
+    await stack.control
+      .setCompositionState({ compositionArn: live.composition!.arn, state: 'ACTIVE', destinationType: 'channel' })
+      .catch(() => undefined);
+    await sleep(800);
+  }
+  await finish(stack, handle, token);
+  return handle;
+}
+
+async function audienceAndUpdates(stack: LocalStack, bucket: string, id: string, workflowTracing: boolean) {
+  const { handle, token } = await goLive(
+    stack,
+    spec(id, bucket, {
+      audience: { enabled: true, attributes: { maxBytes: 256, allowedKeys: ['seat'] } },
+    }),
+    { workflowTracing },
+  );
+  const signer = await handle.query(audienceSignerQuery);
+  if (!signer) throw new Error('the audience show has no audience signer');
+  await handle.executeUpdate(issueTokenUpdate, { args: [{ userId: 'guest-1', capabilities: ['SUBSCRIBE'] }] });
+  await handle.executeUpdate(extendUpdate, { args: [{ endAt: new Date(Date.now() + 20 * 60_000).toISOString() }] });
+  await handle.executeUpdate(restartCompositionUpdate, { args: [{ reason: 'recording fixture' }] });
+  await until(handle, (s) => s.compositionRestarts === 1 && s.phase === 'LIVE' && s.composition?.state === 'ACTIVE');
+  await finish(stack, handle, token);
+  return handle;
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { only: { type: 'string', multiple: true } } });

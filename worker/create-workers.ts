@@ -50,7 +50,12 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Show
   const aws = options.aws ?? createAwsClients(awsClientOptions(config));
   const activities = createActivities({
     aws,
-    monitor: { client: options.client, taskQueue: config.monitorTaskQueue },
+    monitor: {
+      client: options.client,
+      taskQueue: config.monitorTaskQueue,
+      // A monitor this worker starts traces its workflow code when this worker exports spans.
+      workflowTracing: options.tracing?.enabled ?? false,
+    },
     accounts: Object.keys(config.accounts ?? {}),
   });
   const common = {

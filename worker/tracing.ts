@@ -22,6 +22,7 @@ import { Runtime, type InjectedSinks, type WorkerOptions } from '@temporalio/wor
 import { z } from 'zod';
 import { scrubbingExporter } from './scrubbing-span-exporter';
 import { fieldIssues, issueList } from '../contracts/issues';
+import { TRACING_ENABLED_VARIABLE } from '../contracts/workflow-tracing';
 
 /**
  * OpenTelemetry tracing of workflows and activities, off by default.
@@ -34,7 +35,7 @@ import { fieldIssues, issueList } from '../contracts/issues';
  *   other standard variables (OTEL_EXPORTER_OTLP_HEADERS, OTEL_BSP_*, ...) apply as usual.
  */
 export const tracingSchema = z.object({
-  SHOWRUNNER_OTEL_ENABLED: z.enum(['true', 'false']).default('false'),
+  [TRACING_ENABLED_VARIABLE]: z.enum(['true', 'false']).default('false'),
   SHOWRUNNER_OTEL_EXPORTER: z.enum(['otlp', 'console']).default('otlp'),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
@@ -42,12 +43,12 @@ export const tracingSchema = z.object({
 });
 
 /**
- * The workflow half of the tracing, compiled into every workflow bundle. It cannot be switched off at run time
- * (the bundle is built once), so workers always register its sink — a no-op one when tracing is off; without a sink
- * the SDK logs "unregistered external sink" on every activation.
+ * The workflow half of the tracing, compiled into every workflow bundle: workflows/tracing-interceptors.ts sets up the
+ * OpenTelemetry workflow interceptors for the runs whose memo asks for them (contracts/workflow-tracing.ts). Workers
+ * always register their sink — a no-op one when tracing is off — since a traced run may reach any worker; without a
+ * sink the SDK logs "unregistered external sink" on every activation of such a run.
  */
-export const WORKFLOW_TRACING_INTERCEPTORS =
-  require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
+export const WORKFLOW_TRACING_INTERCEPTORS = require.resolve('../workflows/tracing-interceptors');
 
 export interface WorkerTracing {
   enabled: boolean;
@@ -115,7 +116,7 @@ export function installTracing(env: NodeJS.ProcessEnv = process.env): WorkerTrac
     throw new Error(issueList('Invalid tracing configuration', fieldIssues(result.error.issues, '(environment)')));
   }
   const e = result.data;
-  if (e.SHOWRUNNER_OTEL_ENABLED !== 'true') return tracingOff;
+  if (e[TRACING_ENABLED_VARIABLE] !== 'true') return tracingOff;
 
   routeDiagnosticsToRuntimeLogger();
   const url =

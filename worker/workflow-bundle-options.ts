@@ -13,7 +13,7 @@ export function workflowBundleOptions(): Pick<
   return {
     // The same failure converter as the worker's data converter, or workflow failures would reach history unencrypted.
     failureConverterPath: FAILURE_CONVERTER_PATH,
-    // Inert unless the worker runs with SHOWRUNNER_OTEL_ENABLED=true (worker/tracing.ts).
+    // Per run, from its memo; spans leave only a worker with SHOWRUNNER_OTEL_ENABLED=true (worker/tracing.ts).
     workflowInterceptorModules: [WORKFLOW_TRACING_INTERCEPTORS],
     preloadModules: [...WORKFLOW_PRELOAD_MODULES],
   };

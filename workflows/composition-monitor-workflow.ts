@@ -1,7 +1,7 @@
 import {
   allHandlersFinished,
   condition,
-  continueAsNew,
+  makeContinueAsNewFunc,
   getExternalWorkflowHandle,
   log,
   patched,
@@ -68,7 +68,11 @@ export async function compositionMonitorWorkflow(input: CompositionMonitorInput)
     }
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof compositionMonitorWorkflow>({ ...input, watches: [...watches.values()] });
+      // The memo goes along: the next run traces its workflow code exactly as this one (contracts/workflow-tracing.ts).
+      await makeContinueAsNewFunc<typeof compositionMonitorWorkflow>({ memo: workflowInfo().memo })({
+        ...input,
+        watches: [...watches.values()],
+      });
     }
     watchesChanged = false;
     pollNow = false;

@@ -9,6 +9,7 @@ import {
 } from '../contracts/search-attributes';
 import type { ShowSpec } from '../show-spec/show-spec';
 import { showWorkflow } from './show/show-workflow';
+import { workflowTracingMemo, workflowTracingOn } from '../contracts/workflow-tracing';
 
 export interface ScheduledShowInput {
   /** Names every run: `<schedule id>-<yyyymmddhhmmss>`. */
@@ -48,6 +49,8 @@ export async function scheduledShowWorkflow(input: ScheduledShowInput): Promise<
     workflowId: workflowIdForShow(showId),
     args: [{ spec, options: { monitorTaskQueue: input.monitorTaskQueue } }],
     parentClosePolicy: ParentClosePolicy.ABANDON,
+    // The show traces its workflow code exactly when this run does (contracts/workflow-tracing.ts).
+    memo: workflowTracingMemo(workflowTracingOn(workflowInfo().memo)),
     typedSearchAttributes: [
       { key: SHOW_ID, value: showId },
       { key: SHOW_PHASE, value: 'SCHEDULED' },

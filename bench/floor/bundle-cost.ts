@@ -5,8 +5,11 @@
  *
  * - floor: a bundle of only the minimal workflow;
  * - showrunner: Showrunner's workflows and the minimal one, as `npm run build:workflows` builds them (with the
- *   OpenTelemetry workflow interceptors and the preloaded modules, worker/workflow-bundle-options.ts);
- * - showrunner-no-tracing: the same without the OpenTelemetry workflow interceptors, which shows what they cost;
+ *   workflow tracing module and the preloaded modules, worker/workflow-bundle-options.ts), each run traced (its memo
+ *   asks for the OpenTelemetry workflow interceptors, as a run started before the memo existed);
+ * - showrunner-untraced: the same bundle, each run's memo saying not to trace (contracts/workflow-tracing.ts), as
+ *   Showrunner's starters write it unless tracing is on;
+ * - showrunner-no-tracing: the same bundle without the tracing module at all, the floor an untraced run should meet;
  * - showrunner-no-preload: the same without preloaded modules, which shows what preloading saves.
  *
  * With the SDK's reusable V8 context every cached workflow evaluates the bundle's modules for itself, so the
@@ -23,6 +26,7 @@ import v8 from 'node:v8';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { startTemporalDevServer } from '../../dev/services/temporal-dev-server';
+import { workflowTracingMemo } from '../../contracts/workflow-tracing';
 import { tracingOff } from '../../worker/tracing';
 import { workflowBundleOptions } from '../../worker/workflow-bundle-options';
 import { floorStateQuery } from './floor-workflow';
@@ -40,10 +44,15 @@ async function liveHeap(): Promise<number> {
   return v8.getHeapStatistics().used_heap_size;
 }
 
-const VARIANTS = {
+const VARIANTS: Record<string, Parameters<typeof bundleWorkflowCode>[0] & { traced?: boolean }> = {
   floor: { workflowsPath: require.resolve('./floor-workflow') },
-  showrunner: { workflowsPath: require.resolve('./showrunner-plus-floor'), ...workflowBundleOptions() },
-  // Without the OpenTelemetry workflow interceptors: what they cost (they cannot go, see BENCHMARKS.md).
+  showrunner: { workflowsPath: require.resolve('./showrunner-plus-floor'), ...workflowBundleOptions(), traced: true },
+  'showrunner-untraced': {
+    workflowsPath: require.resolve('./showrunner-plus-floor'),
+    ...workflowBundleOptions(),
+    traced: false,
+  },
+  // Without the tracing module: the floor for an untraced run.
   'showrunner-no-tracing': {
     workflowsPath: require.resolve('./showrunner-plus-floor'),
     ...workflowBundleOptions(),
@@ -64,9 +73,10 @@ async function main(): Promise<void> {
   const clientConnection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection: clientConnection });
   try {
-    for (const [name, options] of Object.entries(VARIANTS)) {
+    for (const [name, { traced, ...options }] of Object.entries(VARIANTS)) {
       if (process.env.BUNDLES && !process.env.BUNDLES.split(',').includes(name)) continue;
       const bundle = await bundleWorkflowCode({ ...options, logger: new DefaultLogger('WARN') });
+      const memo = traced === undefined ? undefined : workflowTracingMemo(traced);
       const taskQueue = `bundle-cost-${name}`;
       const worker = await Worker.create({
         connection,
@@ -78,7 +88,7 @@ async function main(): Promise<void> {
       });
       await worker.runUntil(async () => {
         const start = (id: string) =>
-          client.workflow.start('floorWorkflow', { taskQueue, workflowId: `${taskQueue}-${id}`, args: [1] });
+          client.workflow.start('floorWorkflow', { taskQueue, workflowId: `${taskQueue}-${id}`, args: [1], memo });
         await (await start('warm')).query(floorStateQuery);
         const before = await liveHeap();
         const handles = [];

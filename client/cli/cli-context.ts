@@ -4,6 +4,7 @@ import { createDataConverter } from '../../security/data-converter';
 import { KeyRingError, loadKeyRing } from '../../security/encryption-keys';
 import { unreachable, usageError } from './cli-errors';
 import { Output } from './output';
+import { workflowTracingFromEnv } from '../../contracts/workflow-tracing';
 
 export interface GlobalOptions {
   json?: boolean;
@@ -44,6 +45,15 @@ export class CliContext {
       throw usageError(`Invalid Temporal client configuration (TEMPORAL_* or temporal.toml): ${(e as Error).message}`);
     }
     return this.config;
+  }
+
+  /** Whether the runs this CLI starts trace their workflow code (contracts/workflow-tracing.ts): SHOWRUNNER_OTEL_ENABLED. */
+  get workflowTracing(): boolean {
+    try {
+      return workflowTracingFromEnv(this.env);
+    } catch (e) {
+      throw usageError((e as Error).message);
+    }
   }
 
   /** For messages: never throws, even when the configuration is broken. */

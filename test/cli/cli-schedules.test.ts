@@ -5,6 +5,7 @@ import { startShowHarness, type ShowHarness } from '../support/show-harness';
 import { waitFor } from '../support/wait-for';
 import { cliEnv, parseJson, runAll, runCli, writeSpec } from './cli-runner';
 import { terminateRunningOn } from '../support/terminate-running';
+import { workflowTracingOn } from '../../contracts/workflow-tracing';
 
 interface ScheduleView {
   paused: boolean;
@@ -78,6 +79,9 @@ void describe('showrunner CLI: schedules start shows with distinct ids', () => {
     const stamp = first!.slice(-14);
     assert.equal(status.status.scheduledStart.replace(/\D/g, '').slice(0, 14), stamp);
     assert.equal(Date.parse(status.status.plannedEnd) - Date.parse(status.status.scheduledStart), 120_000);
+    // Created without SHOWRUNNER_OTEL_ENABLED: the runs' shows do not carry the workflow interceptors.
+    const { memo } = await h.client.workflow.getHandle(`show-${first}`).describe();
+    assert.equal(workflowTracingOn(memo), false, `memo ${JSON.stringify(memo)}`);
 
     const [paused, described] = await runAll(
       [
@@ -122,26 +126,24 @@ void describe('showrunner CLI: schedules start shows with distinct ids', () => {
 
   void test('trigger and backfill start runs of a paused schedule', async () => {
     const id = newScheduleId();
-    const created = await cli(
-      'schedule',
-      'create',
-      id,
-      spec,
-      '--interval',
-      '10s',
-      '--duration',
-      '2m',
-      '--paused',
-      '--note',
-      'manual only',
+    const created = await runCli(
+      ['schedule', 'create', id, spec, '--interval', '10s', '--duration', '2m', '--paused', '--note', 'manual only'],
+      { ...env, SHOWRUNNER_OTEL_ENABLED: 'true' },
     );
     assert.equal(created.code, 0, created.stderr);
     const triggered = await cli('schedule', 'trigger', id);
     assert.equal(triggered.code, 0, triggered.stderr);
-    await waitFor(async () => (await showsOf(id)).size >= 1, 30_000, {
-      intervalMs: 500,
-      description: 'the triggered run',
-    });
+    const [triggeredShow] = await waitFor(
+      async () => ((await showsOf(id)).size >= 1 ? [...(await showsOf(id))] : undefined),
+      30_000,
+      {
+        intervalMs: 500,
+        description: 'the triggered run',
+      },
+    );
+    // Created with SHOWRUNNER_OTEL_ENABLED=true: the schedule's starter passes the choice on to the show it starts.
+    const { memo } = await h.client.workflow.getHandle(`show-${triggeredShow}`).describe();
+    assert.equal(workflowTracingOn(memo), true, `memo ${JSON.stringify(memo)}`);
 
     // A past window of 30s holds three 10s-interval times.
     const to = new Date(Math.floor(Date.now() / 10_000) * 10_000 - 10_000);

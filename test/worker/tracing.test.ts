@@ -89,7 +89,11 @@ void describe('worker tracing', () => {
   });
 
   /** Runs a show with no composition (LIVE at once) to its end on a worker process, then stops it with SIGTERM. */
-  async function runShowOnWorker(name: string, env: NodeJS.ProcessEnv): Promise<{ stdout: string }> {
+  async function runShowOnWorker(
+    name: string,
+    env: NodeJS.ProcessEnv,
+    workflowTracing = true,
+  ): Promise<{ stdout: string }> {
     const taskQueue = `tracing-${name}-${process.pid}`;
     const worker = new WorkerProcess({ ...baseEnv, ...env, SHOWRUNNER_TASK_QUEUE: taskQueue });
     try {
@@ -100,7 +104,7 @@ void describe('worker tracing', () => {
         schedule: { duration: '5m', leadTime: 0 },
         participants: [{ userId: 'host' }],
       });
-      const handle = await startShow(client, spec, { taskQueue });
+      const handle = await startShow(client, spec, { taskQueue, workflowTracing });
       await waitFor(async () => (await handle.query(statusQuery)).phase === 'LIVE', 30_000, { intervalMs: 250 });
       await handle.executeUpdate(endUpdate, { args: [{ reason: 'tracing test' }] });
       await handle.result();
@@ -138,5 +142,30 @@ void describe('worker tracing', () => {
       'an activity span in the workflow trace',
     );
     assert.ok(names.has('HandleUpdate:end'), `the end update traced among ${[...names].join(', ')}`);
+  });
+
+  void test('a run started untraced on a tracing worker exports its activity spans only', async () => {
+    collector.requests.length = 0;
+    await runShowOnWorker(
+      'untraced',
+      {
+        SHOWRUNNER_OTEL_ENABLED: 'true',
+        OTEL_SERVICE_NAME: 'showrunner-untraced-test',
+        OTEL_BSP_SCHEDULE_DELAY: '600000',
+      },
+      false,
+    );
+    const spans = spansOf(collector.requests);
+    const names = [...new Set(spans.map((s) => s.span.name))];
+    // The worker traces its activities; the run's memo kept the workflow interceptors out of the run, so no workflow
+    // span exists and no activity span has a parent from the workflow.
+    assert.ok(
+      names.some((n) => n.startsWith('RunActivity:')),
+      `RunActivity spans among ${names.join(', ')}`,
+    );
+    assert.deepEqual(
+      names.filter((n) => /^(RunWorkflow|StartActivity|HandleUpdate|HandleSignal|StartChildWorkflow)/.test(n)),
+      [],
+    );
   });
 });

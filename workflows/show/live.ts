@@ -2,8 +2,9 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
-  continueAsNew,
+  makeContinueAsNewFunc,
   isCancellation,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { COMPOSITION_RESTART_LIMIT, STAGE_DELETED, STAGE_NOT_FOUND } from '../../contracts/failure-types';
 import type { ShowOutcome } from '../../contracts/show-status';
@@ -61,7 +62,9 @@ export async function runLive(show: Show): Promise<ShowOutcome> {
 async function continueAsNewNow(show: Show): Promise<never> {
   const { state } = show;
   await condition(allHandlersFinished);
-  return continueAsNew<typeof showWorkflow>({
+  // The memo goes along explicitly: the next run must trace its workflow code exactly as this one did
+  // (contracts/workflow-tracing.ts), and the SDK sends no memo on continue-as-new unless given one.
+  return makeContinueAsNewFunc<typeof showWorkflow>({ memo: workflowInfo().memo })({
     ...show.input,
     carried: { ...state, continuedAsNew: state.continuedAsNew + 1 },
   });

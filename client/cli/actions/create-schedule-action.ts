@@ -10,6 +10,7 @@ import { shortTime } from '../output';
 import type { OverlapPolicy } from '../parse-options';
 import { durationOption } from './duration-option';
 import { scheduleSpecOf } from './schedule-spec';
+import { workflowTracingMemo } from '../../../contracts/workflow-tracing';
 
 interface CreateOptions {
   cron?: string;
@@ -63,6 +64,8 @@ export const createScheduleAction: ActionBody<CreateOptions> = async (ctx, [sche
         workflowId: starterWorkflowId(scheduleId!),
         taskQueue: ctx.taskQueue,
         args: [input],
+        // Each run's starter passes it on to the show it starts (scheduled-show-workflow.ts).
+        memo: workflowTracingMemo(ctx.workflowTracing),
         staticSummary: `Start a run of ${spec.name} (schedule ${scheduleId})`,
       },
       policies: { overlap: options.overlap, catchupWindow },

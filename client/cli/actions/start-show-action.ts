@@ -46,6 +46,7 @@ export const startShowAction: ActionBody<{ at?: Date }> = async (ctx, [file], op
     taskQueue: ctx.taskQueue,
     monitorTaskQueue: ctx.monitorTaskQueue,
     startDelayMs,
+    workflowTracing: ctx.workflowTracing,
   }).catch((e: unknown) => {
     if (e instanceof WorkflowExecutionAlreadyStartedError) {
       throw failedError(
