@@ -19,7 +19,8 @@ import { tsToMs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { EmulatorControlClient, startEmulator, type RunningEmulator } from '../emulator/src';
 import type { OperationMetrics } from '../emulator/src/usage/api-metrics';
-import { compositionMonitorWorkflowId } from '../contracts/ids';
+import { compositionMonitorWorkflowId, workflowIdForShow } from '../contracts/ids';
+import { TAG_SHOW_ID } from '../contracts/tags';
 import { getFreePort } from '../dev/process/net-utils';
 import { productionNode } from '../dev/tools/ensure-node-line';
 import { accountRoles, benchWorker, startMonitoredShows, type Placement } from './monitored-shows';
@@ -442,12 +443,18 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
 
     // Burst: every composition changes at once, twice.
     const control = new EmulatorControlClient(emulator.endpoint);
-    const compositions = (await control.inventory()).regions
-      .flatMap((r) => r.compositions)
-      .filter((c) => c.state === 'ACTIVE')
-      .map((c) => c.arn);
+    const live = (await control.inventory()).regions.flatMap((r) => r.compositions).filter((c) => c.state === 'ACTIVE');
+    const compositions = live.map((c) => c.arn);
+    /** The show whose composition each is, from the tag every show puts on what it creates. */
+    const showOf = live.map((c) => workflowIdForShow(c.tags[TAG_SHOW_ID] ?? ''));
+    /**
+     * Setting 1,000 states takes seconds through the control API, so each show's wait is also measured from the
+     * moment its own composition was changed (the request's send: a bound that never flatters).
+     */
+    const changedAt = new Map<string, number>();
     const setAll = (state: 'RECONNECTING' | 'ACTIVE') =>
       poolRun(compositions.length, 16, async (i) => {
+        changedAt.set(showOf[i]!, Date.now());
         await control.setCompositionState({ compositionArn: compositions[i]!, state, destinationType: 'channel' });
       });
     progress(`scale: burst: ${compositions.length} destinations RECONNECTING at once…`);
@@ -456,6 +463,7 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
     const burstStarted = Date.now();
     await setAll('RECONNECTING');
     const reconnectingSet = Date.now();
+    const reconnectingChangedAt = new Map(changedAt);
     // Under the 60 s reconnecting tolerance: past it the shows would replace their compositions.
     const allRecovering = await waitUntil(async () => ((await count('RECOVERING')) >= n ? Date.now() : undefined), {
       timeoutMs: 50_000,
@@ -465,6 +473,8 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
     const recoveringSeen = await count('RECOVERING');
     const activeStarted = Date.now();
     await setAll('ACTIVE');
+    const activeSet = Date.now();
+    const activeChangedAt = new Map(changedAt);
     const allBackLive = await waitUntil(async () => ((await count('LIVE')) >= n ? Date.now() : undefined), {
       timeoutMs: 90_000,
       intervalMs: 250,
@@ -482,6 +492,16 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
       percentiles(showIds.map((id) => (timings.signals.get(id)?.find((t) => t >= from) ?? NaN) - from));
     const noticedReconnecting = firstSignalAfter(burstStarted);
     const noticedActive = firstSignalAfter(activeStarted);
+    /** Each show's first signal after its own composition changed. */
+    const signalAfterOwnChange = (at: Map<string, number>) =>
+      percentiles(
+        showIds.map((id) => {
+          const from = at.get(id);
+          return from === undefined ? NaN : (timings.signals.get(id)?.find((t) => t >= from) ?? NaN) - from;
+        }),
+      );
+    const ownReconnecting = signalAfterOwnChange(reconnectingChangedAt);
+    const ownActive = signalAfterOwnChange(activeChangedAt);
     const lat = {
       ramp: taskLatencies(timings, rampStarted, allLive),
       steady: taskLatencies(timings, steadyFrom.at, steadyTo.at),
@@ -530,7 +550,9 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
         .filter((x) => x.scheduled >= burstStarted && x.scheduled <= burstEnded)
         .map((x) => x.completed - x.scheduled),
     );
-    const notifiedMax = Math.max(noticedReconnecting.max, noticedActive.max);
+    // A show never signalled counts as missed (percentiles leave it out of max).
+    const notifiedMax =
+      ownReconnecting.count >= n && ownActive.count >= n ? Math.max(ownReconnecting.max, ownActive.max) : Infinity;
     const kb = (bytes: number) => `${int(bytes / 1024)} KB`;
     const ratio = floor ? showMemory.heapPerWorkflow / floor.heapPerWorkflow : NaN;
     const cacheSize =
@@ -598,8 +620,12 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
               `${int(lat.burst.scheduleToStart.p99)} ms, execution p99 ${int(lat.burst.execution.p99)} ms)`,
       },
       {
-        figure: `${int(n)} shows: every composition changes at once → each show signalled, p50 / max`,
-        value: `${seconds(noticedReconnecting.p50)} / ${seconds(noticedReconnecting.max)} s (RECONNECTING), ${seconds(noticedActive.p50)} / ${seconds(noticedActive.max)} s (ACTIVE again)`,
+        figure: `${int(n)} shows: every composition changes at once → each show signalled after its composition changed, p50 / max`,
+        value:
+          `${seconds(ownReconnecting.p50)} / ${seconds(ownReconnecting.max)} s (RECONNECTING), ${seconds(ownActive.p50)} / ` +
+          `${seconds(ownActive.max)} s (ACTIVE again); from the burst's first change ${seconds(noticedReconnecting.p50)} / ` +
+          `${seconds(noticedReconnecting.max)} s and ${seconds(noticedActive.p50)} / ${seconds(noticedActive.max)} s, setting ` +
+          `all ${int(compositions.length)} took ${seconds(reconnectingSet - burstStarted)} s and ${seconds(activeSet - activeStarted)} s`,
         target: `every show ≤ ${seconds(NOTIFIED_TARGET_MS)} s`,
         verdict: notifiedMax <= NOTIFIED_TARGET_MS ? 'met' : 'missed',
         note:
