@@ -29,7 +29,14 @@ import { SHOWRUNNER_SEARCH_ATTRIBUTES } from '../dev/services/search-attributes'
 import { startTemporalDevServer, type TemporalDevServer } from '../dev/services/temporal-dev-server';
 import { createDataConverter } from '../security/data-converter';
 import { MONITOR_POLL_INTERVAL_MS } from '../contracts/monitor-pacing';
-import { measureFloor, memoryProbe, perWorkflow, readMemory, type PerWorkflow } from './floor/memory';
+import {
+  measureFloor,
+  memoryProbe,
+  perWorkflow,
+  readMemory,
+  type MemoryReading,
+  type PerWorkflow,
+} from './floor/memory';
 import { generateKey, loadKeyRing } from '../security/encryption-keys';
 import {
   int,
@@ -255,6 +262,21 @@ async function historyTimings(client: Client, workflowIds: string[]): Promise<Hi
     signals.set(id, mine);
   });
   return { tasks, signals };
+}
+
+/**
+ * The readings behind a per-workflow RSS figure, before → after in MB: live V8 heap, what the V8 heaps hold from the
+ * system (live and free), the main thread's Buffers and other external memory, and RSS. What RSS gains beyond the
+ * heaps held and the external memory lives outside V8 (the SDK core's per-run state, native allocations, code).
+ */
+function rssParts({ before, after }: PerWorkflow): string {
+  const m = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+  const pair = (f: (r: MemoryReading) => number) => `${m(f(before))} → ${m(f(after))}`;
+  const outside = (r: MemoryReading) => r.rss - r.heapTotal - r.external;
+  return (
+    `live heap ${pair((r) => r.heapUsed)}, heaps held ${pair((r) => r.heapTotal)}, external ` +
+    `${pair((r) => r.external)}, RSS ${pair((r) => r.rss)}, so outside V8 ${pair(outside)} MB`
+  );
 }
 
 export function percentiles(values: number[]): { count: number; min: number; p50: number; p99: number; max: number } {
@@ -669,7 +691,9 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
           : '') +
         `Then Showrunner's worker, read once polling and again 15 s after all ${int(n)} shows were LIVE: ` +
         `${mb(showMemory.before.heapUsed)} → ${mb(showMemory.after.heapUsed)} MB heap, ${mb(showMemory.before.rss)} → ` +
-        `${mb(showMemory.after.rss)} MB RSS; the difference per show includes its share of the ${where.length} ` +
+        `${mb(showMemory.after.rss)} MB RSS. Readings behind the RSS, shows: ${rssParts(showMemory)}; minimal ` +
+        `workflows: ${floor ? rssParts(floor) : 'not measured'}. ` +
+        `The difference per show includes its share of the ${where.length} ` +
         'composition monitors and whatever the activities keep (AWS clients per account and region). Workflow cache ' +
         `${int(cacheSize)}${o.maxCachedWorkflows ? '' : " (the SDK's default for the heap)"}: every show stays cached.`,
       '',

@@ -20,6 +20,8 @@ export interface MemoryReading {
   at: number;
   /** Live heap of every thread after a full GC, summed. */
   heapUsed: number;
+  /** What the V8 heaps of every thread hold from the system after that GC (live objects and free space), summed. */
+  heapTotal: number;
   /** The main thread's Buffers and other memory outside the V8 heap. */
   external: number;
   rss: number;
@@ -51,6 +53,7 @@ export async function readMemory(dir: string): Promise<MemoryReading> {
           return JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as {
             seq: number;
             heapUsed: number;
+            heapTotal: number;
             external: number;
             rss: number;
           };
@@ -71,6 +74,7 @@ export async function readMemory(dir: string): Promise<MemoryReading> {
   return {
     at: Date.now(),
     heapUsed: threads.reduce((n, t) => n + t.heapUsed, 0),
+    heapTotal: threads.reduce((n, t) => n + t.heapTotal, 0),
     external: threads.reduce((n, t) => n + t.external, 0),
     rss: threads.reduce((n, t) => n + t.rss, 0),
     threads: threads.length,
