@@ -30,19 +30,17 @@ export function readBodyThen(req: IncomingMessage, limit: number, done: BodyCall
   let first: Buffer | undefined;
   let more: Buffer[] | undefined;
   let size = 0;
+  // Whether done was called. The listeners are anonymous on purpose: tsx (esbuild's keepNames) wraps every named
+  // function created here in a call that defines its name, once per request.
   let settled = false;
-  const settle = (error: Error | undefined, body: Buffer) => {
-    if (settled) return;
-    settled = true;
-    done(error, body);
-  };
   req.on('data', (chunk: Buffer) => {
     if (settled) return;
     size += chunk.length;
     if (size > limit) {
+      settled = true;
       req.removeAllListeners('data');
       req.resume();
-      settle(
+      done(
         new ApiError('RequestEntityTooLargeException', 413, `Request body exceeds the limit of ${limit} bytes`),
         EMPTY,
       );
@@ -51,16 +49,22 @@ export function readBodyThen(req: IncomingMessage, limit: number, done: BodyCall
     if (!first) first = chunk;
     else (more ??= [first]).push(chunk);
   });
-  req.on('end', () => settle(undefined, more ? Buffer.concat(more, size) : (first ?? EMPTY)));
+  req.on('end', () => {
+    if (settled) return;
+    settled = true;
+    done(undefined, more ? Buffer.concat(more, size) : (first ?? EMPTY));
+  });
   req.on('error', (error: NodeJS.ErrnoException) => {
+    if (settled) return;
+    settled = true;
     // The connection closed mid-body: the client went away or the server's request timeout cut a stalled client
     // off. Nobody is left to answer, but it is the client's doing, not an internal error.
     if (error.code === 'ECONNRESET' || req.destroyed)
-      settle(
+      done(
         new ApiError('IncompleteRequest', 400, 'The connection closed before the whole request body arrived'),
         EMPTY,
       );
-    else settle(error, EMPTY);
+    else done(error, EMPTY);
   });
 }
 
