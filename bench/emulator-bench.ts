@@ -482,6 +482,13 @@ function signingInputBytes(responseBody: string): number {
   return Buffer.byteLength(token.slice(0, token.lastIndexOf('.')));
 }
 
+/** The 25th to 75th percentile of values (nearest rank), as text. */
+function middleHalf(values: number[]): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+  return `${at(0.25).toFixed(2)}–${at(0.75).toFixed(2)}`;
+}
+
 /** A server's slices as one row: the medians of their req/s, p50 and p99 (each on its own), and their requests. */
 function summarise(slices: LoadResult[]): LoadResult {
   const mid = (pick: (r: LoadResult) => number) => spreadOf(slices.map(pick)).median;
@@ -929,7 +936,8 @@ function report(
         }),
       ),
       '',
-      `Emulator / bare over the groups of slices, median (min–max): ${throughput.map((r) => `${r.operation} **${ratioText(r.ratio)}** (${spreadOf(r.pairRatios).min.toFixed(2)}–${spreadOf(r.pairRatios).max.toFixed(2)}, ${r.pairRatios.length} groups)`).join('; ')}. ` +
+      `Emulator / bare over the groups of slices, median (min–max; middle half): ${throughput.map((r) => `${r.operation} **${ratioText(r.ratio)}** (${spreadOf(r.pairRatios).min.toFixed(2)}–${spreadOf(r.pairRatios).max.toFixed(2)}; ${middleHalf(r.pairRatios)}; ${r.pairRatios.filter((x) => x >= THROUGHPUT_TARGET).length} of ${r.pairRatios.length} groups at ${THROUGHPUT_TARGET}× or more)`).join('; ')}. ` +
+        `Every group, in order: ${throughput.map((r) => `${r.operation} ${r.pairRatios.map((x) => x.toFixed(2)).join(', ')}`).join('; ')}. ` +
         `Median of each round: ${throughput.map((r) => `${r.operation} ${r.roundRatios.map((x) => x.toFixed(2)).join(', ')}`).join('; ')}. ` +
         `Spread of req/s over the slices (min–max): ${throughput.map((r) => `${r.operation} emulator ${int(spreadOf(r.emulatorRates).min)}–${int(spreadOf(r.emulatorRates).max)}, bare ${int(spreadOf(r.bareRates).min)}–${int(spreadOf(r.bareRates).max)}`).join('; ')}. ` +
         `Bare with SigV4 ${throughput.map((r) => `${r.operation} ${int(spreadOf(r.floorRates).min)}–${int(spreadOf(r.floorRates).max)}`).join('; ')}. ` +
