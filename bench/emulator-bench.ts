@@ -12,7 +12,10 @@
  *    bare server's runs met different loads, and the per-round ratios swung from 0.27× to 0.78× around a median of
  *    0.5×, the target, so the verdict was a coin toss. Adjacent slices meet nearly the same load, and alternating
  *    which side goes first cancels a load that rises or falls across a group. Every server still gets the same
- *    total time, warm-up and connections; nothing else changes between them.
+ *    total time, warm-up and connections; nothing else changes between them. What slicing costs: a slice ends with
+ *    one request in flight per connection, uncounted, which the server finishes during the next slice; for
+ *    GetComposition that is a few milliseconds of a 1 s slice, for CreateParticipantToken (ES384, ~2 ms a request)
+ *    about a tenth, which its report says.
  * 2. Memory: RSS of a child hosting the emulator in-process, after a forced GC, empty and then holding N stages and
  *    M compositions created through the SDK.
  * 3. When a throughput target is missed (or with `--profile-all`), a short `--cpu-prof` run of the emulator names the
@@ -967,7 +970,12 @@ function report(
           `on the same core: ${int(s.median)} signatures/s (median of ${r.signRates.length} run(s), ` +
           `${int(s.min)}–${int(s.max)}). The emulator's ${int(r.emulator.requestsPerSecond)} req/s is ` +
           `**${(r.emulator.requestsPerSecond / s.median).toFixed(2)}×** that rate: the signature bounds the operation, ` +
-          'and the rest of the request (SigV4 verification, JSON, HTTP) costs the remainder.',
+          'and the rest of the request (SigV4 verification, JSON, HTTP) costs the remainder. ' +
+          // A slice ends with every connection's request in flight; at this rate those are a visible share of it.
+          `Slices of ${options.slice} s leave up to ${options.connections} requests unanswered at their end, which ` +
+          `are not counted: at ${int(r.emulator.requestsPerSecond)} req/s up to ` +
+          `${Math.round((options.connections / (r.emulator.requestsPerSecond * options.slice)) * 100)} % of a slice's ` +
+          'work, so the figure reads low by up to that much; the signing rate is measured after each round, not paired.',
         '',
       );
     }
