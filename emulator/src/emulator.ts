@@ -139,12 +139,10 @@ export async function startEmulator(
   const server: Server = createServer(
     { connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(requestTimeoutMs / 4))) },
     (req, res) => {
-      const handler =
-        config.controlApi && req.url?.startsWith(CONTROL_PREFIX)
-          ? control(req, res)
-          : isStsRequest(req)
-            ? handleStsRequest(req, res, sts)
-            : handleApiRequest(req, res, api);
+      const isControl = config.controlApi && req.url?.startsWith(CONTROL_PREFIX);
+      // The IVS API (nearly every request) catches what escapes it itself, without a promise: see handleApiRequest.
+      if (!isControl && !isStsRequest(req)) return handleApiRequest(req, res, api);
+      const handler = isControl ? control(req, res) : handleStsRequest(req, res, sts);
       handler.catch((e: unknown) => {
         log(`unhandled error: ${(e as Error).stack ?? String(e)}`);
         if (!res.headersSent) res.writeHead(500).end();

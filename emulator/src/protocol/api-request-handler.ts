@@ -6,12 +6,12 @@ import { operationModels } from '../model/constraints';
 import { formatViolations, validateShape } from '../model/validate-input';
 import { operationHandlers } from '../operations';
 import type { OperationCall } from '../operations/operation-types';
-import type { FaultInjector } from '../simulation/fault-injector';
+import { NO_FAULT, type FaultDecision, type FaultInjector } from '../simulation/fault-injector';
 import { ApiError, internalError, throttled, validationError } from '../errors/api-error';
 import type { ApiMetrics } from '../usage/api-metrics';
-import { NOTHING_BOUND, routeOperation } from './operation-router';
+import { NOTHING_BOUND, routeOperation, type RoutedOperation } from './operation-router';
 import type { RateLimiter } from '../usage/rate-limiter';
-import { parseJsonObject, readBody } from '../http/read-body';
+import { parseJsonObject, readBodyThen } from '../http/read-body';
 import { sendError, sendJson } from './responses';
 import { responseViolation, undocumentedError } from './self-check';
 
@@ -70,25 +70,56 @@ function selfCheckFailed(report: (failure: string) => void, failure: string, cau
   return internalError(`Emulator self-check failed: ${failure}${detail}`);
 }
 
+/** Whom a call is counted under before its signature names the caller. */
+interface Scope {
+  accountId: string;
+  region: string;
+}
+const NO_SCOPE: Scope = Object.freeze({ accountId: '-', region: '-' });
+
 /**
  * The service front door, in the order the service applies its checks: operation routing, body limits,
  * authentication, request parsing, throttling, then model validation; injected faults act between throttling
  * and the operation. Every response carries `x-amzn-RequestId`; every failure is an AWS-shaped error.
+ *
+ * Callbacks, not an async function: a call with no fault set and a synchronous operation (nearly every call) runs from
+ * the body's last chunk to its answer without a promise, and a promise, a microtask turn and the async function's
+ * own state on every request cost more than several of the checks. A fault or an asynchronous operation continues in
+ * answerLater, as before.
  */
-export async function handleApiRequest(
+export function handleApiRequest(req: IncomingMessage, res: ServerResponse, deps: ApiDependencies): void {
+  const started = deps.logRequests ? Date.now() : 0;
+  try {
+    const route = routeOperation(req.method ?? 'GET', req.url ?? '/');
+    readBodyThen(req, deps.maxBodyBytes, (error, body) => {
+      try {
+        if (error) fail(req, res, deps, route.operation, NO_SCOPE, error, started);
+        else answer(req, res, deps, route, body, started);
+      } catch (e) {
+        unhandled(deps, res, e);
+      }
+    });
+  } catch (e) {
+    try {
+      fail(req, res, deps, 'Unknown', NO_SCOPE, e, started);
+    } catch (again) {
+      unhandled(deps, res, again);
+    }
+  }
+}
+
+/** Authentication to answer, synchronously unless a fault is set or the operation is asynchronous. */
+function answer(
   req: IncomingMessage,
   res: ServerResponse,
   deps: ApiDependencies,
-): Promise<void> {
-  const requestId = randomUUID();
-  const started = deps.logRequests ? Date.now() : 0;
-  let operation = 'Unknown';
-  let scope = { accountId: '-', region: '-' };
-  let errorType: string | undefined;
+  route: RoutedOperation,
+  body: Buffer,
+  started: number,
+): void {
+  const operation = route.operation;
+  let scope = NO_SCOPE;
   try {
-    const route = routeOperation(req.method ?? 'GET', req.url ?? '/');
-    operation = route.operation;
-    const body = await readBody(req, deps.maxBodyBytes);
     const caller = deps.verifier.identify(req, body);
     scope = caller;
     const parsed = parseJsonObject(body, req.headers['content-type']);
@@ -96,32 +127,129 @@ export async function handleApiRequest(
     const input = route.bound === NOTHING_BOUND ? parsed : { ...parsed, ...route.bound };
     if (!deps.rateLimiter.tryAcquire(caller.accountId, caller.region, operation)) throw throttled();
     const fault = deps.faults.decide(operation, caller.accountId, caller.region);
-    if (fault.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
-    if (fault.error) throw fault.error;
-    const model = operationModels[operation]!;
-    const violations = validateShape(model.input, input);
-    if (violations.length > 0) throw validationError(formatViolations(violations));
-    const result = runOperation(deps, operation, caller, input);
-    const output: unknown = result instanceof Promise ? await result : result;
-    if (fault.loseResponse) {
-      // The change is applied; the caller never hears about it (any method: GET tags calls too). Counted in the
-      // metrics as LostResponse. res.destroy() also covers a response whose socket is not attached yet.
-      errorType = 'LostResponse';
-      res.destroy();
+    if (fault !== NO_FAULT) {
+      answerLater(req, res, deps, operation, caller, started, fault, input).catch((e: unknown) =>
+        unhandled(deps, res, e),
+      );
       return;
     }
+    const result = validateAndRun(deps, operation, caller, input);
+    if (result instanceof Promise) {
+      answerLater(req, res, deps, operation, caller, started, result).catch((e: unknown) => unhandled(deps, res, e));
+      return;
+    }
+    succeed(req, res, deps, operation, caller, result, started);
+  } catch (e) {
+    fail(req, res, deps, operation, scope, e, started);
+  }
+}
+
+/**
+ * The rest of a call that waits: for an injected fault (latency, then the error or the operation, whose answer may be
+ * lost), or for an asynchronous operation's `pending` result.
+ */
+async function answerLater(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: ApiDependencies,
+  operation: string,
+  caller: CallerIdentity,
+  started: number,
+  ...waitFor: [fault: FaultDecision, input: Record<string, unknown>] | [pending: Promise<unknown>]
+): Promise<void> {
+  let output: unknown;
+  try {
+    if (waitFor.length === 1) output = await waitFor[0];
+    else {
+      const [fault, input] = waitFor;
+      if (fault.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
+      if (fault.error) throw fault.error;
+      output = await validateAndRun(deps, operation, caller, input);
+      if (fault.loseResponse) {
+        // The change is applied; the caller never hears about it (any method: GET tags calls too). Counted in the
+        // metrics as LostResponse. res.destroy() also covers a response whose socket is not attached yet.
+        res.destroy();
+        count(req, deps, operation, caller, 'LostResponse', started, randomUUID());
+        return;
+      }
+    }
+  } catch (e) {
+    fail(req, res, deps, operation, caller, e, started);
+    return;
+  }
+  succeed(req, res, deps, operation, caller, output, started);
+}
+
+/** Model validation of the input, then the operation: its output, or a promise of it. */
+function validateAndRun(
+  deps: ApiDependencies,
+  operation: string,
+  caller: CallerIdentity,
+  input: Record<string, unknown>,
+): unknown {
+  const violations = validateShape(operationModels[operation]!.input, input);
+  if (violations.length > 0) throw validationError(formatViolations(violations));
+  return runOperation(deps, operation, caller, input);
+}
+
+/** Answers the operation's output; a failure to serialize it is answered as an internal error. */
+function succeed(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: ApiDependencies,
+  operation: string,
+  caller: CallerIdentity,
+  output: unknown,
+  started: number,
+): void {
+  const requestId = randomUUID();
+  const model = operationModels[operation]!;
+  try {
     sendJson(res, model.status, output, requestId, model.output);
   } catch (e) {
-    const error = e instanceof ApiError ? e : internalError();
-    if (!(e instanceof ApiError)) deps.log(`internal error in ${operation}: ${(e as Error).stack ?? String(e)}`);
-    errorType = error.type;
-    if (!res.headersSent && !res.destroyed) sendError(res, error, requestId);
-  } finally {
-    deps.metrics.record(scope.accountId, scope.region, operation, errorType);
-    if (deps.logRequests) {
-      deps.log(
-        `${req.method} ${operation} ${scope.accountId}/${scope.region} ${errorType ?? 'OK'} ${Date.now() - started}ms ${requestId}`,
-      );
-    }
+    fail(req, res, deps, operation, caller, e, started, requestId);
+    return;
   }
+  count(req, deps, operation, caller, undefined, started, requestId);
+}
+
+/** Answers an error in the service's shape (anything but an ApiError is logged and answered as an internal error). */
+function fail(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: ApiDependencies,
+  operation: string,
+  scope: Scope,
+  e: unknown,
+  started: number,
+  requestId = randomUUID(),
+): void {
+  const error = e instanceof ApiError ? e : internalError();
+  if (!(e instanceof ApiError)) deps.log(`internal error in ${operation}: ${(e as Error).stack ?? String(e)}`);
+  if (!res.headersSent && !res.destroyed) sendError(res, error, requestId);
+  count(req, deps, operation, scope, error.type, started, requestId);
+}
+
+/** Every call, answered or not, in the metrics and (with logRequests) the log. */
+function count(
+  req: IncomingMessage,
+  deps: ApiDependencies,
+  operation: string,
+  scope: Scope,
+  errorType: string | undefined,
+  started: number,
+  requestId: string,
+): void {
+  deps.metrics.record(scope.accountId, scope.region, operation, errorType);
+  if (deps.logRequests) {
+    deps.log(
+      `${req.method} ${operation} ${scope.accountId}/${scope.region} ${errorType ?? 'OK'} ${Date.now() - started}ms ${requestId}`,
+    );
+  }
+}
+
+/** What escapes the front door's own error handling (its bug): logged, and a bare 500 if nothing was answered. */
+function unhandled(deps: ApiDependencies, res: ServerResponse, e: unknown): void {
+  deps.log(`unhandled error: ${(e as Error).stack ?? String(e)}`);
+  if (!res.headersSent) res.writeHead(500).end();
 }

@@ -46,7 +46,7 @@ export interface FaultDecision {
 }
 
 /** The decision of every request while no rule is set (nearly always): one object, not one per request. */
-const NO_FAULT: FaultDecision = Object.freeze({ latencyMs: 0, loseResponse: false });
+export const NO_FAULT: FaultDecision = Object.freeze({ latencyMs: 0, loseResponse: false });
 
 export class FaultInjector {
   private rules: FaultRule[] = [];
