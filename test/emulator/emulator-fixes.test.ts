@@ -261,7 +261,10 @@ void describe('emulator fixes', () => {
     const { tags } = await noRetry.send(new ListTagsForResourceCommand({ resourceArn: stageArn }));
     assert.deepEqual(tags, { lost: 'yes' });
     const api = (await fx.control.metrics()).api['123456789012/us-east-1']!;
-    assert.deepEqual(api.ListTagsForResource, { calls: 2, errors: { LostResponse: 1 }, peakPerSecond: 2 });
+    const { peakPerSecond, ...counted } = api.ListTagsForResource!;
+    assert.deepEqual(counted, { calls: 2, errors: { LostResponse: 1 } });
+    // Both calls in one clock second, or one in each: the second depends on the machine's pace, not the emulator.
+    assert.ok(peakPerSecond === 1 || peakPerSecond === 2, `peakPerSecond ${peakPerSecond}`);
     assert.equal(api.TagResource!.errors.LostResponse, 1);
   });
 
