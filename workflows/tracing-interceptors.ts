@@ -64,10 +64,15 @@ export function interceptors(): WorkflowInterceptors {
   };
 }
 
+/**
+ * Workflow code is type-checked without Node's types (tsconfig.workflows.json); this is webpack's `require`, which
+ * the bundler resolves at build time and evaluates where it is called.
+ */
+declare const require: (id: string) => unknown;
+
 function openTelemetryInterceptors(): WorkflowInterceptors {
   // A require here, not an import: webpack then evaluates the interceptors and @opentelemetry/* only in the runs
   // that trace, and a cached run without tracing does not carry them (~260 KB of heap each).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const otel = require('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors') as {
     interceptors: () => WorkflowInterceptors;
   };
