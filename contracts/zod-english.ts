@@ -9,9 +9,10 @@ import { z } from 'zod/mini';
  * per worker before any workflow exists, so every cached workflow shares zod's ~0.5 MB of module state instead of
  * evaluating zod for itself. Shared modules are deep-frozen after the preload, zod's global config with them, so it
  * is set here, before the freeze, and only if nobody has: a second `z.config()` would throw on the frozen object.
- * The schemas themselves (contracts/show-messages.ts...) are not preloaded: zod memoizes lazily derived fields on
- * each schema at first use, which a frozen schema would refuse. zod/mini keeps no other state in what its modules
- * export (test/contracts/preloaded-zod.test.ts checks the update validators against frozen zod modules).
+ * The contracts' schemas are shared too (workflows/shared-modules.ts), readied for the freeze first: zod memoizes
+ * lazily derived fields on each schema at first use, which a frozen schema would refuse (contracts/zod-warm-up.ts).
+ * zod/mini keeps no other state in what its modules export (test/contracts/preloaded-zod.test.ts checks the update
+ * validators against frozen zod modules and schemas).
  */
 if (z.config().localeError === undefined) z.config(en());
 

@@ -10,9 +10,14 @@
  *   show): the interceptors keep their tracer and context manager in module variables and register a tracer
  *   provider per workflow into the API's module-level TraceAPI singleton — frozen it throws, shared it would hand
  *   one workflow's provider to all;
- * - the contract schemas (contracts/show-messages.ts...): zod memoizes derived fields on a schema at first use.
+ * - the show's and the monitor's message definitions (contracts/show-messages.ts, contracts/monitor-messages.ts):
+ *   they load `@temporalio/workflow`'s index, which the SDK evaluates per workflow (workflows/shared-modules.ts
+ *   lists what is shared of Showrunner's own modules, and why).
  *
  * Every way of bundling the workflows takes the list from here, through worker/workflow-bundle-options.ts. Imports
  * nothing, so a test can load exactly what the SDK preloads (test/contracts/preloaded-zod.test.ts).
  */
-export const WORKFLOW_PRELOAD_MODULES: readonly string[] = [require.resolve('../contracts/zod-english')];
+export const WORKFLOW_PRELOAD_MODULES: readonly string[] = [
+  require.resolve('../contracts/zod-english'),
+  require.resolve('../workflows/shared-modules'),
+];

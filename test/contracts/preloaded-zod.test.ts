@@ -67,7 +67,14 @@ void describe('zod preloaded and frozen, as the workflow sandbox shares it', () 
         rejected(() => validateArgs(issueTokenArgsSchema, { userId: '', durationMinutes: 1.5 })),
         'Invalid arguments: userId: Too small: expected string to have >=1 characters; durationMinutes: Invalid input: expected int, received number',
       );
+      // Shared with every workflow (workflows/shared-modules.ts): frozen, and it still parses.
+      assert.ok(Object.isFrozen(audience.viewerTokenRequestSchema));
       assert.ok(!audience.viewerTokenRequestSchema.safeParse({ userId: 'v', ttlSeconds: 1 }).success);
+      assert.equal(
+        audience.viewerTokenRequestSchema.safeParse({ userId: '', attributes: { '': 'x' }, extra: 1 }).error?.issues
+          .length,
+        3,
+      );
       assert.ok(audience.viewerTokenRequestSchema.safeParse({ userId: 'v', ttlSeconds: 600 }).success);
     });
 });

@@ -86,6 +86,17 @@ void describe('workflow bundle options', () => {
           ids.filter((id) => id.includes('/node_modules/zod/') || id.startsWith('./contracts/zod-english')),
           [],
         );
+        // Showrunner's own modules are shared too (workflows/shared-modules.ts), but for those that cannot be: the
+        // message definitions (they load the SDK's index) and the update arguments (a string-format check writes
+        // to its frozen pattern). A new contract or timeline module must be shared or added here, knowingly.
+        assert.deepEqual(ids.filter((id) => /^\.\/(contracts|timeline|show-spec)\//.test(id)).sort(), [
+          './contracts/monitor-messages.ts',
+          './contracts/show-message-args.ts',
+          './contracts/show-messages.ts',
+        ]);
+        assert.ok(!ids.includes('./workflows/show/decisions.ts'), "the show's decisions are shared");
+        // The preload must not share what the SDK keeps per workflow: its index (logger, sinks, metrics).
+        assert.ok(ids.includes('./node_modules/@temporalio/workflow/lib/index.js'), ids.join(', '));
       }
     } finally {
       await creator.destroy();

@@ -1,6 +1,6 @@
 import { isTerminal, type CompositionSnapshot } from '../../contracts/composition';
 import { rootMessage } from '../../contracts/errors';
-import { endsComposition, ivsEventWakes, type ShowIvsEvent } from '../../contracts/show-messages';
+import { endsComposition, ivsEventWakes, type ShowIvsEvent } from '../../contracts/show-ivs-events';
 import {
   needsRemoval,
   type RecordedResources,
