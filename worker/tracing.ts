@@ -22,7 +22,7 @@ import { Runtime, type InjectedSinks, type WorkerOptions } from '@temporalio/wor
 import { z } from 'zod';
 import { scrubbingExporter } from './scrubbing-span-exporter';
 import { fieldIssues, issueList } from '../contracts/issues';
-import { TRACING_ENABLED_VARIABLE } from '../contracts/workflow-tracing';
+import { workflowTracingFromEnv } from '../contracts/workflow-tracing';
 
 /**
  * OpenTelemetry tracing of workflows and activities, off by default.
@@ -35,7 +35,8 @@ import { TRACING_ENABLED_VARIABLE } from '../contracts/workflow-tracing';
  *   other standard variables (OTEL_EXPORTER_OTLP_HEADERS, OTEL_BSP_*, ...) apply as usual.
  */
 export const tracingSchema = z.object({
-  [TRACING_ENABLED_VARIABLE]: z.enum(['true', 'false']).default('false'),
+  // SHOWRUNNER_OTEL_ENABLED is read by workflowTracingFromEnv (contracts/workflow-tracing.ts): the CLI reads it the
+  // same way for the runs it starts, so one rule decides both.
   SHOWRUNNER_OTEL_EXPORTER: z.enum(['otlp', 'console']).default('otlp'),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
@@ -115,8 +116,8 @@ export function installTracing(env: NodeJS.ProcessEnv = process.env): WorkerTrac
   if (!result.success) {
     throw new Error(issueList('Invalid tracing configuration', fieldIssues(result.error.issues, '(environment)')));
   }
+  if (!workflowTracingFromEnv(env)) return tracingOff;
   const e = result.data;
-  if (e[TRACING_ENABLED_VARIABLE] !== 'true') return tracingOff;
 
   routeDiagnosticsToRuntimeLogger();
   const url =
