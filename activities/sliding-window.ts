@@ -13,8 +13,10 @@ interface Slot {
  * ago. With a capacity of one it spaces calls evenly. The pacing rule of the IVS rate budget (ivs-rate-budget.ts) and
  * of the composition monitor's share of ListCompositions (composition-activities.ts).
  *
- * Why from the answer and not from the send: the server counts a call when it arrives, which is anywhere between our
- * send and its answer. Counting from the send let five calls that reached the server late and five sent a second
+ * Why from the answer and not from the send: IVS documents its rates per operation (the quotas page: transactions
+ * per second) but not the moment within a request at which a call counts. Our reading, the safest for a client:
+ * the server counts a call when it arrives, which is anywhere between our send and its answer, so only the answer
+ * bounds it. Counting from the send let five calls that reached the server late and five sent a second
  * after the first ones land inside one second of the server's clock; the emulator's bucket throttled one (a CI run
  * of ivs-rate-budget.test.ts). From the answer, call k+capacity goes out after call k arrived whatever the network
  * did, so no window of the server's holds more than `capacity`. The cost is one round trip, and only when the
