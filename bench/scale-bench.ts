@@ -160,6 +160,13 @@ export class WorkerSampler {
   }
 }
 
+/** The whole machine's busy CPU time so far, in seconds of one core (/proc/stat: all but idle and iowait). */
+function machineBusySeconds(): number {
+  const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
+  return (total - fields[3]! - fields[4]!) / CLOCK_TICKS_PER_SECOND;
+}
+
 type Histogram = Map<number, number>;
 
 /** Cumulative bucket counts of a Prometheus histogram, summed over every label set (task queues, workflow types). */
@@ -410,6 +417,8 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
     progress(`scale: worker polling (Node.js ${workerNode.version})`);
     const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     sampler = new WorkerSampler(worker.pid!);
+    // Who else works during the burst: whether its tasks wait for CPU or for the server.
+    const serverSampler = new WorkerSampler(temporal.pid);
     const memoryBefore = await readMemory(probe.dir);
     const client = new Client({
       connection,
@@ -481,6 +490,9 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
       });
     progress(`scale: burst: ${compositions.length} destinations RECONNECTING at once…`);
     const burstFrom = sampler.now();
+    const burstServerFrom = serverSampler.now();
+    const burstMachineFrom = machineBusySeconds();
+    const burstBenchFrom = process.cpuUsage();
     const burstHist = await scrapeHistograms(metricsUrl);
     const burstStarted = Date.now();
     await setAll('RECONNECTING');
@@ -503,6 +515,15 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
       what: `${n} shows LIVE again`,
     }).catch(() => NaN);
     const burstTo = sampler.now();
+    const burstServer = serverSampler.window(burstServerFrom, serverSampler.now());
+    serverSampler.stop();
+    const burstSeconds = (burstTo.at - burstFrom.at) / 1000;
+    const burstBench = process.cpuUsage(burstBenchFrom);
+    const burstCpu = {
+      server: burstServer.cpuPercent,
+      bench: ((burstBench.user + burstBench.system) / 1e6 / burstSeconds) * 100,
+      machine: ((machineBusySeconds() - burstMachineFrom) / burstSeconds) * 100,
+    };
     const burstAfterHist = await scrapeHistograms(metricsUrl);
     const restarts = calls.between(burstStarted, Date.now()).filter((c) => c.operation === 'StartComposition').length;
 
@@ -639,7 +660,10 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
             ? undefined
             : `${int(lat.burst.scheduleToStart.count)} workflow tasks in ${seconds(burstTo.at - burstFrom.at)} s at ` +
               `${burst.cpuPercent.toFixed(0)} % of a core on a shared 2-core machine (schedule-to-start p99 ` +
-              `${int(lat.burst.scheduleToStart.p99)} ms, execution p99 ${int(lat.burst.execution.p99)} ms)`,
+              `${int(lat.burst.scheduleToStart.p99)} ms, execution p99 ${int(lat.burst.execution.p99)} ms); ` +
+              `meanwhile the Temporal dev server used ${burstCpu.server.toFixed(0)} %, the bench process (emulator, ` +
+              `client) ${burstCpu.bench.toFixed(0)} %, the whole machine ${burstCpu.machine.toFixed(0)} % of ` +
+              `${os.cpus().length * 100} %`,
       },
       {
         figure: `${int(n)} shows: every composition changes at once → each show signalled after its composition changed, p50 / max`,
