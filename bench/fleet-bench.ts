@@ -16,6 +16,7 @@ import { temporal as proto } from '@temporalio/proto';
 import { EmulatorControlClient, startEmulator, type RunningEmulator } from '../emulator/src';
 import { endUpdate } from '../contracts/show-messages';
 import { getFreePort } from '../dev/process/net-utils';
+import type { WorkerAllocator } from '../dev/process/worker-allocator';
 import { productionNode } from '../dev/tools/ensure-node-line';
 import { accountRoles, benchWorker, startMonitoredShows } from './monitored-shows';
 import type { WorkerProcess } from '../dev/process/worker-process';
@@ -59,6 +60,8 @@ export interface FleetOptions {
    * dev/services/temporal-cluster.ts) or the dev server (SQLite), lighter on a small machine.
    */
   temporal: 'cluster' | 'dev';
+  /** The malloc every worker runs on (dev/process/worker-allocator.ts). */
+  allocator: WorkerAllocator;
 }
 
 const TASK_QUEUE = 'bench-fleet';
@@ -135,7 +138,7 @@ export async function runFleet(o: FleetOptions, progress: Progress, command: str
     await buildWorkflowBundle(bundlePath);
     const accounts = accountRoles(where);
     const workerNode = await productionNode();
-    progress(`fleet: starting ${o.workers} workers (Node.js ${workerNode.version})…`);
+    progress(`fleet: starting ${o.workers} workers (Node.js ${workerNode.version}, malloc: ${o.allocator})…`);
     for (let w = 0; w < o.workers; w++) {
       const worker = benchWorker({
         temporal,
@@ -147,6 +150,7 @@ export async function runFleet(o: FleetOptions, progress: Progress, command: str
         accounts,
         monitorActivitiesPerSecond: MONITOR_ACTIVITIES_PER_SECOND,
         node: workerNode,
+        allocator: o.allocator,
         env: {
           // Every worker serves every account and region: each may take its share of the documented rates.
           SHOWRUNNER_IVS_RATE_SHARE: String(1 / o.workers),
@@ -303,7 +307,9 @@ export async function runFleet(o: FleetOptions, progress: Progress, command: str
     const rows: SummaryRow[] = [
       {
         figure: `Fleet: ${o.workers} workers, ${int(n)} shows over ${where.length} accounts × regions: RSS peak / steady CPU per worker`,
-        value: perWorker.map((x) => `${mb(x.peak)} MB / ${x.steady.cpuPercent.toFixed(1)} %`).join('; '),
+        value:
+          perWorker.map((x) => `${mb(x.peak)} MB / ${x.steady.cpuPercent.toFixed(1)} %`).join('; ') +
+          ` (malloc: ${o.allocator})`,
         target: `${int(TARGET_SHOWS)} shows`,
         verdict: n >= TARGET_SHOWS ? 'met' : 'missed',
         note:

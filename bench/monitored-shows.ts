@@ -6,6 +6,7 @@
 import type { Client } from '@temporalio/client';
 import { startShow } from '../client/start-show';
 import { WorkerProcess, workerProcessEnv } from '../dev/process/worker-process';
+import { workerAllocatorEnv, type WorkerAllocator } from '../dev/process/worker-allocator';
 import { benchShowSpec, sleep, type Progress } from './bench-support';
 
 /** Where a show runs: an account and a region. */
@@ -35,6 +36,8 @@ export function benchWorker(o: {
   accounts: Record<string, string>;
   monitorActivitiesPerSecond: number;
   node: { path: string; version: string };
+  /** The malloc it runs on: production's unless a bench compares (dev/process/worker-allocator.ts). */
+  allocator: WorkerAllocator;
   env: NodeJS.ProcessEnv;
 }): WorkerProcess {
   return new WorkerProcess(
@@ -52,6 +55,7 @@ export function benchWorker(o: {
       SHOWRUNNER_STS_ENDPOINT: o.emulatorEndpoint,
       SHOWRUNNER_MONITOR_ACTIVITIES_PER_SECOND: String(o.monitorActivitiesPerSecond),
       SHOWRUNNER_LOG_LEVEL: 'WARN',
+      ...workerAllocatorEnv(o.allocator),
       ...o.env,
     },
     { node: o.node },

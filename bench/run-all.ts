@@ -19,6 +19,7 @@ import {
   type ScenarioReport,
 } from './bench-support';
 import { renderBenchmarks, renderSummaryTable } from './benchmarks-report';
+import { PRODUCTION_ALLOCATOR, WORKER_ALLOCATORS } from '../dev/process/worker-allocator';
 import { runFleet } from './fleet-bench';
 import { runHistory } from './history-bench';
 import { runIndex } from './index-bench';
@@ -43,6 +44,7 @@ const OPTIONS = {
   'scale-window': { type: 'string', default: '60' },
   'scale-cache': { type: 'string' },
   'scale-heap': { type: 'string' },
+  allocator: { type: 'string', default: PRODUCTION_ALLOCATOR },
   'tokens-reps': { type: 'string', default: '5' },
   'tokens-seconds': { type: 'string', default: '5' },
   'fleet-shows': { type: 'string', default: '900' },
@@ -71,6 +73,8 @@ const HELP = `npm run bench -- [options]
   --scale-window S      seconds of steady monitoring measured (60)
   --scale-cache N       the worker's SHOWRUNNER_MAX_CACHED_WORKFLOWS (the worker's default)
   --scale-heap MB       the worker's --max-old-space-size (Node's default)
+  --allocator A         the malloc of the scale and fleet workers: ${WORKER_ALLOCATORS.join(', ')}
+                        (${PRODUCTION_ALLOCATOR}, the image's; jemalloc needs Debian's libjemalloc2)
   --tokens-reps N       repetitions of the tokens scenario (5)
   --tokens-seconds S    seconds per rate measured in the tokens scenario (5)
   --fleet-shows N       shows of the fleet scenario (900; not in the default run: --only fleet)
@@ -85,6 +89,13 @@ function positive(values: Values, name: keyof Values): number {
   const n = Number(values[name]);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number`);
   return n;
+}
+
+function oneOf<T extends string>(values: Values, name: keyof Values, choices: readonly T[]): T {
+  const value = values[name];
+  if (!choices.includes(value as T))
+    throw new Error(`--${name} must be one of ${choices.join(', ')}, not ${String(value)}`);
+  return value as T;
 }
 
 /** The command that reproduces one scenario, as BENCHMARKS.md shows it. */
@@ -122,6 +133,7 @@ async function runScenario(id: ScenarioId, values: Values, command: string, prog
           maxCachedWorkflows:
             values['scale-cache'] === undefined ? undefined : Math.round(positive(values, 'scale-cache')),
           heapLimitMb: values['scale-heap'] === undefined ? undefined : Math.round(positive(values, 'scale-heap')),
+          allocator: oneOf(values, 'allocator', WORKER_ALLOCATORS),
         },
         progress,
         command,
@@ -146,6 +158,7 @@ async function runScenario(id: ScenarioId, values: Values, command: string, prog
           perSecond: positive(values, 'fleet-rate'),
           windowSeconds: 30,
           temporal: fleetTemporal(values['fleet-temporal']),
+          allocator: oneOf(values, 'allocator', WORKER_ALLOCATORS),
         },
         progress,
         command,

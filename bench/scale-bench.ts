@@ -27,6 +27,7 @@ import { accountRoles, benchWorker, startMonitoredShows, type Placement } from '
 import type { WorkerProcess } from '../dev/process/worker-process';
 import { SHOWRUNNER_SEARCH_ATTRIBUTES } from '../dev/services/search-attributes';
 import { startTemporalDevServer, type TemporalDevServer } from '../dev/services/temporal-dev-server';
+import { workerAllocatorEnv, type WorkerAllocator } from '../dev/process/worker-allocator';
 import { createDataConverter } from '../security/data-converter';
 import { MONITOR_POLL_INTERVAL_MS } from '../contracts/monitor-pacing';
 import {
@@ -64,6 +65,8 @@ export interface ScaleOptions {
   heapLimitMb?: number;
   /** Measure the floor (minimal workflows in a worker of their own) first; on by default. */
   floor?: boolean;
+  /** The malloc the show worker runs on (dev/process/worker-allocator.ts). */
+  allocator: WorkerAllocator;
 }
 
 const TASK_QUEUE = 'bench-scale';
@@ -382,6 +385,7 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
         count: n,
         perSecond: FLOOR_STARTS_PER_SECOND,
         node: workerNode,
+        allocatorEnv: workerAllocatorEnv(o.allocator),
         suffix: runSuffix(),
         progress,
       });
@@ -402,6 +406,7 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
       accounts,
       monitorActivitiesPerSecond: MONITOR_ACTIVITIES_PER_SECOND,
       node: workerNode,
+      allocator: o.allocator,
       env: {
         ...(o.maxCachedWorkflows !== undefined
           ? { SHOWRUNNER_MAX_CACHED_WORKFLOWS: String(o.maxCachedWorkflows) }
@@ -624,7 +629,7 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
       ...memoryRows,
       {
         figure: `${int(n)} shows monitored on one worker, steady: worker CPU / peak RSS over the whole run`,
-        value: `${steady.cpuPercent.toFixed(1)} % of a core / ${mb(peakRss)} MB (steady ${mb(steady.peakRss)} MB, ramp-up ${ramp.cpuPercent.toFixed(0)} % CPU)`,
+        value: `${steady.cpuPercent.toFixed(1)} % of a core / ${mb(peakRss)} MB (steady ${mb(steady.peakRss)} MB, ramp-up ${ramp.cpuPercent.toFixed(0)} % CPU; malloc: ${o.allocator})`,
         target: `≤ ${int(RSS_TARGET_MB)} MB`,
         verdict: peakRss <= RSS_TARGET_MB * 1024 * 1024 ? 'met' : 'missed',
         note:

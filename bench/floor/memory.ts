@@ -111,6 +111,8 @@ export async function measureFloor(options: {
   progress: (line: string) => void;
   /** The Node.js the floor's worker runs on (the show worker's, so the two compare). */
   node?: { path: string; version: string };
+  /** Its environment for the malloc it runs on (the show worker's, so the two compare). */
+  allocatorEnv?: Record<string, string>;
 }): Promise<PerWorkflow & { rssPeak: number }> {
   const bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'showrunner-floor-'));
   const probe = memoryProbe();
@@ -127,6 +129,7 @@ export async function measureFloor(options: {
       BENCH_FLOOR_TASK_QUEUE: FLOOR_TASK_QUEUE,
       BENCH_FLOOR_BUNDLE: codePath,
       SHOWRUNNER_LOG_LEVEL: 'WARN',
+      ...options.allocatorEnv,
     },
     { main: FLOOR_WORKER, node: options.node },
   );

@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { SHOWRUNNER_SEARCH_ATTRIBUTES } from '../../dev/services/search-attributes';
 import { pinnedNodeLines, PRODUCTION_NODE_LINE } from '../../dev/tools/ensure-node-line';
+import { JEMALLOC_CONF, PRODUCTION_ALLOCATOR } from '../../dev/process/worker-allocator';
 
 const REPO = path.resolve(__dirname, '../..');
 const COMPOSE_FILE = path.join(REPO, 'docker-compose.yml');
@@ -187,6 +188,18 @@ void describe('Dockerfile', () => {
     assert.match(dockerfile, /NODE_ENV=production/);
     assert.match(dockerfile, /SHOWRUNNER_WORKFLOW_BUNDLE=\/app\/dist\/workflow-bundle\.js/);
     assert.match(dockerfile, /^USER node$/m);
+  });
+
+  // The benches' workers run on PRODUCTION_ALLOCATOR with these settings, so their memory figures are the image's.
+  void test('its processes run on the allocator the benches measure', () => {
+    assert.equal(PRODUCTION_ALLOCATOR, 'jemalloc');
+    assert.match(dockerfile, /apt-get install -y --no-install-recommends libjemalloc2/);
+    const preload = /^ENV LD_PRELOAD=(\S+)/m.exec(dockerfile)?.[1];
+    assert.ok(preload, 'no LD_PRELOAD');
+    assert.match(dockerfile, new RegExp(`ln -s .*libjemalloc\\.so\\.2\\)?"? ${preload.replace(/\./g, '\\.')}$`, 'm'));
+    assert.equal(/^\s*MALLOC_CONF=(\S+)$/m.exec(dockerfile)?.[1], JEMALLOC_CONF);
+    // Installed as root, before the image drops to the unprivileged user.
+    assert.ok(dockerfile.indexOf('libjemalloc2') < dockerfile.indexOf('USER node'));
   });
 
   void test('its base image is pinned', () => {
