@@ -163,11 +163,23 @@ export class WorkerSampler {
   }
 }
 
-/** The whole machine's busy CPU time so far, in seconds of one core (/proc/stat: all but idle and iowait). */
-function machineBusySeconds(): number {
-  const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
-  return (total - fields[3]! - fields[4]!) / CLOCK_TICKS_PER_SECOND;
+/**
+ * The whole machine's CPU time so far, in seconds of one core (/proc/stat): busy (user, nice, system, irq, softirq)
+ * and stolen — time a virtual machine's cores waited for the host, which neither this machine's processes nor its
+ * idle time account for.
+ */
+function machineCpuSeconds(): { busy: number; steal: number } {
+  const [user, nice, system, , , irq, softirq, steal] = fs
+    .readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]!
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  return {
+    busy: (user! + nice! + system! + irq! + softirq!) / CLOCK_TICKS_PER_SECOND,
+    steal: steal! / CLOCK_TICKS_PER_SECOND,
+  };
 }
 
 type Histogram = Map<number, number>;
@@ -496,7 +508,7 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
     progress(`scale: burst: ${compositions.length} destinations RECONNECTING at once…`);
     const burstFrom = sampler.now();
     const burstServerFrom = serverSampler.now();
-    const burstMachineFrom = machineBusySeconds();
+    const burstMachineFrom = machineCpuSeconds();
     const burstBenchFrom = process.cpuUsage();
     const burstHist = await scrapeHistograms(metricsUrl);
     const burstStarted = Date.now();
@@ -527,7 +539,13 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
     const burstCpu = {
       server: burstServer.cpuPercent,
       bench: ((burstBench.user + burstBench.system) / 1e6 / burstSeconds) * 100,
-      machine: ((machineBusySeconds() - burstMachineFrom) / burstSeconds) * 100,
+      ...(() => {
+        const to = machineCpuSeconds();
+        return {
+          machine: ((to.busy - burstMachineFrom.busy) / burstSeconds) * 100,
+          steal: ((to.steal - burstMachineFrom.steal) / burstSeconds) * 100,
+        };
+      })(),
     };
     const burstAfterHist = await scrapeHistograms(metricsUrl);
     const restarts = calls.between(burstStarted, Date.now()).filter((c) => c.operation === 'StartComposition').length;
@@ -668,7 +686,7 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
               `${int(lat.burst.scheduleToStart.p99)} ms, execution p99 ${int(lat.burst.execution.p99)} ms); ` +
               `meanwhile the Temporal dev server used ${burstCpu.server.toFixed(0)} %, the bench process (emulator, ` +
               `client) ${burstCpu.bench.toFixed(0)} %, the whole machine ${burstCpu.machine.toFixed(0)} % of ` +
-              `${os.cpus().length * 100} %`,
+              `${os.cpus().length * 100} %, and the host stole ${burstCpu.steal.toFixed(0)} %`,
       },
       {
         figure: `${int(n)} shows: every composition changes at once → each show signalled after its composition changed, p50 / max`,
