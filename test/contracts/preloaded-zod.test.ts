@@ -67,7 +67,9 @@ void describe('zod preloaded and frozen, as the workflow sandbox shares it', () 
         rejected(() => validateArgs(issueTokenArgsSchema, { userId: '', durationMinutes: 1.5 })),
         'Invalid arguments: userId: Too small: expected string to have >=1 characters; durationMinutes: Invalid input: expected int, received number',
       );
-      // Shared with every workflow (workflows/shared-modules.ts): frozen, and it still parses.
+      // Shared with every workflow (workflows/shared-modules.ts): warmed, frozen, and it still parses.
+      const shared = require('../../workflows/shared-modules') as typeof import('../../workflows/shared-modules'); // eslint-disable-line @typescript-eslint/no-require-imports
+      assert.ok(shared.WARMED_SCHEMAS > 1, `${shared.WARMED_SCHEMAS} schemas warmed`);
       assert.ok(Object.isFrozen(audience.viewerTokenRequestSchema));
       assert.ok(!audience.viewerTokenRequestSchema.safeParse({ userId: 'v', ttlSeconds: 1 }).success);
       assert.equal(
