@@ -254,8 +254,8 @@ export function mergeMetrics(
 
 /** Workflow tasks and signals as the server recorded them in each workflow's history (millisecond timestamps). */
 interface HistoryTimings {
-  /** Per workflow task: scheduled, started and completed times. */
-  tasks: { scheduled: number; started: number; completed: number }[];
+  /** Per workflow task: whose, and its scheduled, started and completed times. */
+  tasks: { workflowId: string; scheduled: number; started: number; completed: number }[];
   /** Per workflow: when each signal was recorded. */
   signals: Map<string, number[]>;
 }
@@ -278,7 +278,8 @@ async function historyTimings(client: Client, workflowIds: string[]): Promise<Hi
         const a = e.workflowTaskCompletedEventAttributes!;
         const scheduled = at.get(Number(a.scheduledEventId));
         const started = at.get(Number(a.startedEventId));
-        if (scheduled !== undefined && started !== undefined) tasks.push({ scheduled, started, completed: time });
+        if (scheduled !== undefined && started !== undefined)
+          tasks.push({ workflowId: id, scheduled, started, completed: time });
       }
     }
     signals.set(id, mine);
@@ -568,6 +569,10 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
       );
     const ownReconnecting = signalAfterOwnChange(reconnectingChangedAt);
     const ownActive = signalAfterOwnChange(activeChangedAt);
+    const monitorIdSet = new Set(monitorIds);
+    const burstMonitorTasks = timings.tasks.filter(
+      (x) => x.scheduled >= burstStarted && x.scheduled <= burstEnded && monitorIdSet.has(x.workflowId),
+    ).length;
     const lat = {
       ramp: taskLatencies(timings, rampStarted, allLive),
       steady: taskLatencies(timings, steadyFrom.at, steadyTo.at),
@@ -681,7 +686,8 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
         note:
           burstLatency.p99 <= BURST_P99_TARGET_MS
             ? undefined
-            : `${int(lat.burst.scheduleToStart.count)} workflow tasks in ${seconds(burstTo.at - burstFrom.at)} s at ` +
+            : `${int(lat.burst.scheduleToStart.count)} workflow tasks (${int(burstMonitorTasks)} of them the ` +
+              `${int(monitorIds.length)} monitors') in ${seconds(burstTo.at - burstFrom.at)} s at ` +
               `${burst.cpuPercent.toFixed(0)} % of a core on a shared 2-core machine (schedule-to-start p99 ` +
               `${int(lat.burst.scheduleToStart.p99)} ms, execution p99 ${int(lat.burst.execution.p99)} ms); ` +
               `meanwhile the Temporal dev server used ${burstCpu.server.toFixed(0)} %, the bench process (emulator, ` +
