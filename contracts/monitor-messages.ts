@@ -23,10 +23,25 @@ export interface CompositionMonitorInput extends AccountRegion {
   idleTimeoutMs?: number;
 }
 
+/** A show to tell that its composition changed, and what the monitor's poll found. */
+export interface ShowToSignal {
+  showWorkflowId: string;
+  snapshot: CompositionSnapshot;
+}
+
+/** Whether a compositionChanged signal reached its show: one that no longer runs is not reached. */
+export type SignalOutcome = { reached: true } | { reached: false; error: string };
+
 export interface MonitorRegistrationActivities {
   /**
    * Workflows cannot signal-with-start, so this activity does it: it starts the account-and-region composition
    * monitor if needed and adds the show's composition to its watch list.
    */
   watchComposition(watch: CompositionWatch): Promise<{ monitorWorkflowId: string }>;
+  /**
+   * The monitor's local activity: signals compositionChanged to every show of a poll's changes, in parallel, and
+   * says which shows were reached (`outcomes[i]` is `shows[i]`'s). Repeating it re-sends the same snapshots, which a
+   * show takes as they are (workflows/show/decisions.ts receiveSnapshot), so a retry is safe.
+   */
+  signalChangedShows(shows: ShowToSignal[]): Promise<SignalOutcome[]>;
 }

@@ -1,4 +1,4 @@
-import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { ShowActivities } from '../contracts/show-activities';
 import { IVS_ATTEMPT_TIMEOUT_MS } from '../contracts/ivs-timing';
 
@@ -61,3 +61,13 @@ export function indexing(settleTimeoutMs: number, summary: string) {
     retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
   });
 }
+
+/**
+ * Calls to Temporal itself that the calling workflow's worker makes as local activities: they cost no activity task
+ * (so no share of the monitor queue's activity rate, which is the fleet's IVS budget) and no workflow task of their
+ * own, and record one marker. An attempt is bounded; retries go on until Temporal answers.
+ */
+export const temporalCalls = proxyLocalActivities<ShowActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});

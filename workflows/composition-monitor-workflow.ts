@@ -16,11 +16,12 @@ import {
   watchCompositionSignal,
   type CompositionMonitorInput,
   type CompositionWatch,
+  type SignalOutcome,
 } from '../contracts/monitor-messages';
 import { compositionChangedSignal } from '../contracts/show-messages';
-import { polls } from './activity-proxies';
+import { polls, temporalCalls } from './activity-proxies';
 import { runInterruptible } from './interruptible';
-import { watchesToDrop, type ChangedWatch } from './monitor-decisions';
+import { signalOutcomeOf, watchesToDrop, type ChangedWatch } from './monitor-decisions';
 
 type Watched = CompositionWatch & { known: CompositionSnapshot };
 
@@ -30,6 +31,13 @@ const WAKE_ONCE_PER_INTERVAL = 'poll-now-once-per-interval';
 const INTERVAL_FROM_BUDGET = 'monitor-interval-from-budget';
 /** Monitors started before this change signalled the changed shows one after another, a workflow task each. */
 const SIGNAL_AT_ONCE = 'monitor-signal-changed-shows-at-once';
+/**
+ * Monitors started before this change signalled the shows with signal-external commands. The server answers each
+ * such command with an event in the monitor's own history, and each answer woke the monitor for another workflow
+ * task: at 300 shows, 365 of a burst's 965 workflow tasks were the monitors'. A local activity sends the signals
+ * from the worker and records one marker, all within the workflow task that saw the change.
+ */
+const SIGNAL_FROM_WORKER = 'monitor-signal-shows-from-local-activity';
 
 const UNKNOWN = (arn: string): CompositionSnapshot => ({
   arn,
@@ -98,16 +106,35 @@ export async function compositionMonitorWorkflow(input: CompositionMonitorInput)
       if (!watchesChanged) lastWokenAt = Date.now();
       continue;
     }
-    if (patched(SIGNAL_AT_ONCE)) await signalAtOnce(watches, outcome.value);
+    if (patched(SIGNAL_FROM_WORKER)) await signalChanged(watches, outcome.value, signalFromWorker);
+    else if (patched(SIGNAL_AT_ONCE)) await signalChanged(watches, outcome.value, signalExternal);
     else await signalOneAfterAnother(watches, outcome.value);
   }
 }
 
+type SignalShows = (changed: readonly ChangedWatch[]) => Promise<SignalOutcome[]>;
+
+/** From the worker, in one local activity (SIGNAL_FROM_WORKER). */
+const signalFromWorker: SignalShows = (changed) =>
+  temporalCalls.signalChangedShows(changed.map(({ showWorkflowId, snapshot }) => ({ showWorkflowId, snapshot })));
+
+/** With a signal-external command per show, all from one workflow task (SIGNAL_AT_ONCE). */
+const signalExternal: SignalShows = async (changed) =>
+  (
+    await Promise.allSettled(
+      changed.map((c) => getExternalWorkflowHandle(c.showWorkflowId).signal(compositionChangedSignal, c.snapshot)),
+    )
+  ).map(signalOutcomeOf);
+
 /**
- * Signals every show whose composition changed in one workflow task: the signal commands go out together, so the
- * last show hears of a burst of changes as soon as the first.
+ * Tells every show whose composition changed, all at once: the last show hears of a burst of changes as soon as the
+ * first. A show that could not be reached loses its watch, and so does a purged composition.
  */
-async function signalAtOnce(watches: Map<string, Watched>, snapshots: CompositionSnapshot[]): Promise<void> {
+async function signalChanged(
+  watches: Map<string, Watched>,
+  snapshots: CompositionSnapshot[],
+  signal: SignalShows,
+): Promise<void> {
   const changed: (ChangedWatch & { watch: Watched })[] = [];
   for (const snapshot of snapshots) {
     const watch = watches.get(snapshot.arn);
@@ -115,10 +142,9 @@ async function signalAtOnce(watches: Map<string, Watched>, snapshots: Compositio
     watch.known = snapshot;
     changed.push({ compositionArn: snapshot.arn, showWorkflowId: watch.showWorkflowId, snapshot, watch });
   }
-  const results = await Promise.allSettled(
-    changed.map((c) => getExternalWorkflowHandle(c.showWorkflowId).signal(compositionChangedSignal, c.snapshot)),
-  );
-  for (const drop of watchesToDrop(changed, results)) {
+  if (changed.length === 0) return;
+  const outcomes = await signal(changed);
+  for (const drop of watchesToDrop(changed, outcomes)) {
     if (drop.reason === 'show-gone')
       log.info('dropping watch of a show that no longer runs', { show: drop.showWorkflowId, error: drop.error });
     // A show may have watched the composition again while the signals were in flight: that watch stays.

@@ -32,6 +32,10 @@ void describe('replay gate', () => {
       // update completes in another order, so the gate holds histories of both kinds.
       'continue-as-new-untraced',
       'audience-and-updates-untraced',
+      // The composition monitor's three ways of telling shows of a change, each kept for the monitors that use it.
+      'composition-monitor-sequential',
+      'composition-monitor-at-once',
+      'composition-monitor-from-worker',
     ]) {
       assert.ok(
         fixtures.some((f) => f.startsWith(name)),

@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { CompositionSnapshot } from '../../contracts/composition';
-import { watchesToDrop, type ChangedWatch } from '../../workflows/monitor-decisions';
+import type { SignalOutcome } from '../../contracts/monitor-messages';
+import { signalOutcomeOf, watchesToDrop, type ChangedWatch } from '../../workflows/monitor-decisions';
 
 const changed = (n: number, state: CompositionSnapshot['state'] = 'ACTIVE'): ChangedWatch => ({
   compositionArn: `arn:c${n}`,
   showWorkflowId: `show-${n}`,
   snapshot: { arn: `arn:c${n}`, state, destinations: [] },
 });
-const ok: PromiseSettledResult<void> = { status: 'fulfilled', value: undefined };
-const failed = (message: string): PromiseSettledResult<void> => ({ status: 'rejected', reason: new Error(message) });
+const ok: SignalOutcome = { reached: true };
+const failed = (error: string): SignalOutcome => ({ reached: false, error });
 
 void describe('what the monitor stops watching after signalling', () => {
   void test('shows reached keep their watch', () => {
@@ -32,5 +33,19 @@ void describe('what the monitor stops watching after signalling', () => {
     assert.deepEqual(watchesToDrop([changed(1, 'GONE')], [failed('not found')]), [
       { compositionArn: 'arn:c1', showWorkflowId: 'show-1', reason: 'show-gone', error: 'not found' },
     ]);
+  });
+});
+
+void describe('a signal-external result as a signal outcome', () => {
+  void test('a delivered signal reached its show', () => {
+    assert.deepEqual(signalOutcomeOf({ status: 'fulfilled', value: undefined }), { reached: true });
+  });
+
+  void test('a rejected signal did not, and says why', () => {
+    assert.deepEqual(signalOutcomeOf({ status: 'rejected', reason: new Error('workflow not found') }), {
+      reached: false,
+      error: 'workflow not found',
+    });
+    assert.deepEqual(signalOutcomeOf({ status: 'rejected', reason: 'gone' }), { reached: false, error: 'gone' });
   });
 });
