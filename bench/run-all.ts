@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -82,7 +83,7 @@ const HELP = `npm run bench -- [options]
   --fleet-rate R        fleet show starts per second over all accounts and regions (6)
   --fleet-temporal T    the server the fleet shares: cluster (Temporal on PostgreSQL, the production topology;
                         built by npm run setup:cluster) or dev (the dev server) (cluster)
-  --no-write            do not rewrite BENCHMARKS.md
+  --no-write            a trial run: keep bench/results/ and BENCHMARKS.md, write the reports to a temporary folder
   --report-only         run nothing: rewrite BENCHMARKS.md from bench/results/*.json`;
 
 function positive(values: Values, name: keyof Values): number {
@@ -157,7 +158,7 @@ async function runScenario(id: ScenarioId, values: Values, command: string, prog
           workers: Math.round(positive(values, 'fleet-workers')),
           perSecond: positive(values, 'fleet-rate'),
           windowSeconds: 30,
-          temporal: fleetTemporal(values['fleet-temporal']),
+          temporal: oneOf(values, 'fleet-temporal', ['cluster', 'dev'] as const),
           allocator: oneOf(values, 'allocator', WORKER_ALLOCATORS),
         },
         progress,
@@ -165,11 +166,6 @@ async function runScenario(id: ScenarioId, values: Values, command: string, prog
       );
     }
   }
-}
-
-function fleetTemporal(value: string | undefined): 'cluster' | 'dev' {
-  if (value === 'cluster' || value === 'dev') return value;
-  throw new Error(`--fleet-temporal must be cluster or dev (got ${String(value)})`);
 }
 
 /** Child side: one scenario, its report as JSON. */
@@ -192,8 +188,8 @@ function resultKey(id: ScenarioId, values: Values): string {
   return id === 'scale' && scaleShows(values) !== DEFAULT_SCALE_SHOWS ? `scale-${scaleShows(values)}` : id;
 }
 
-function runChild(id: ScenarioId, argv: string[], values: Values): Promise<ScenarioReport | Error> {
-  const resultFile = path.join(RESULTS_DIR, `${resultKey(id, values)}.json`);
+function runChild(id: ScenarioId, argv: string[], values: Values, resultsDir: string): Promise<ScenarioReport | Error> {
+  const resultFile = path.join(resultsDir, `${resultKey(id, values)}.json`);
   const started = Date.now();
   const before = fs.existsSync(resultFile) ? fs.statSync(resultFile).mtimeMs : 0;
   const args = ['--import', 'tsx', SELF, ...argv, '--scenario', id, '--result-file', resultFile];
@@ -258,13 +254,15 @@ async function main(): Promise<void> {
   console.error(
     `${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average ${machine.loadAverage.join(' / ')}`,
   );
-  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  // A trial run leaves the recorded figures alone: its reports go to a folder of their own.
+  const resultsDir = values['no-write'] ? fs.mkdtempSync(path.join(os.tmpdir(), 'showrunner-bench-')) : RESULTS_DIR;
+  fs.mkdirSync(resultsDir, { recursive: true });
   const started = Date.now();
   const failures: string[] = [];
   const ran: ScenarioReport[] = [];
   for (const id of only as ScenarioId[]) {
     console.error(`\n▶ ${id} (load average ${machineSnapshot().loadAverage.join(' / ')})`);
-    const result = await runChild(id, argv, values);
+    const result = await runChild(id, argv, values, resultsDir);
     if (result instanceof Error) {
       failures.push(result.message);
       console.error(result.message);
@@ -277,7 +275,8 @@ async function main(): Promise<void> {
   console.log(
     `Total ${Math.round((Date.now() - started) / 1000)} s; load average now ${machineSnapshot().loadAverage.join(' / ')}`,
   );
-  if (!values['no-write']) await writeBenchmarks();
+  if (values['no-write']) console.log(`reports kept in ${resultsDir}`);
+  else await writeBenchmarks();
   if (failures.length > 0) process.exitCode = 1;
 }
 

@@ -537,16 +537,12 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
     serverSampler.stop();
     const burstSeconds = (burstTo.at - burstFrom.at) / 1000;
     const burstBench = process.cpuUsage(burstBenchFrom);
+    const burstMachineTo = machineCpuSeconds();
     const burstCpu = {
       server: burstServer.cpuPercent,
       bench: ((burstBench.user + burstBench.system) / 1e6 / burstSeconds) * 100,
-      ...(() => {
-        const to = machineCpuSeconds();
-        return {
-          machine: ((to.busy - burstMachineFrom.busy) / burstSeconds) * 100,
-          steal: ((to.steal - burstMachineFrom.steal) / burstSeconds) * 100,
-        };
-      })(),
+      machine: ((burstMachineTo.busy - burstMachineFrom.busy) / burstSeconds) * 100,
+      steal: ((burstMachineTo.steal - burstMachineFrom.steal) / burstSeconds) * 100,
     };
     const burstAfterHist = await scrapeHistograms(metricsUrl);
     const restarts = calls.between(burstStarted, Date.now()).filter((c) => c.operation === 'StartComposition').length;
