@@ -815,7 +815,8 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
         `p99 ${seconds(noticedReconnecting.p99)} s / max ${seconds(noticedReconnecting.max)} s later, ` +
         `${noticedReconnecting.count} of ${int(n)} shows (the monitor polls every ` +
         `${MONITOR_POLL_INTERVAL_MS / 1_000} s, then signals every changed show of its account and region from one ` +
-        'workflow task: the first-to-last spread is the polls’ phases and the queue of workflow tasks); all ' +
+        'local activity in the task that saw the change: the first-to-last spread is the polls’ phases and the ' +
+        'queue of workflow tasks); all ' +
         `${int(n)} RECOVERING in visibility ` +
         `${Number.isFinite(allRecovering) ? `${seconds(allRecovering - reconnectingSet)} s after the last was set` : `NOT within 50 s (${recoveringSeen})`}. ` +
         `Set ACTIVE again: signals first ${seconds(noticedActive.min)} s / p50 ${seconds(noticedActive.p50)} s / max ` +
