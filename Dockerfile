@@ -33,17 +33,16 @@ WORKDIR /app
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
-# Every process runs on jemalloc (Debian's libjemalloc2): glibc kept most of what a worker freed — at 300 shows,
-# malloc_trim(0) took a steady worker from 676 to 409 MB — and 1,000 cached shows peaked at 1,545–1,567 MB against
-# 1,030–1,032 MB on jemalloc (BENCHMARKS.md; dev/process/worker-allocator.ts, whose settings the benches share). Its
-# background threads return freed pages to the system, also while a worker is idle. The link gives LD_PRELOAD one
-# path on every architecture.
+# Every process runs on jemalloc (Debian's libjemalloc2): glibc kept most of what a worker freed, and 1,000 cached
+# shows took half again as much RSS on it (BENCHMARKS.md). The settings are dev/process/worker-allocator.ts's
+# JEMALLOC_CONF, which the benches share: background threads return freed pages, also while a worker is idle, one
+# second after they were last used. The link gives LD_PRELOAD one path on every architecture.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libjemalloc2 \
  && rm -rf /var/lib/apt/lists/* \
  && ln -s "$(ls /usr/lib/*-linux-gnu/libjemalloc.so.2)" /usr/local/lib/libjemalloc.so.2
 ENV LD_PRELOAD=/usr/local/lib/libjemalloc.so.2 \
-    MALLOC_CONF=background_thread:true
+    MALLOC_CONF=background_thread:true,dirty_decay_ms:1000
 ENV NODE_ENV=production \
     SHOWRUNNER_WORKFLOW_BUNDLE=/app/dist/workflow-bundle.js \
     npm_config_update_notifier=false \

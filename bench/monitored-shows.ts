@@ -79,6 +79,8 @@ export async function startMonitoredShows(
     monitorTaskQueue: string;
     progressEvery: number;
     progress: Progress;
+    /** Policies beside `startComposition: immediately`, as a show spec gives them. */
+    policies?: Record<string, unknown>;
   },
 ): Promise<string[]> {
   const started = Date.now();
@@ -95,7 +97,7 @@ export async function startMonitoredShows(
         account,
         region,
         channel: `arn:aws:ivs:${region}:${account}:channel/${o.prefix}${i}${o.suffix}`,
-        policies: { startComposition: 'immediately' },
+        policies: { ...o.policies, startComposition: 'immediately' },
       }),
       { taskQueue: o.taskQueue, monitorTaskQueue: o.monitorTaskQueue },
     );
