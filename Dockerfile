@@ -35,14 +35,14 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 # Every process runs on jemalloc (Debian's libjemalloc2): glibc kept most of what a worker freed, and 1,000 cached
 # shows took half again as much RSS on it (BENCHMARKS.md). The settings are dev/process/worker-allocator.ts's
-# JEMALLOC_CONF, which the benches share: background threads return freed pages, also while a worker is idle, one
-# second after they were last used. The link gives LD_PRELOAD one path on every architecture.
+# JEMALLOC_CONF, which the benches share: background threads return freed pages, also while a worker is idle. The
+# link gives LD_PRELOAD one path on every architecture.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libjemalloc2 \
  && rm -rf /var/lib/apt/lists/* \
  && ln -s "$(ls /usr/lib/*-linux-gnu/libjemalloc.so.2)" /usr/local/lib/libjemalloc.so.2
 ENV LD_PRELOAD=/usr/local/lib/libjemalloc.so.2 \
-    MALLOC_CONF=background_thread:true,dirty_decay_ms:1000
+    MALLOC_CONF=background_thread:true
 ENV NODE_ENV=production \
     SHOWRUNNER_WORKFLOW_BUNDLE=/app/dist/workflow-bundle.js \
     npm_config_update_notifier=false \

@@ -24,12 +24,11 @@ export const PRODUCTION_ALLOCATOR: WorkerAllocator = 'jemalloc';
 const JEMALLOC_PATHS = ['/usr/lib/x86_64-linux-gnu/libjemalloc.so.2', '/usr/lib/aarch64-linux-gnu/libjemalloc.so.2'];
 
 /**
- * jemalloc's settings for a worker (Dockerfile sets the same): purge on background threads, and return dirty pages
- * after 1 s unused instead of jemalloc's 10 s. A worker's allocations come in waves (a burst of workflow tasks, a
- * ramp of starts); at 1,000 cached shows the steady RSS fell from 943–998 MB to 824 MB with the shorter decay
- * (bench/on-paper.md), the purging costing background-thread CPU only.
+ * jemalloc's settings for a worker (Dockerfile sets the same): purge on background threads. A shorter decay
+ * (`dirty_decay_ms:1000` instead of 10 s) was tried at 1,000 cached shows and made no difference beyond the spread
+ * between runs (steady RSS 824 and 996 MB against 943–998 MB; bench/on-paper.md), so jemalloc's default stays.
  */
-export const JEMALLOC_CONF = 'background_thread:true,dirty_decay_ms:1000';
+export const JEMALLOC_CONF = 'background_thread:true';
 
 /** The environment that makes a worker process run on `allocator`; throws, naming the package, if it is missing. */
 export function workerAllocatorEnv(allocator: WorkerAllocator): Record<string, string> {
