@@ -8,6 +8,7 @@ import {
   type ScheduleSpec,
 } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
+import { workflowTracingMemo } from '../contracts/workflow-tracing';
 import { janitorWorkflow, type JanitorInput, type JanitorReport } from '../workflows';
 
 export const JANITOR_SCHEDULE_ID = 'showrunner-janitor';
@@ -18,6 +19,8 @@ export interface JanitorScheduleOptions extends JanitorInput {
   interval: Duration;
   /** Tests use their own; one deployment has one janitor. */
   scheduleId?: string;
+  /** Whether its runs trace their workflow code (contracts/workflow-tracing.ts); off unless given, like every starter. */
+  workflowTracing?: boolean;
 }
 
 /**
@@ -41,6 +44,8 @@ export async function ensureJanitorSchedule(client: Client, options: JanitorSche
     workflowId: scheduleId,
     taskQueue: options.taskQueue,
     args: [input],
+    // Every run of the Schedule carries it: a run is replayed with the tracing it started with.
+    memo: workflowTracingMemo(options.workflowTracing ?? false),
     staticSummary: `Janitor${input.dryRun ? ' (dry run)' : ''}: ${input.regions.join(', ')}`,
   };
   try {

@@ -78,6 +78,8 @@ export async function ensureConfiguredJanitor(
   taskQueue: string,
   defaultRegion: string,
   env: NodeJS.ProcessEnv = process.env,
+  /** Whether the janitor's runs trace their workflow code: on when this worker exports spans. */
+  workflowTracing = false,
 ): Promise<string | undefined> {
   const config = loadJanitorConfig(env, defaultRegion);
   if (!config) return undefined;
@@ -89,6 +91,7 @@ export async function ensureConfiguredJanitor(
     gracePeriodMs: config.gracePeriodMs,
     dryRun: config.dryRun,
     ...(config.maxRemovals !== undefined ? { maxRemovals: config.maxRemovals } : {}),
+    workflowTracing,
   });
   return config.scheduleId;
 }

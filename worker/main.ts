@@ -65,7 +65,13 @@ async function main(): Promise<void> {
         : { workflowsPath: require.resolve('../workflows') },
       tracing,
     });
-    const janitor = await ensureConfiguredJanitor(client, config.taskQueue, config.region);
+    const janitor = await ensureConfiguredJanitor(
+      client,
+      config.taskQueue,
+      config.region,
+      process.env,
+      tracing.enabled,
+    );
     if (janitor) console.log(`Janitor Schedule ${janitor} ensured (SHOWRUNNER_JANITOR_*)`);
     console.log(
       `Showrunner worker polling ${config.taskQueue} and ${config.monitorTaskQueue} (monitor budget ${config.monitorActivitiesPerSecond}/s${metricsAddress ? `, metrics on ${metricsAddress}/metrics` : ''})`,

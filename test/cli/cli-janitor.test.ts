@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { CreateStageCommand } from '@aws-sdk/client-ivs-realtime';
 import { showTags } from '../../contracts/tags';
 import type { JanitorReport } from '../../workflows';
+import { workflowTracingOn } from '../../contracts/workflow-tracing';
 import { ensureConfiguredJanitor } from '../../worker/janitor-config';
 import { startShowHarness, type ShowHarness } from '../support/show-harness';
 import { cliEnv, parseJson, runCli } from './cli-runner';
@@ -95,5 +96,16 @@ void describe('showrunner janitor schedule|run|dry-run', () => {
     assert.equal(described.action.type, 'startWorkflow');
     const input = described.action.args?.[0] as { dryRun: boolean; regions: string[] };
     assert.deepEqual([input.dryRun, input.regions], [true, ['us-east-1']]);
+    // Its runs say whether they trace their workflow code, as every starter's do: off unless the worker traces.
+    assert.equal(workflowTracingOn(described.action.memo), false);
+    await ensureConfiguredJanitor(
+      h.client,
+      h.taskQueue,
+      'us-east-1',
+      { SHOWRUNNER_JANITOR_SCHEDULE: 'true', SHOWRUNNER_JANITOR_SCHEDULE_ID: id },
+      true,
+    );
+    const traced = await h.client.schedule.getHandle(id).describe();
+    assert.equal(traced.action.type === 'startWorkflow' && workflowTracingOn(traced.action.memo), true);
   });
 });

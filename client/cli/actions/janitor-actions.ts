@@ -6,6 +6,7 @@ import {
   JANITOR_SCHEDULE_ID,
   runJanitorNow,
 } from '../../janitor-schedule';
+import { workflowTracingMemo } from '../../../contracts/workflow-tracing';
 import { janitorWorkflow, type JanitorReport } from '../../../workflows';
 import { parseDuration } from '../../../show-spec/durations';
 import type { ActionBody } from '../cli-action';
@@ -72,6 +73,7 @@ export const scheduleJanitorAction: ActionBody<{
     gracePeriodMs,
     dryRun: !options.remove,
     ...(options.maxRemovals !== undefined ? { maxRemovals: options.maxRemovals } : {}),
+    workflowTracing: ctx.workflowTracing,
   });
   const data = { scheduleId, regions: options.regions, intervalMs, gracePeriodMs, dryRun: !options.remove };
   ctx.out.result(data, () => [
@@ -110,6 +112,7 @@ export const dryRunJanitorAction: ActionBody<{ regions?: string[]; grace?: strin
   const report = await client.workflow.execute(janitorWorkflow, {
     workflowId: `showrunner-janitor-dry-run-${randomUUID()}`,
     taskQueue: ctx.taskQueue,
+    memo: workflowTracingMemo(ctx.workflowTracing),
     args: [
       {
         regions,
