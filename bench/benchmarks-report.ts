@@ -113,11 +113,17 @@ export function renderBenchmarks(reports: ScenarioReport[]): string {
   out.push('## Summary', '', renderSummaryTable(all), '');
   const missing = SCENARIO_IDS.filter((id) => !all.some((r) => r.id === id));
   if (missing.length > 0) out.push(`Not run yet: ${missing.join(', ')}.`, '');
-  const notes = [
+  const noted = [
     ...all.flatMap((r) => r.rows.filter((row) => row.note).map((row): [string, SummaryRow] => [label(r), row])),
     ...notRunRows(all),
-  ].map(([scenario, row]) => `- **${scenario}: ${row.figure}** (${row.verdict}): ${row.note}`);
-  if (notes.length > 0) out.push('Targets missed and figures not run, with the reason:', '', ...notes, '');
+  ];
+  const bullet = ([scenario, row]: [string, SummaryRow]) =>
+    `- **${scenario}: ${row.figure}**${row.verdict ? ` (${row.verdict})` : ''}: ${row.note}`;
+  // A met target's note explains a figure; it does not belong among the reasons for misses.
+  const misses = noted.filter(([, row]) => row.verdict === 'missed' || row.verdict === 'not run').map(bullet);
+  const others = noted.filter(([, row]) => row.verdict !== 'missed' && row.verdict !== 'not run').map(bullet);
+  if (misses.length > 0) out.push('Targets missed and figures not run, with the reason:', '', ...misses, '');
+  if (others.length > 0) out.push('Notes on the other figures:', '', ...others, '');
   for (const r of all) {
     out.push(`## ${r.title}`, '', `Command: \`${r.command}\` (run at ${r.startedAt}, ${r.durationSeconds} s).`, '');
     out.push(...r.details, '');
