@@ -59,10 +59,13 @@ export interface FleetOptions {
    * Which Temporal server the fleet shares: the production topology (the real server on a private PostgreSQL,
    * dev/services/temporal-cluster.ts) or the dev server (SQLite), lighter on a small machine.
    */
-  temporal: 'cluster' | 'dev';
+  temporal: (typeof FLEET_TEMPORALS)[number];
   /** The malloc every worker runs on (dev/process/worker-allocator.ts). */
   allocator: WorkerAllocator;
 }
+
+/** The servers the fleet can share (`--fleet-temporal`). */
+export const FLEET_TEMPORALS = ['cluster', 'dev'] as const;
 
 const TASK_QUEUE = 'bench-fleet';
 const MONITOR_TASK_QUEUE = 'bench-fleet-monitor';

@@ -21,7 +21,7 @@ import {
 } from './bench-support';
 import { renderBenchmarks, renderSummaryTable } from './benchmarks-report';
 import { PRODUCTION_ALLOCATOR, WORKER_ALLOCATORS } from '../dev/process/worker-allocator';
-import { runFleet } from './fleet-bench';
+import { FLEET_TEMPORALS, runFleet } from './fleet-bench';
 import { runHistory } from './history-bench';
 import { runIndex } from './index-bench';
 import { runOverhead } from './overhead-bench';
@@ -158,7 +158,7 @@ async function runScenario(id: ScenarioId, values: Values, command: string, prog
           workers: Math.round(positive(values, 'fleet-workers')),
           perSecond: positive(values, 'fleet-rate'),
           windowSeconds: 30,
-          temporal: oneOf(values, 'fleet-temporal', ['cluster', 'dev'] as const),
+          temporal: oneOf(values, 'fleet-temporal', FLEET_TEMPORALS),
           allocator: oneOf(values, 'allocator', WORKER_ALLOCATORS),
         },
         progress,

@@ -65,9 +65,10 @@ export function indexing(settleTimeoutMs: number, summary: string) {
 /**
  * Calls to Temporal itself that the calling workflow's worker makes as local activities: they cost no activity task
  * (so no share of the monitor queue's activity rate, which is the fleet's IVS budget) and no workflow task of their
- * own, and record one marker. An attempt is bounded; retries go on until Temporal answers.
+ * own, and record one marker. An attempt is bounded; retries go on until Temporal answers. Typed to the calls that
+ * may run this way, so an IVS call cannot be made a local activity (and escape the queue's rate limit) by mistake.
  */
-export const temporalCalls = proxyLocalActivities<ShowActivities>({
+export const temporalCalls = proxyLocalActivities<Pick<ShowActivities, 'signalChangedShows'>>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
