@@ -49,4 +49,4 @@ ENV NODE_ENV=production \
     npm_config_fund=false
 # The official image's unprivileged user; the app files stay root-owned and read-only to it.
 USER node
-CMD ["node", "dist/worker/main.js"]
+CMD ["node", "--max-semi-space-size=8", "dist/worker/main.js"]

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { asyncContextFrameFlags } from '../../worker/async-context';
+import { YOUNG_GENERATION_FLAGS } from '../../worker/young-generation';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../aws/local-aws';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
@@ -102,8 +103,9 @@ export class WorkerProcess {
   async start(): Promise<void> {
     const main = this.options.main ?? WORKER_MAIN;
     const node = this.options.node ?? { path: process.execPath, version: process.versions.node };
-    // As production runs it (Dockerfile): AsyncLocalStorage on AsyncContextFrame, see worker/async-context.ts.
-    const flags = asyncContextFrameFlags(node.version);
+    // As production runs it (Dockerfile): AsyncLocalStorage on AsyncContextFrame (worker/async-context.ts) and the
+    // image's young generation (worker/young-generation.ts), so the benches' memory figures are production's.
+    const flags = [...YOUNG_GENERATION_FLAGS, ...asyncContextFrameFlags(node.version)];
     const child = spawn(node.path, [...flags, ...(main.endsWith('.ts') ? ['--import', 'tsx', main] : [main])], {
       env: this.env,
       cwd: this.options.cwd ?? REPO_ROOT,
