@@ -168,7 +168,7 @@ export class WorkerSampler {
  * and stolen — time a virtual machine's cores waited for the host, which neither this machine's processes nor its
  * idle time account for.
  */
-function machineCpuSeconds(): { busy: number; steal: number } {
+export function machineCpuSeconds(): { busy: number; steal: number } {
   const [user, nice, system, , , irq, softirq, steal] = fs
     .readFileSync('/proc/stat', 'utf8')
     .split('\n')[0]!
