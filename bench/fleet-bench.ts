@@ -326,7 +326,9 @@ export async function runFleet(o: FleetOptions, progress: Progress, command: str
     // End every show; nothing may be left in the emulator.
     progress(`fleet: ending ${n} shows…`);
     const endFrom = Date.now();
-    await poolRun(showIds.length, 16, async (i) => {
+    // 48 at a time: each update waits for its show to stop the composition and tidy up (seconds), and the workers
+    // pace their IVS calls themselves.
+    await poolRun(showIds.length, 48, async (i) => {
       await client.workflow
         .getHandle(showIds[i]!)
         .executeUpdate(endUpdate, { args: [{ reason: 'fleet bench' }] })
