@@ -14,6 +14,7 @@ import { Client, Connection } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { temporal as proto } from '@temporalio/proto';
 import { EmulatorControlClient, startEmulator, type RunningEmulator } from '../emulator/src';
+import { MONITOR_POLL_INTERVAL_MS } from '../contracts/monitor-pacing';
 import { endUpdate } from '../contracts/show-messages';
 import { getFreePort } from '../dev/process/net-utils';
 import type { WorkerAllocator } from '../dev/process/worker-allocator';
@@ -41,7 +42,8 @@ import {
 } from './bench-support';
 import {
   buildWorkflowBundle,
-  machineCpuSeconds,
+  machineCpuNow,
+  machineCpuPercent,
   mergeMetrics,
   percentiles,
   placementKey,
@@ -72,10 +74,11 @@ const TASK_QUEUE = 'bench-fleet';
 const MONITOR_TASK_QUEUE = 'bench-fleet-monitor';
 /**
  * The fleet's monitor budget (activities per second on the monitor queue, enforced by the server): at least 20, and
- * half as much again as the polls need (one per account and region every 5 s), so that the budget paces calls
- * without slowing the polls at any fleet size.
+ * half as much again as the polls need (one per account and region every MONITOR_POLL_INTERVAL_MS), so that the
+ * budget paces calls without slowing the polls at any fleet size.
  */
-const monitorActivitiesPerSecond = (placements: number) => Math.max(20, Math.ceil(placements * 0.2 * 1.5));
+const monitorActivitiesPerSecond = (placements: number) =>
+  Math.max(20, Math.ceil(((placements * 1000) / MONITOR_POLL_INTERVAL_MS) * 1.5));
 const TARGET_SHOWS = 3_000;
 /**
  * How long the bench waits for each step after the kill, by the number of shows: at least the fixed floor, else the
@@ -203,15 +206,11 @@ export async function runFleet(o: FleetOptions, progress: Progress, command: str
     // Who else works (the Temporal server; the machine as a whole, and what its host stole), for the reason a phase
     // takes as long as it does.
     const serverSampler = new WorkerSampler(temporal.pid);
-    const machineAt = () => ({ at: Date.now(), ...machineCpuSeconds(), server: serverSampler.now() });
-    const machineWindow = (from: ReturnType<typeof machineAt>, to: ReturnType<typeof machineAt>) => {
-      const s = (to.at - from.at) / 1000;
-      return {
-        busy: ((to.busy - from.busy) / s) * 100,
-        steal: ((to.steal - from.steal) / s) * 100,
-        server: serverSampler.window(from.server, to.server).cpuPercent,
-      };
-    };
+    const machineAt = () => ({ ...machineCpuNow(), server: serverSampler.now() });
+    const machineWindow = (from: ReturnType<typeof machineAt>, to: ReturnType<typeof machineAt>) => ({
+      ...machineCpuPercent(from, to),
+      server: serverSampler.window(from.server, to.server).cpuPercent,
+    });
 
     // Ramp-up.
     const suffix = runSuffix();

@@ -168,7 +168,12 @@ export class WorkerSampler {
  * and stolen — time a virtual machine's cores waited for the host, which neither this machine's processes nor its
  * idle time account for.
  */
-export function machineCpuSeconds(): { busy: number; steal: number } {
+export interface MachineCpuReading {
+  at: number;
+  busy: number;
+  steal: number;
+}
+export function machineCpuNow(): MachineCpuReading {
   const [user, nice, system, , , irq, softirq, steal] = fs
     .readFileSync('/proc/stat', 'utf8')
     .split('\n')[0]!
@@ -177,9 +182,16 @@ export function machineCpuSeconds(): { busy: number; steal: number } {
     .slice(1)
     .map(Number);
   return {
+    at: Date.now(),
     busy: (user! + nice! + system! + irq! + softirq!) / CLOCK_TICKS_PER_SECOND,
     steal: steal! / CLOCK_TICKS_PER_SECOND,
   };
+}
+
+/** The machine's busy and stolen time between two readings, in % of one core. */
+export function machineCpuPercent(from: MachineCpuReading, to: MachineCpuReading): { busy: number; steal: number } {
+  const seconds = (to.at - from.at) / 1000;
+  return { busy: ((to.busy - from.busy) / seconds) * 100, steal: ((to.steal - from.steal) / seconds) * 100 };
 }
 
 type Histogram = Map<number, number>;
@@ -509,7 +521,7 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
     progress(`scale: burst: ${compositions.length} destinations RECONNECTING at once…`);
     const burstFrom = sampler.now();
     const burstServerFrom = serverSampler.now();
-    const burstMachineFrom = machineCpuSeconds();
+    const burstMachineFrom = machineCpuNow();
     const burstBenchFrom = process.cpuUsage();
     const burstHist = await scrapeHistograms(metricsUrl);
     const burstStarted = Date.now();
@@ -537,12 +549,12 @@ export async function runScale(o: ScaleOptions, progress: Progress, command: str
     serverSampler.stop();
     const burstSeconds = (burstTo.at - burstFrom.at) / 1000;
     const burstBench = process.cpuUsage(burstBenchFrom);
-    const burstMachineTo = machineCpuSeconds();
+    const burstMachine = machineCpuPercent(burstMachineFrom, machineCpuNow());
     const burstCpu = {
       server: burstServer.cpuPercent,
       bench: ((burstBench.user + burstBench.system) / 1e6 / burstSeconds) * 100,
-      machine: ((burstMachineTo.busy - burstMachineFrom.busy) / burstSeconds) * 100,
-      steal: ((burstMachineTo.steal - burstMachineFrom.steal) / burstSeconds) * 100,
+      machine: burstMachine.busy,
+      steal: burstMachine.steal,
     };
     const burstAfterHist = await scrapeHistograms(metricsUrl);
     const restarts = calls.between(burstStarted, Date.now()).filter((c) => c.operation === 'StartComposition').length;
